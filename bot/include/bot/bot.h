@@ -1,0 +1,66 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bot/facts.h"
+
+namespace connecthub::bot {
+
+enum class Channel { kWeb, kSms };
+
+// What the bot knows of the conversation before this message. The hub keeps it with the thread.
+struct Conversation {
+  Channel channel = Channel::kWeb;
+  std::string lang = "en";  // the conversation's current language code ("en" / "es")
+  int misses = 0;           // consecutive messages the bot did not understand
+  // On SMS, whether the number is linked to a participant; unlinked numbers get general help only
+  // and `facts` is null. Always true on the web (login is required).
+  bool linked = true;
+};
+
+enum class Priority { kNormal = 0, kHigh = 1 };
+
+// The bot's answer to one message, and what the hub must do with the thread.
+struct Reply {
+  std::string text;            // in `lang`; on SMS at most BotOptions::sms_max_chars
+  std::string intent;          // SPEC §8 name: "balance", ..., "unknown"
+  double confidence = 0;       // the classifier's
+  std::string lang = "en";     // the conversation's language after this message
+  int misses = 0;              // the new count of consecutive misunderstood messages
+  bool escalate = false;       // hand the thread to the caseworker inbox (state -> waiting)
+  Priority priority = Priority::kNormal;  // kHigh on safety words
+};
+
+struct BotOptions {
+  double intent_threshold = 0.5;  // below it the intent is "unknown". Default 0.5.
+  int misses_to_escalate = 2;     // consecutive unknowns that hand over to a human. Default 2.
+  size_t sms_max_chars = 320;     // bot replies on SMS fit in this. Default 320 (two segments).
+  std::string time_zone = "America/Los_Angeles";  // for dates and times in answers
+};
+
+// The bilingual intent bot: classifies a parent's message and answers it from that parent's own
+// case facts, in the conversation's language. Deterministic: time comes in as `now`. Immutable
+// after Create(); Answer() is thread-safe. Never touches sockets or SQL.
+class Bot {
+ public:
+  // Trains the classifier and loads the catalogs. Fails (nullptr plus *error) only when embedded
+  // data is corrupt.
+  static std::unique_ptr<Bot> Create(const BotOptions& options, std::string* error);
+
+  virtual ~Bot() = default;
+
+  // Answers `text`. `facts` is the participant's (null for an unlinked SMS number).
+  virtual Reply Answer(std::string_view text, const ParticipantFacts* facts,
+                       const Conversation& conversation,
+                       std::chrono::sys_seconds now) const = 0;
+
+  // An appointment reminder for `days_before` (10 or 2) in `lang`, fitting one SMS where possible.
+  virtual std::string ReminderText(const Appointment& appointment, int days_before,
+                                   std::string_view lang, Channel channel) const = 0;
+};
+
+}  // namespace connecthub::bot

@@ -1,0 +1,4 @@
+// TEMPORARY: removed when catalog.cpp lands.
+namespace connecthub::locales {
+int kPlaceholder = 0;
+}

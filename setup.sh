@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# ConnectHub's one entry point for a fresh Debian 12 machine.
+#   ./setup.sh          installs every Debian and npm package the project needs (idempotent,
+#                       quiet when all is there)
+#   ./setup.sh run      ... then builds, writes demo data and starts the hub (prints URL, logins)
+#   ./setup.sh test     ... then builds and runs every test (unit, integration, browser, bench smoke)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT="$(pwd)"
+MODE="${1:-install}"
+case "$MODE" in
+  install | run | test) ;;
+  *)
+    echo "usage: ./setup.sh [run|test]" >&2
+    exit 2
+    ;;
+esac
+
+DEB_PACKAGES=(
+  build-essential cmake pkg-config clang-format
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsqlitecpp-dev libsqlite3-dev sqlite3 libsodium-dev libicu-dev catch2 libssl-dev
+  nodejs npm chromium
+)
+
+missing=()
+for p in "${DEB_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    # node/npm may come from elsewhere (nvm, NodeSource); accept a working binary.
+    case "$p" in
+      nodejs) command -v node >/dev/null 2>&1 && continue ;;
+      npm) command -v npm >/dev/null 2>&1 && continue ;;
+    esac
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+# npm packages for integration and browser tests (ws, twilio, playwright-core, axe-core).
+if [ -f tests/package.json ]; then
+  if [ ! -d tests/node_modules ] || [ tests/package.json -nt tests/node_modules/.stamp ] ||
+     { [ -f tests/package-lock.json ] && [ tests/package-lock.json -nt tests/node_modules/.stamp ]; }; then
+    echo "setup: installing npm packages for tests" >&2
+    (cd tests && if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund; else npm install --silent --no-audit --no-fund; fi) >/dev/null
+    touch tests/node_modules/.stamp
+  fi
+fi
+
+[ "$MODE" = install ] && exit 0
+
+BUILD_DIR="${CONNECTHUB_BUILD_DIR:-$ROOT/build}"
+JOBS="$(nproc)"
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+if ! cmake --build "$BUILD_DIR" -j "$JOBS" >"$BUILD_DIR/build.log" 2>&1; then
+  grep -E 'error|Error' -A3 "$BUILD_DIR/build.log" | head -60 >&2
+  echo "setup: build failed (full log: $BUILD_DIR/build.log)" >&2
+  exit 1
+fi
+BIN="$BUILD_DIR/hub/connecthub"
+
+if [ "$MODE" = test ]; then
+  exec ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 600
+fi
+
+# run: a demo database dated today (dates in demo data are relative to the day it was made).
+DEMO_DIR="$ROOT/demo"
+DB="$DEMO_DIR/connecthub.db"
+LISTEN="${CONNECTHUB_LISTEN:-127.0.0.1:8080}"
+mkdir -p "$DEMO_DIR"
+chmod 700 "$DEMO_DIR"
+if [ ! -f "$DB" ] || [ "$(date -r "$DB" +%F)" != "$(date +%F)" ]; then
+  rm -f "$DB" "$DB-wal" "$DB-shm" "$DEMO_DIR/logins.txt"
+  "$BIN" demo-data --db "$DB" --participants "${DEMO_PARTICIPANTS:-2000}" >"$DEMO_DIR/logins.txt"
+fi
+echo
+echo "ConnectHub demo: http://$LISTEN/  (caseworker inbox: http://$LISTEN/inbox)"
+cat "$DEMO_DIR/logins.txt"
+echo
+exec "$BIN" serve --db "$DB" --listen "$LISTEN" --allowed-origin "http://$LISTEN"

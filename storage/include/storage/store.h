@@ -1,0 +1,307 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/facts.h"
+#include "storage/status.h"
+
+namespace connecthub::storage {
+
+// All times are Unix epoch milliseconds (UTC), passed in by the caller: the store never reads the
+// clock, so tests control time.
+
+struct StoreOptions {
+  std::string db_path = "connecthub.db";  // SQLite file (WAL mode). Default "connecthub.db".
+  std::string key_file;                   // master key file. Default: db_path + ".key".
+  bool create_key_if_missing = true;      // create the key file (0600) when absent. Default true.
+  int busy_timeout_ms = 5000;             // SQLite busy timeout. Default 5000.
+  int max_write_batch = 512;              // writes committed together (group commit). Default 512.
+  int read_connections = 4;               // pooled read-only connections. Default 4.
+};
+
+enum class Channel { kWeb, kSms };
+enum class ThreadState { kBot, kWaiting, kAssigned, kResolved };
+enum class Sender { kParticipant, kBot, kCaseworker, kSystem, kNote };
+
+std::string_view ChannelName(Channel c);          // "web" / "sms"
+std::string_view ThreadStateName(ThreadState s);  // "bot" / "waiting" / "assigned" / "resolved"
+std::string_view SenderName(Sender s);  // "participant" / "bot" / "caseworker" / "system" / "note"
+
+struct ThreadRecord {
+  int64_t id = 0;
+  std::string participant_id;  // empty for an SMS number not yet linked
+  Channel channel = Channel::kWeb;
+  std::string lang = "en";
+  ThreadState state = ThreadState::kBot;
+  int priority = 0;  // 0 normal, 1 high (safety words)
+  int misses = 0;    // consecutive misunderstood messages (the bot's Conversation::misses)
+  std::optional<int64_t> assigned_to;  // caseworker id
+  std::string assigned_name;           // that caseworker's username (empty if none)
+  int64_t created_ms = 0;
+  int64_t waiting_since_ms = 0;  // 0 when not waiting
+  int64_t last_message_ms = 0;
+  int64_t last_seq = 0;
+  std::string first_name;  // the participant's (decrypted), empty if unlinked
+  std::string last_name;
+  std::vector<std::string> counties;  // of the participant's cases: who may see the thread
+  std::string phone;                  // SMS threads: the number (E.164, decrypted); else empty
+  bool opted_out = false;             // SMS threads: the number has texted STOP
+};
+
+struct MessageRecord {
+  int64_t thread_id = 0;
+  int64_t seq = 0;  // per thread, 1, 2, 3, ...
+  Sender sender = Sender::kParticipant;
+  std::string client_id;  // the client's de-duplication id (web "c-7", SMS MessageSid), or empty
+  std::string body;       // decrypted
+  std::string intent;     // bot messages: the intent answered
+  std::optional<int64_t> caseworker_id;  // caseworker replies and notes
+  std::string caseworker_name;
+  int64_t at_ms = 0;
+  std::string delivery;  // SMS outbound: "queued", "sent", "delivered", "failed", ...; else empty
+};
+
+struct AppendRequest {
+  int64_t thread_id = 0;
+  Sender sender = Sender::kParticipant;
+  std::string client_id;  // empty: no de-duplication
+  std::string body;
+  std::string intent;
+  std::optional<int64_t> caseworker_id;
+  int64_t at_ms = 0;
+};
+
+struct Appended {
+  int64_t seq = 0;
+  bool duplicate = false;  // client_id was already stored on this thread: nothing was written,
+                           // `seq` is the original message's
+  int64_t at_ms = 0;       // the stored message's time (the original's when duplicate)
+};
+
+// Optional fields are changed; absent ones are kept.
+struct ThreadUpdate {
+  std::optional<ThreadState> state;
+  std::optional<int> priority;
+  std::optional<int> misses;
+  std::optional<std::string> lang;
+  std::optional<std::optional<int64_t>> assigned_to;  // {nullopt} clears the assignment
+};
+
+struct ThreadQuery {
+  std::vector<ThreadState> states;        // empty: any state
+  std::optional<int64_t> assigned_to;     // "mine"
+  std::optional<std::string> county;      // scope: threads with a case in this county
+  bool supervisor = false;                // scope: all threads (county ignored)
+  int limit = 200;
+};
+
+struct Caseworker {
+  int64_t id = 0;
+  std::string username;
+  std::string county;
+  bool supervisor = false;
+};
+
+enum class SessionKind { kParticipant, kCaseworker };
+
+struct Session {
+  SessionKind kind = SessionKind::kParticipant;
+  std::string subject;  // participant id, or caseworker id as decimal
+  int64_t created_ms = 0;
+  int64_t last_used_ms = 0;
+};
+
+struct OutboundRequest {
+  std::string to;            // E.164
+  std::string body;
+  int64_t thread_id = 0;     // 0 when not part of a thread (e.g. a reminder)
+  int64_t message_seq = 0;   // the thread message this sends, if any
+  std::string dedupe_key;    // unique; a second enqueue with the same key does nothing
+};
+
+enum class OutboxState { kPending, kSending, kSent, kDelivered, kFailed };
+
+struct OutboxItem {
+  int64_t id = 0;
+  std::string to;
+  std::string body;
+  int64_t thread_id = 0;
+  int64_t message_seq = 0;
+  OutboxState state = OutboxState::kPending;
+  int attempts = 0;
+  int64_t next_attempt_ms = 0;
+  std::string provider_sid;  // Twilio's "SM..." once accepted
+  std::string last_error;
+};
+
+struct ImportStats {
+  int64_t lines = 0;
+  int64_t participants = 0, cases = 0, orders = 0, payments = 0, appointments = 0;
+  int64_t rejected = 0;
+};
+
+struct DemoOptions {
+  int64_t participants = 200;  // population size. Default 200.
+  uint64_t seed = 1;           // same seed, same population. Default 1.
+  int64_t now_ms = 0;          // dates are relative to this
+};
+
+struct DemoLogin {
+  std::string participant_id;
+  std::string pin;
+  std::string first_name;
+  std::string lang;
+  std::string description;  // e.g. "payer, 2 cases, past due, hearing in 9 days"
+};
+
+struct DemoSummary {
+  std::vector<DemoLogin> logins;  // a few well-chosen ones to print
+  std::string caseworker_username, caseworker_password, caseworker_county;
+  std::string supervisor_username, supervisor_password;
+  int64_t participants = 0, cases = 0, payments = 0, appointments = 0;
+};
+
+struct RotateStats {
+  uint32_t new_key_id = 0;
+  int64_t rows_rewritten = 0;
+};
+
+// The embedded store: SQLite in WAL mode, sealed columns (XChaCha20-Poly1305), blind phone index
+// (keyed BLAKE2b), Argon2id PINs and passwords. Thread-safe: every method may be called from any
+// thread. Writes go through one writer connection with group commit: a method that writes returns
+// only after its transaction is durable. Argon2id checks (CheckPin, CheckCaseworkerPassword) take
+// tens of milliseconds: never call them on an I/O thread.
+class Store {
+ public:
+  // Opens (creating if needed) the database, applies migrations, loads or creates the key file.
+  // kKey: key file unreadable, readable by others, or not the key of this database;
+  // kVersion: the database was written by a newer ConnectHub; kIo: SQLite failed.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  virtual ~Store() = default;
+
+  // --- health ---
+  virtual Status CheckWritable() = 0;  // a tiny write transaction; ok when the database is writable
+
+  // --- case data ---
+  virtual Result<ImportStats> Import(
+      std::istream& jsonl, const std::function<void(int64_t line, const std::string& reason)>&
+                               on_rejected) = 0;
+  virtual Result<DemoSummary> GenerateDemo(const DemoOptions& options) = 0;
+  // The participant's facts as of `now_ms` (payments of the last 24 months, upcoming
+  // appointments). kNotFound for an unknown participant.
+  virtual Result<bot::ParticipantFacts> LoadFacts(const std::string& participant_id,
+                                                  int64_t now_ms) = 0;
+
+  // --- parents' authentication ---
+  // true when the participant exists and the PIN matches. Costs one Argon2id verification either
+  // way (no timing difference for unknown ids).
+  virtual Result<bool> CheckPin(const std::string& participant_id, const std::string& pin) = 0;
+  // Failed-PIN bookkeeping, shared by web and SMS: returns the time until which logins for this
+  // participant are refused (0 when not locked). `max_failures` failures within `window_ms` lock
+  // it for `lock_ms`.
+  virtual Result<int64_t> RecordPinFailure(const std::string& participant_id, int64_t now_ms,
+                                           int max_failures, int64_t window_ms,
+                                           int64_t lock_ms) = 0;
+  virtual Result<int64_t> LockedUntil(const std::string& participant_id, int64_t now_ms) = 0;
+  virtual Status ClearPinFailures(const std::string& participant_id) = 0;
+
+  // --- sessions (only a hash of the token is stored) ---
+  // Returns a new random 256-bit token (URL-safe base64).
+  virtual Result<std::string> CreateSession(SessionKind kind, const std::string& subject,
+                                            int64_t now_ms) = 0;
+  // The live session for `token`, touched to `now_ms`; kNotFound when unknown, ended, or idle
+  // for longer than `idle_ttl_ms` (then it is deleted).
+  virtual Result<Session> ResolveSession(const std::string& token, int64_t now_ms,
+                                         int64_t idle_ttl_ms) = 0;
+  virtual Status EndSession(const std::string& token) = 0;
+
+  // --- threads and messages ---
+  // The participant's thread on `channel`, created (state bot, language `lang`) if absent.
+  virtual Result<ThreadRecord> OpenThread(const std::string& participant_id, Channel channel,
+                                          const std::string& lang, int64_t now_ms) = 0;
+  // The SMS thread of a phone number (E.164), created if absent, linked or not.
+  virtual Result<ThreadRecord> OpenSmsThread(const std::string& phone, const std::string& lang,
+                                             int64_t now_ms) = 0;
+  virtual Result<ThreadRecord> GetThread(int64_t thread_id) = 0;
+  virtual Status UpdateThread(int64_t thread_id, const ThreadUpdate& update, int64_t now_ms) = 0;
+  // Assigns the thread to the caseworker (state assigned). kConflict when another caseworker
+  // holds it; claiming one's own thread again is ok.
+  virtual Result<ThreadRecord> Claim(int64_t thread_id, int64_t caseworker_id, int64_t now_ms) = 0;
+  virtual Result<std::vector<ThreadRecord>> ListThreads(const ThreadQuery& query) = 0;
+
+  // Durably stores a message (sealed), assigning the next seq. Idempotent on client_id.
+  virtual Result<Appended> Append(const AppendRequest& request) = 0;
+  // Messages with seq > after_seq, in order, at most `limit`; notes only when include_notes.
+  virtual Result<std::vector<MessageRecord>> Messages(int64_t thread_id, int64_t after_seq,
+                                                      int limit, bool include_notes) = 0;
+
+  // --- caseworkers ---
+  // kConflict for a username already taken.
+  virtual Result<int64_t> AddCaseworker(const std::string& username, const std::string& password,
+                                        const std::string& county, bool supervisor) = 0;
+  // The caseworker when the password matches; kNotFound otherwise (same cost either way).
+  virtual Result<Caseworker> CheckCaseworkerPassword(const std::string& username,
+                                                     const std::string& password) = 0;
+  virtual Result<Caseworker> GetCaseworker(int64_t caseworker_id) = 0;
+  // Audit log: who did what to which thread ("read", "claim", "reply", "note", "resolve").
+  virtual Status Audit(int64_t caseworker_id, int64_t thread_id, const std::string& action,
+                       int64_t now_ms) = 0;
+
+  // --- SMS: linked phones, opt-outs, inbound idempotency ---
+  // The participant a number is linked to, if linked and used within `link_ttl_ms` (a use
+  // refreshes it); nullopt otherwise.
+  virtual Result<std::optional<std::string>> LinkedParticipant(const std::string& phone,
+                                                               int64_t now_ms,
+                                                               int64_t link_ttl_ms) = 0;
+  // Links the number (and its SMS thread) to the participant.
+  virtual Status LinkPhone(const std::string& phone, const std::string& participant_id,
+                           int64_t now_ms) = 0;
+  virtual Status UnlinkPhone(const std::string& phone) = 0;
+  virtual Status SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) = 0;
+  virtual Result<bool> IsOptedOut(const std::string& phone) = 0;
+  // The reply given to an inbound MessageSid, if it was answered before.
+  virtual Result<std::optional<std::string>> InboundReply(const std::string& message_sid) = 0;
+  virtual Status RecordInboundReply(const std::string& message_sid, const std::string& reply,
+                                    int64_t now_ms) = 0;
+
+  // --- outbound SMS outbox ---
+  // Returns the outbox id (the existing one for a dedupe_key already enqueued).
+  virtual Result<int64_t> EnqueueOutbound(const OutboundRequest& request, int64_t now_ms) = 0;
+  // Pending items whose next attempt is due, oldest first; they become kSending.
+  virtual Result<std::vector<OutboxItem>> TakeDueOutbound(int64_t now_ms, int limit) = 0;
+  virtual Status MarkOutboundSent(int64_t id, const std::string& provider_sid, int64_t now_ms) = 0;
+  virtual Status MarkOutboundRetry(int64_t id, int64_t next_attempt_ms, const std::string& error) = 0;
+  virtual Status MarkOutboundFailed(int64_t id, const std::string& error) = 0;
+  // From the provider's status callback ("delivered", "undelivered", "failed", ...).
+  virtual Status RecordDeliveryStatus(const std::string& provider_sid, const std::string& status,
+                                      int64_t now_ms) = 0;
+  // kSending items left by a crash become kPending again (called once at start-up).
+  virtual Status RecoverOutbound(int64_t now_ms) = 0;
+  virtual Result<int64_t> OutboxDepth() = 0;
+
+  // --- reminders ---
+  struct DueReminder {
+    bot::Appointment appointment;
+    std::string participant_id;
+    std::string phone;  // a linked, opted-in number
+    std::string lang;
+    int days_before = 0;  // 10 or 2
+  };
+  // Reminders due at `now_ms` not yet enqueued (appointment within 10 days / 2 days).
+  virtual Result<std::vector<DueReminder>> DueReminders(int64_t now_ms, int limit) = 0;
+
+  // --- keys ---
+  // Adds a new current key to the key file and re-encrypts every sealed value under it, in
+  // batches of `batch_rows` (each its own transaction), while other connections keep working.
+  virtual Result<RotateStats> RotateKey(int batch_rows) = 0;
+};
+
+}  // namespace connecthub::storage
