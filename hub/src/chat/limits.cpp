@@ -1,0 +1,52 @@
+#include "chat/limits.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace connecthub::hub::chat {
+
+int64_t LoginLimiter::BlockedUntilLocked(std::deque<int64_t>& failures, int64_t now_ms) {
+  while (!failures.empty() && failures.front() <= now_ms - window_ms_) failures.pop_front();
+  if (static_cast<int>(failures.size()) < max_failures_) return 0;
+  // Blocked until enough failures have aged out of the window to be under the limit again.
+  return failures[failures.size() - static_cast<size_t>(max_failures_)] + window_ms_;
+}
+
+int64_t LoginLimiter::BlockedUntil(const std::string& key, int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return 0;
+  int64_t until = BlockedUntilLocked(it->second, now_ms);
+  if (it->second.empty()) failures_.erase(it);
+  return until;
+}
+
+int64_t LoginLimiter::RecordFailure(const std::string& key, int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  if (failures_.size() > 100'000) {
+    // Bound memory under a spray of addresses: forget keys with nothing in the window.
+    for (auto it = failures_.begin(); it != failures_.end();) {
+      BlockedUntilLocked(it->second, now_ms);
+      it = it->second.empty() ? failures_.erase(it) : std::next(it);
+    }
+  }
+  auto& f = failures_[key];
+  f.push_back(now_ms);
+  return BlockedUntilLocked(f, now_ms);
+}
+
+bool TokenBucket::Take(int64_t now_ms, int64_t* retry_after_ms) {
+  if (last_ms_ >= 0 && now_ms > last_ms_) {
+    tokens_ = std::min(burst_, tokens_ + rate_ * static_cast<double>(now_ms - last_ms_) / 1000.0);
+  }
+  if (last_ms_ < 0 || now_ms > last_ms_) last_ms_ = now_ms;
+  if (tokens_ >= 1.0) {
+    tokens_ -= 1.0;
+    return true;
+  }
+  *retry_after_ms =
+      std::max<int64_t>(1, static_cast<int64_t>(std::ceil((1.0 - tokens_) * 1000.0 / rate_)));
+  return false;
+}
+
+}  // namespace connecthub::hub::chat

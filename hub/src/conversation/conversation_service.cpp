@@ -1,0 +1,345 @@
+#include "conversation/conversation_service.h"
+
+#include <chrono>
+
+#include "log.h"
+
+namespace connecthub::hub::conversation {
+namespace {
+
+using storage::Result;
+using storage::Status;
+
+std::string_view ChannelLabel(storage::Channel c) { return storage::ChannelName(c); }
+
+bool Handled(storage::ThreadState s) {
+  return s == storage::ThreadState::kWaiting || s == storage::ThreadState::kAssigned;
+}
+
+}  // namespace
+
+ConversationService::ConversationService(storage::Store& store, const bot::Bot& bot,
+                                         const locales::Catalog& catalog, events::EventBus& bus,
+                                         Metrics& metrics, ConversationOptions options)
+    : store_(store),
+      bot_(bot),
+      catalog_(catalog),
+      bus_(bus),
+      metrics_(metrics),
+      options_(options) {}
+
+std::string ConversationService::WaitingNotice(const std::string& lang) const {
+  int64_t wait_ms = metrics_.TypicalQueueWaitMs(options_.default_queue_wait_ms);
+  int64_t minutes = std::max<int64_t>(1, (wait_ms + 30'000) / 60'000);
+  return catalog_.Format(lang, "hub.waiting", {{"minutes", minutes}});
+}
+
+void ConversationService::PublishThread(const storage::ThreadRecord& thread) {
+  events::HubEvent event;
+  event.kind = events::HubEvent::Kind::kThread;
+  event.thread = thread;
+  bus_.Publish(event);
+}
+
+Result<storage::MessageRecord> ConversationService::AppendAndPublish(
+    const storage::AppendRequest& request, storage::ThreadRecord* thread) {
+  auto appended = store_.Append(request);
+  if (!appended.ok()) return appended.status();
+  storage::MessageRecord m;
+  m.thread_id = request.thread_id;
+  m.seq = appended->seq;
+  m.sender = request.sender;
+  m.client_id = request.client_id;
+  m.body = request.body;
+  m.intent = request.intent;
+  m.caseworker_id = request.caseworker_id;
+  m.at_ms = appended->at_ms;
+  if (appended->duplicate) return m;
+  thread->last_seq = std::max(thread->last_seq, m.seq);
+  thread->last_message_ms = std::max(thread->last_message_ms, m.at_ms);
+  metrics_.Inc("connecthub_messages_total",
+               {{"channel", std::string(ChannelLabel(thread->channel))},
+                {"sender", std::string(SenderName(m.sender))}});
+  events::HubEvent event;
+  event.kind = events::HubEvent::Kind::kMessage;
+  event.thread = *thread;
+  event.message = m;
+  bus_.Publish(event);
+  return m;
+}
+
+Result<ParentTextResult> ConversationService::HandleParentText(
+    const ParentText& message, int64_t now_ms,
+    const std::function<void(const storage::Appended&)>& on_stored) {
+  std::lock_guard lock(ThreadMutex(message.thread_id));
+  auto thread = store_.GetThread(message.thread_id);
+  if (!thread.ok()) return thread.status();
+  ParentTextResult result;
+  result.thread = *thread;
+
+  storage::AppendRequest request;
+  request.thread_id = message.thread_id;
+  request.sender = storage::Sender::kParticipant;
+  request.client_id = message.client_id;
+  request.body = message.stored_text.empty() ? message.text : message.stored_text;
+  request.at_ms = now_ms;
+  auto appended = store_.Append(request);
+  if (!appended.ok()) return appended.status();
+  result.stored = *appended;
+  if (appended->duplicate) {
+    if (on_stored) on_stored(*appended);
+    return result;
+  }
+  {
+    storage::MessageRecord m;
+    m.thread_id = request.thread_id;
+    m.seq = appended->seq;
+    m.sender = request.sender;
+    m.client_id = request.client_id;
+    m.body = request.body;
+    m.at_ms = appended->at_ms;
+    result.thread.last_seq = std::max(result.thread.last_seq, m.seq);
+    result.thread.last_message_ms = std::max(result.thread.last_message_ms, m.at_ms);
+    metrics_.Inc(
+        "connecthub_messages_total",
+        {{"channel", std::string(ChannelLabel(result.thread.channel))}, {"sender", "participant"}});
+    if (on_stored) on_stored(*appended);
+    events::HubEvent event;
+    event.kind = events::HubEvent::Kind::kMessage;
+    event.thread = result.thread;
+    event.message = m;
+    bus_.Publish(event);
+  }
+
+  if (Handled(result.thread.state)) {
+    // A caseworker answers: the inbox sees the message through the event; nothing else to do.
+    return result;
+  }
+
+  std::optional<bot::ParticipantFacts> facts;
+  if (message.linked && !result.thread.participant_id.empty()) {
+    auto loaded = store_.LoadFacts(result.thread.participant_id, now_ms);
+    if (loaded.ok()) {
+      facts = std::move(loaded).value();
+    } else {
+      Log(LogLevel::kWarn, "facts_unavailable",
+          {{"thread_id", message.thread_id}, {"code", static_cast<int>(loaded.status().code())}});
+    }
+  }
+  bot::Conversation conv;
+  conv.channel =
+      result.thread.channel == storage::Channel::kSms ? bot::Channel::kSms : bot::Channel::kWeb;
+  conv.lang = result.thread.lang;
+  conv.misses = result.thread.misses;
+  conv.linked = message.linked && !result.thread.participant_id.empty();
+  std::chrono::sys_seconds now{std::chrono::seconds(now_ms / 1000)};
+  bot::Reply reply = bot_.Answer(message.text, facts ? &*facts : nullptr, conv, now);
+  metrics_.Inc("connecthub_bot_intents_total", {{"intent", reply.intent}});
+
+  storage::AppendRequest bot_request;
+  bot_request.thread_id = message.thread_id;
+  bot_request.sender = storage::Sender::kBot;
+  bot_request.body = reply.text;
+  bot_request.intent = reply.intent;
+  bot_request.at_ms = now_ms;
+  if (!reply.text.empty()) {
+    auto stored = AppendAndPublish(bot_request, &result.thread);
+    if (!stored.ok()) return stored.status();
+    result.replies.push_back(*stored);
+  }
+
+  storage::ThreadUpdate update;
+  update.lang = reply.lang;
+  update.misses = reply.escalate ? 0 : reply.misses;
+  if (reply.escalate) {
+    update.state = storage::ThreadState::kWaiting;
+    update.priority = static_cast<int>(reply.priority);
+  } else if (result.thread.state == storage::ThreadState::kResolved) {
+    update.state = storage::ThreadState::kBot;
+  }
+  if (Status s = store_.UpdateThread(message.thread_id, update, now_ms); !s.ok()) return s;
+
+  if (reply.escalate) {
+    std::string reason = reply.priority == bot::Priority::kHigh ? "safety"
+                         : reply.intent == "agent"              ? "agent"
+                                                                : "misses";
+    metrics_.Inc(
+        "connecthub_escalations_total",
+        {{"channel", std::string(ChannelLabel(result.thread.channel))}, {"reason", reason}});
+    Log(LogLevel::kInfo, "escalated", {{"thread_id", message.thread_id}, {"reason", reason}});
+    storage::AppendRequest notice;
+    notice.thread_id = message.thread_id;
+    notice.sender = storage::Sender::kSystem;
+    notice.body = WaitingNotice(reply.lang);
+    notice.at_ms = now_ms;
+    auto stored = AppendAndPublish(notice, &result.thread);
+    if (!stored.ok()) return stored.status();
+    result.replies.push_back(*stored);
+  }
+
+  auto after = store_.GetThread(message.thread_id);
+  if (!after.ok()) return after.status();
+  result.thread = *after;
+  PublishThread(result.thread);
+  return result;
+}
+
+Result<storage::ThreadRecord> ConversationService::Claim(int64_t thread_id,
+                                                         const storage::Caseworker& caseworker,
+                                                         int64_t now_ms) {
+  std::lock_guard lock(ThreadMutex(thread_id));
+  auto before = store_.GetThread(thread_id);
+  if (!before.ok()) return before.status();
+  auto claimed = store_.Claim(thread_id, caseworker.id, now_ms);
+  if (!claimed.ok()) return claimed.status();
+  (void)store_.Audit(caseworker.id, thread_id, "claim", now_ms);
+  bool newly = before->assigned_to != caseworker.id;
+  if (!newly) return claimed;
+  if (before->state == storage::ThreadState::kWaiting && before->waiting_since_ms > 0) {
+    metrics_.RecordQueueWait(std::max<int64_t>(0, now_ms - before->waiting_since_ms));
+  }
+  storage::ThreadRecord thread = *claimed;
+  storage::AppendRequest notice;
+  notice.thread_id = thread_id;
+  notice.sender = storage::Sender::kSystem;
+  notice.body = catalog_.Format(thread.lang, "hub.assigned");
+  notice.at_ms = now_ms;
+  auto stored = AppendAndPublish(notice, &thread);
+  if (!stored.ok()) return stored.status();
+  auto after = store_.GetThread(thread_id);
+  if (!after.ok()) return after.status();
+  PublishThread(*after);
+  Log(LogLevel::kInfo, "claimed", {{"thread_id", thread_id}, {"caseworker_id", caseworker.id}});
+  return after;
+}
+
+Result<storage::MessageRecord> ConversationService::Reply(int64_t thread_id,
+                                                          const storage::Caseworker& caseworker,
+                                                          const std::string& text, int64_t now_ms) {
+  auto thread = store_.GetThread(thread_id);
+  if (!thread.ok()) return thread.status();
+  if (thread->assigned_to != caseworker.id) {
+    if (thread->assigned_to.has_value()) {
+      return Status(storage::Code::kConflict, "claimed by another caseworker");
+    }
+    auto claimed = Claim(thread_id, caseworker, now_ms);
+    if (!claimed.ok()) return claimed.status();
+  }
+  std::lock_guard lock(ThreadMutex(thread_id));
+  auto current = store_.GetThread(thread_id);
+  if (!current.ok()) return current.status();
+  if (current->assigned_to != caseworker.id) {
+    return Status(storage::Code::kConflict, "claimed by another caseworker");
+  }
+  storage::AppendRequest request;
+  request.thread_id = thread_id;
+  request.sender = storage::Sender::kCaseworker;
+  request.body = text;
+  request.caseworker_id = caseworker.id;
+  request.at_ms = now_ms;
+  storage::ThreadRecord t = *current;
+  // Subscribers (the parent's sockets, the SMS outbox) get the caseworker's name with it.
+  auto stored = store_.Append(request);
+  if (!stored.ok()) return stored.status();
+  storage::MessageRecord m;
+  m.thread_id = thread_id;
+  m.seq = stored->seq;
+  m.sender = request.sender;
+  m.body = text;
+  m.caseworker_id = caseworker.id;
+  m.caseworker_name = caseworker.username;
+  m.at_ms = stored->at_ms;
+  t.last_seq = std::max(t.last_seq, m.seq);
+  t.last_message_ms = std::max(t.last_message_ms, m.at_ms);
+  metrics_.Inc("connecthub_messages_total",
+               {{"channel", std::string(ChannelLabel(t.channel))}, {"sender", "caseworker"}});
+  (void)store_.Audit(caseworker.id, thread_id, "reply", now_ms);
+  events::HubEvent event;
+  event.kind = events::HubEvent::Kind::kMessage;
+  event.thread = t;
+  event.message = m;
+  bus_.Publish(event);
+  return m;
+}
+
+Result<storage::MessageRecord> ConversationService::Note(int64_t thread_id,
+                                                         const storage::Caseworker& caseworker,
+                                                         const std::string& text, int64_t now_ms) {
+  std::lock_guard lock(ThreadMutex(thread_id));
+  auto thread = store_.GetThread(thread_id);
+  if (!thread.ok()) return thread.status();
+  storage::AppendRequest request;
+  request.thread_id = thread_id;
+  request.sender = storage::Sender::kNote;
+  request.body = text;
+  request.caseworker_id = caseworker.id;
+  request.at_ms = now_ms;
+  auto stored = store_.Append(request);
+  if (!stored.ok()) return stored.status();
+  storage::MessageRecord m;
+  m.thread_id = thread_id;
+  m.seq = stored->seq;
+  m.sender = storage::Sender::kNote;
+  m.body = text;
+  m.caseworker_id = caseworker.id;
+  m.caseworker_name = caseworker.username;
+  m.at_ms = stored->at_ms;
+  storage::ThreadRecord t = *thread;
+  t.last_seq = std::max(t.last_seq, m.seq);
+  (void)store_.Audit(caseworker.id, thread_id, "note", now_ms);
+  events::HubEvent event;
+  event.kind = events::HubEvent::Kind::kMessage;
+  event.thread = t;
+  event.message = m;
+  bus_.Publish(event);
+  return m;
+}
+
+Result<storage::ThreadRecord> ConversationService::Resolve(int64_t thread_id,
+                                                           const storage::Caseworker& caseworker,
+                                                           int64_t now_ms) {
+  std::lock_guard lock(ThreadMutex(thread_id));
+  auto thread = store_.GetThread(thread_id);
+  if (!thread.ok()) return thread.status();
+  if (thread->assigned_to.has_value() && thread->assigned_to != caseworker.id &&
+      !caseworker.supervisor) {
+    return Status(storage::Code::kConflict, "claimed by another caseworker");
+  }
+  storage::ThreadUpdate update;
+  update.state = storage::ThreadState::kResolved;
+  update.assigned_to = std::optional<int64_t>();
+  update.misses = 0;
+  update.priority = 0;
+  if (Status s = store_.UpdateThread(thread_id, update, now_ms); !s.ok()) return s;
+  (void)store_.Audit(caseworker.id, thread_id, "resolve", now_ms);
+  storage::ThreadRecord t = *thread;
+  storage::AppendRequest notice;
+  notice.thread_id = thread_id;
+  notice.sender = storage::Sender::kSystem;
+  notice.body = catalog_.Format(t.lang, "hub.resolved");
+  notice.at_ms = now_ms;
+  auto stored = AppendAndPublish(notice, &t);
+  if (!stored.ok()) return stored.status();
+  auto after = store_.GetThread(thread_id);
+  if (!after.ok()) return after.status();
+  PublishThread(*after);
+  Log(LogLevel::kInfo, "resolved", {{"thread_id", thread_id}, {"caseworker_id", caseworker.id}});
+  return after;
+}
+
+Result<storage::MessageRecord> ConversationService::PostSystemMessage(int64_t thread_id,
+                                                                      const std::string& text,
+                                                                      int64_t now_ms) {
+  std::lock_guard lock(ThreadMutex(thread_id));
+  auto thread = store_.GetThread(thread_id);
+  if (!thread.ok()) return thread.status();
+  storage::ThreadRecord t = *thread;
+  storage::AppendRequest request;
+  request.thread_id = thread_id;
+  request.sender = storage::Sender::kSystem;
+  request.body = text;
+  request.at_ms = now_ms;
+  return AppendAndPublish(request, &t);
+}
+
+}  // namespace connecthub::hub::conversation

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bot/bot.h"
+#include "clock.h"
+#include "conversation/conversation_service.h"
+#include "events/event_bus.h"
+#include "http/router.h"
+#include "locales/catalog.h"
+#include "metrics.h"
+#include "storage/store.h"
+
+namespace boost::asio {
+class io_context;
+class thread_pool;
+}  // namespace boost::asio
+
+namespace connecthub::hub {
+
+// Options of `connecthub serve` (SPEC §2, §5), parsed once at start-up.
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";     // host:port; port 0 picks a free one
+  std::vector<std::string> allowed_origins;  // WebSocket Origin allow-list (same origin always ok)
+  int io_threads = 2;                        // threads running the io_context. Default 2.
+  int blocking_threads = 4;                  // Argon2id / SQLite pool. Default 4.
+  int64_t session_idle_ms = 15 * 60 * 1000;  // parent and caseworker sessions. Default 15 min.
+  int64_t lockout_ms = 15 * 60 * 1000;       // after 5 failed PINs. Default 15 min.
+  int max_pin_failures = 5;                  // per participant id. Default 5.
+  int max_address_failures = 20;             // per source address within lockout. Default 20.
+  double ws_rate_per_second = 10;            // per-connection frame rate. Default 10/s.
+  double ws_rate_burst = 20;                 // token bucket size. Default 20.
+  std::string public_url;                    // the hub's URL as Twilio calls it (signatures)
+  std::string twilio_account_sid;
+  std::string twilio_auth_token;  // secret: never logged
+  std::string twilio_from;
+  std::string twilio_messaging_service_sid;
+  std::string sms_api_base = "https://api.twilio.com";
+};
+
+// Everything a channel needs, owned by the Hub in cmd_serve.cpp and alive for the whole run. The
+// SMS channel gets this in RegisterSmsChannel(). References are to thread-safe objects.
+struct HubContext {
+  storage::Store& store;
+  const bot::Bot& bot;
+  const locales::Catalog& catalog;
+  events::EventBus& bus;
+  conversation::ConversationService& conversations;
+  http::Router& router;
+  boost::asio::io_context& io;         // I/O threads: timers, sockets
+  boost::asio::thread_pool& blocking;  // blocking work: Store calls, Argon2id, outbound HTTP
+  Clock clock;
+  Metrics& metrics;
+  const ServeOptions& options;
+};
+
+}  // namespace connecthub::hub

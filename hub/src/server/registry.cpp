@@ -1,0 +1,66 @@
+#include "server/registry.h"
+
+namespace connecthub::hub::server {
+
+Registry::Registry(events::EventBus& bus) : bus_(bus) {
+  subscription_ = bus_.Subscribe([this](const events::HubEvent& e) { OnEvent(e); });
+}
+
+Registry::~Registry() { bus_.Unsubscribe(subscription_); }
+
+void Registry::AddChat(int64_t thread_id, const std::shared_ptr<EventSink>& sink) {
+  std::lock_guard lock(mu_);
+  auto range = chats_.equal_range(thread_id);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second.lock() == sink) return;
+  }
+  chats_.emplace(thread_id, sink);
+}
+
+void Registry::RemoveChat(int64_t thread_id, const EventSink* sink) {
+  std::lock_guard lock(mu_);
+  auto range = chats_.equal_range(thread_id);
+  for (auto it = range.first; it != range.second;) {
+    auto live = it->second.lock();
+    it = (!live || live.get() == sink) ? chats_.erase(it) : std::next(it);
+  }
+}
+
+void Registry::AddInbox(const std::shared_ptr<EventSink>& sink) {
+  std::lock_guard lock(mu_);
+  inboxes_[sink.get()] = sink;
+}
+
+void Registry::RemoveInbox(const EventSink* sink) {
+  std::lock_guard lock(mu_);
+  inboxes_.erase(sink);
+}
+
+size_t Registry::chat_count() const {
+  std::lock_guard lock(mu_);
+  return chats_.size();
+}
+
+size_t Registry::inbox_count() const {
+  std::lock_guard lock(mu_);
+  return inboxes_.size();
+}
+
+void Registry::OnEvent(const events::HubEvent& event) {
+  // Collected under the lock, delivered outside it: a sink's Deliver only posts, but it must not
+  // be able to deadlock against Add/Remove.
+  std::vector<std::shared_ptr<EventSink>> targets;
+  {
+    std::lock_guard lock(mu_);
+    auto range = chats_.equal_range(event.thread.id);
+    for (auto it = range.first; it != range.second; ++it) {
+      if (auto s = it->second.lock()) targets.push_back(std::move(s));
+    }
+    for (auto& [ptr, weak] : inboxes_) {
+      if (auto s = weak.lock()) targets.push_back(std::move(s));
+    }
+  }
+  for (auto& s : targets) s->Deliver(event);
+}
+
+}  // namespace connecthub::hub::server

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "events/event_bus.h"
+#include "server/ws_connection.h"
+
+namespace connecthub::hub::server {
+
+// Live subscribers, in the manner of the Beast chat example's shared_state: chat connections by
+// thread (so every tab and device of a parent sees the thread live) and inbox connections (who
+// filter by county themselves). Subscribes to the EventBus for its lifetime and fans each event
+// out to the sinks concerned. Thread-safe.
+class Registry {
+ public:
+  explicit Registry(events::EventBus& bus);
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  void AddChat(int64_t thread_id, const std::shared_ptr<EventSink>& sink);
+  void RemoveChat(int64_t thread_id, const EventSink* sink);
+  void AddInbox(const std::shared_ptr<EventSink>& sink);
+  void RemoveInbox(const EventSink* sink);
+
+  size_t chat_count() const;
+  size_t inbox_count() const;
+
+ private:
+  void OnEvent(const events::HubEvent& event);
+
+  events::EventBus& bus_;
+  int64_t subscription_ = 0;
+  mutable std::mutex mu_;
+  std::multimap<int64_t, std::weak_ptr<EventSink>> chats_;
+  std::map<const EventSink*, std::weak_ptr<EventSink>> inboxes_;
+};
+
+}  // namespace connecthub::hub::server
