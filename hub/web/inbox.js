@@ -1,0 +1,670 @@
+/*
+ * ConnectHub caseworker inbox.
+ *
+ * Login (POST /api/inbox/login) keeps the token in sessionStorage; every API call sends it as a
+ * Bearer token; /ws/inbox pushes thread summaries and new messages so the queue and the open
+ * thread update without a reload (a claim by another caseworker shows at once). All strings come
+ * from /i18n/<lang>.json (window.CHI18n); canned replies use the thread's language.
+ */
+(function () {
+  'use strict';
+  const I = window.CHI18n;
+  const t = (k, p) => I.t(k, p);
+  const $ = (id) => document.getElementById(id);
+  const TOKEN_KEY = 'connecthub.inbox.token';
+  const SEEN_KEY = 'connecthub.inbox.seen';
+  const LANG_KEY = 'connecthub.inbox.lang';
+  const CANNED = ['greeting', 'payment', 'call', 'closing'];
+
+  const S = {
+    token: ss('get', TOKEN_KEY),
+    me: null,
+    threads: new Map(), // id -> summary
+    filter: 'waiting',
+    openId: null,
+    detail: null, // {thread, messages, cases, appointments}
+    seen: JSON.parse(ss('get', SEEN_KEY) || '{}'),
+    ws: null,
+    wsBackoff: 500,
+    wsTimer: null,
+  };
+
+  function ss(op, k, v) {
+    try {
+      if (op === 'get') return sessionStorage.getItem(k);
+      if (op === 'set') sessionStorage.setItem(k, v);
+      if (op === 'del') sessionStorage.removeItem(k);
+    } catch (e) { /* storage disabled */ }
+    return null;
+  }
+  function h(tag, attrs, children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'class') el.className = v;
+      else if (k === 'text') el.textContent = v;
+      else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? '' : v);
+    }
+    for (const c of [].concat(children || [])) if (c !== null && c !== undefined) el.append(c);
+    return el;
+  }
+
+  // ---------- formatting ----------
+  function fmtTime(iso) {
+    const d = new Date(iso);
+    if (isNaN(d)) return '';
+    const today = d.toDateString() === new Date().toDateString();
+    return new Intl.DateTimeFormat(I.locale(), today ? { hour: 'numeric', minute: '2-digit' }
+      : { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(d);
+  }
+  function fmtDateTime(iso) {
+    const d = new Date(iso);
+    if (isNaN(d)) return iso || '';
+    return new Intl.DateTimeFormat(I.locale(), { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit' }).format(d);
+  }
+  function fmtDate(s) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s || '');
+    if (!m) return s || '';
+    return new Intl.DateTimeFormat(I.locale(), { month: 'short', day: 'numeric', year: 'numeric' })
+      .format(new Date(+m[1], +m[2] - 1, +m[3]));
+  }
+  function fmtMoney(s) {
+    const n = Number(s);
+    if (!isFinite(n)) return s || '';
+    return new Intl.NumberFormat(I.locale(), { style: 'currency', currency: 'USD' }).format(n);
+  }
+  function fmtDuration(sinceIso) {
+    const ms = Date.now() - new Date(sinceIso).getTime();
+    if (!(ms >= 0)) return '';
+    const min = Math.floor(ms / 60000);
+    if (min < 1) return t('inbox.duration.lessThanMinute');
+    if (min < 60) return t('inbox.duration.minutes', { minutes: min });
+    return t('inbox.duration.hours', { hours: Math.floor(min / 60), minutes: min % 60 });
+  }
+  function fullName(p) {
+    return [p && p.first_name, p && p.last_name].filter(Boolean).join(' ') || t('inbox.thread.unknownName');
+  }
+  function langName(l) { return t('inbox.lang.' + (l === 'es' ? 'es' : 'en')); }
+  function channelName(c) { return t('inbox.channel.' + (c === 'sms' ? 'sms' : 'web')); }
+  function stateText(th) {
+    if (th.state === 'waiting') {
+      return th.waiting_since ? t('inbox.state.waitingFor', { duration: fmtDuration(th.waiting_since) })
+        : t('inbox.state.waiting');
+    }
+    if (th.state === 'assigned') {
+      if (S.me && th.assigned_to === S.me.username) return t('inbox.state.assignedToMe');
+      return t('inbox.state.assignedTo', { name: th.assigned_to || '?' });
+    }
+    return t('inbox.state.' + (th.state === 'resolved' ? 'resolved' : 'bot'));
+  }
+
+  // ---------- API ----------
+  class ApiError extends Error {
+    constructor(status, msg) { super(msg); this.status = status; }
+  }
+  async function api(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (S.token) headers.Authorization = 'Bearer ' + S.token;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res;
+    try {
+      res = await fetch(path, { method, headers, body: body !== undefined ? JSON.stringify(body) : undefined });
+    } catch (e) {
+      throw new ApiError(0, t('inbox.error.network'));
+    }
+    let data = null;
+    try { data = await res.json(); } catch (e) { /* empty body */ }
+    if (res.status === 401 && path !== '/api/inbox/login') {
+      signOut('inbox.error.sessionExpired');
+      throw new ApiError(401, t('inbox.error.sessionExpired'));
+    }
+    if (!res.ok) throw new ApiError(res.status, (data && data.error) || String(res.status));
+    return data || {};
+  }
+
+  // ---------- login ----------
+  async function onLogin(e) {
+    e.preventDefault();
+    const username = $('username').value.trim();
+    const password = $('password').value;
+    const err = $('login-error');
+    if (!username || !password) {
+      showError(err, t('inbox.login.missing'));
+      return;
+    }
+    $('login-submit').disabled = true;
+    try {
+      const r = await api('POST', '/api/inbox/login', { username, password });
+      S.token = r.token;
+      ss('set', TOKEN_KEY, r.token);
+      $('password').value = '';
+      showError(err, '');
+      await enterApp();
+    } catch (ex) {
+      showError(err, ex.status === 401 || ex.status === 403 ? t('inbox.login.failed')
+        : ex.status === 429 ? t('inbox.login.rateLimited') : t('inbox.error.network'));
+      $('password').focus();
+    } finally {
+      $('login-submit').disabled = false;
+    }
+  }
+  function showError(el, text) {
+    el.textContent = text;
+    el.classList.toggle('ib-error-shown', !!text);
+  }
+
+  function signOut(reasonKey) {
+    S.token = null;
+    S.me = null;
+    ss('del', TOKEN_KEY);
+    if (S.ws) { const w = S.ws; S.ws = null; try { w.close(); } catch (e) { /* closed */ } }
+    clearTimeout(S.wsTimer);
+    S.threads.clear();
+    S.openId = null;
+    S.detail = null;
+    $('app-view').hidden = true;
+    $('login-view').hidden = false;
+    $('logout').hidden = true;
+    $('who').hidden = true;
+    $('live-state').textContent = '';
+    showError($('login-error'), reasonKey ? t(reasonKey) : '');
+    $('username').focus();
+  }
+
+  async function enterApp() {
+    S.me = await api('GET', '/api/inbox/me').catch((e) => {
+      if (e.status === 401) throw e;
+      return { username: '', county: '' };
+    });
+    $('login-view').hidden = true;
+    $('app-view').hidden = false;
+    $('logout').hidden = false;
+    renderWho();
+    await refreshLists();
+    connectWs();
+    const first = document.querySelector('#thread-list button');
+    (first || document.querySelector('.ib-filter[aria-pressed="true"]')).focus();
+  }
+  function renderWho() {
+    if (!S.me) return;
+    const who = $('who');
+    who.hidden = false;
+    who.textContent = S.me.supervisor
+      ? t('inbox.who.supervisor', { name: S.me.username })
+      : t('inbox.who', { name: S.me.username, county: S.me.county || '' });
+  }
+
+  // ---------- thread list ----------
+  async function refreshLists() {
+    const results = await Promise.allSettled(['all', 'waiting', 'mine']
+      .map((s) => api('GET', '/api/inbox/threads?state=' + s)));
+    for (const r of results) {
+      if (r.status === 'fulfilled') for (const th of r.value.threads || []) S.threads.set(th.id, th);
+    }
+    renderList();
+  }
+
+  function isMine(th) { return th.state === 'assigned' && S.me && th.assigned_to === S.me.username; }
+  function inFilter(th, f) {
+    if (f === 'waiting') return th.state === 'waiting';
+    if (f === 'mine') return isMine(th);
+    return true;
+  }
+  function sortThreads(list, f) {
+    const pr = (th) => (th.priority === 'high' ? 0 : 1);
+    const time = (s) => (s ? new Date(s).getTime() : Infinity);
+    if (f === 'waiting') {
+      return list.sort((a, b) => pr(a) - pr(b) || time(a.waiting_since) - time(b.waiting_since) || a.id - b.id);
+    }
+    const rank = { waiting: 0, assigned: 1, bot: 2, resolved: 3 };
+    return list.sort((a, b) => (f === 'all' ? (rank[a.state] ?? 4) - (rank[b.state] ?? 4) : 0)
+      || pr(a) - pr(b)
+      || (new Date(b.last_message_at || 0) - new Date(a.last_message_at || 0))
+      || b.id - a.id);
+  }
+  function isUnread(th) {
+    return (th.last_seq || 0) > (S.seen[th.id] || 0) && th.id !== S.openId;
+  }
+
+  function renderList() {
+    const list = $('thread-list');
+    const focusedId = document.activeElement && document.activeElement.dataset
+      ? document.activeElement.dataset.threadId : undefined;
+    const all = Array.from(S.threads.values());
+    for (const f of ['waiting', 'mine', 'all']) {
+      document.querySelector('[data-count="' + f + '"]').textContent =
+        '(' + all.filter((th) => inFilter(th, f)).length + ')';
+    }
+    const shown = sortThreads(all.filter((th) => inFilter(th, S.filter)), S.filter);
+    list.replaceChildren(...shown.map(threadItem));
+    const empty = $('list-empty');
+    empty.hidden = shown.length > 0;
+    empty.textContent = t('inbox.list.empty.' + S.filter);
+    if (focusedId !== undefined) {
+      const again = list.querySelector('[data-thread-id="' + focusedId + '"]');
+      if (again) again.focus();
+    }
+    const waiting = all.filter((th) => th.state === 'waiting').length;
+    document.title = (waiting ? '(' + waiting + ') ' : '') + t('inbox.title');
+  }
+
+  function threadItem(th) {
+    const unread = isUnread(th);
+    const badges = [];
+    if (th.priority === 'high') badges.push(h('span', { class: 'ib-badge ib-badge-high', text: t('inbox.badge.high') }));
+    if (unread) badges.push(h('span', { class: 'ib-badge ib-badge-unread', text: t('inbox.badge.unread') }));
+    const btn = h('button', {
+      type: 'button', class: 'ib-item' + (unread ? ' ib-unread' : '') + (th.priority === 'high' ? ' ib-high' : ''),
+      'data-thread-id': String(th.id), 'aria-current': th.id === S.openId ? 'true' : null,
+      onclick: () => openThread(th.id, true),
+    }, [
+      h('span', { class: 'ib-item-top' }, [
+        h('span', { class: 'ib-item-name', text: fullName(th.participant) }),
+        h('span', { class: 'ib-badges' }, badges),
+      ]),
+      h('span', { class: 'ib-item-sub' }, [
+        h('span', { class: 'ib-chan ib-chan-' + th.channel, text: channelName(th.channel) }),
+        h('span', { text: ' · ' + langName(th.lang) + ' · ' }),
+        h('span', { class: 'ib-item-state', text: stateText(th) }),
+      ]),
+    ]);
+    return h('li', {}, [btn]);
+  }
+
+  function setFilter(f) {
+    S.filter = f;
+    for (const b of document.querySelectorAll('.ib-filter')) {
+      b.setAttribute('aria-pressed', String(b.dataset.filter === f));
+    }
+    renderList();
+  }
+
+  // ---------- thread view ----------
+  async function openThread(id, focusPane) {
+    S.openId = id;
+    let d;
+    try {
+      d = await api('GET', '/api/inbox/threads/' + id);
+    } catch (e) {
+      if (e.status === 404) {
+        S.threads.delete(id);
+        S.openId = null;
+        toast(t('inbox.error.notFound'));
+        renderList();
+      } else if (e.status !== 401) toast(t('inbox.error.network'));
+      return;
+    }
+    if (S.openId !== id) return;
+    S.detail = d;
+    if (d.thread) S.threads.set(id, d.thread);
+    markSeen(d.thread || { id, last_seq: maxSeq(d.messages) });
+    $('thread-empty').hidden = true;
+    $('thread-view').hidden = false;
+    renderThreadHead();
+    renderMessages();
+    renderCase();
+    fillCanned();
+    renderList();
+    $('compose-error').textContent = '';
+    if (focusPane) $('thread-title').focus();
+  }
+  function maxSeq(msgs) { return (msgs || []).reduce((m, x) => Math.max(m, x.seq || 0), 0); }
+  function markSeen(th) {
+    const seq = Math.max(th.last_seq || 0, S.detail ? maxSeq(S.detail.messages) : 0);
+    if ((S.seen[th.id] || 0) < seq) {
+      S.seen[th.id] = seq;
+      ss('set', SEEN_KEY, JSON.stringify(S.seen));
+    }
+  }
+
+  function renderThreadHead() {
+    if (!S.detail) return;
+    const th = S.threads.get(S.openId) || S.detail.thread;
+    const title = $('thread-title');
+    title.textContent = fullName(th.participant);
+    title.setAttribute('tabindex', '-1');
+    const pid = th.participant && th.participant.participant_id;
+    $('thread-meta').textContent = [
+      pid ? t('inbox.thread.participantId', { id: pid }) : null,
+      channelName(th.channel),
+      langName(th.lang),
+      th.counties && th.counties.length ? th.counties.join(', ') : null,
+    ].filter(Boolean).join(' · ');
+    const st = $('thread-state');
+    st.textContent = stateText(th) + (th.priority === 'high' ? ' · ' + t('inbox.badge.high') : '');
+    st.className = 'ib-state ib-state-' + th.state;
+    $('thread-optout').hidden = !th.opted_out;
+    const mine = isMine(th);
+    $('claim').hidden = !(th.state === 'waiting' || th.state === 'bot' || th.state === 'resolved');
+    $('resolve').hidden = !mine;
+    const replyRadio = $('mode-reply');
+    replyRadio.disabled = !mine;
+    if (!mine && replyRadio.checked) $('mode-note').checked = true;
+    if (mine && !S.composeTouched) replyRadio.checked = true;
+    renderComposeMode();
+  }
+
+  function renderComposeMode() {
+    const th = S.threads.get(S.openId);
+    if (!th) return;
+    const note = $('mode-note').checked;
+    $('compose-send').textContent = note ? t('inbox.compose.sendNote') : t('inbox.compose.sendReply');
+    let hint;
+    if (note) hint = t('inbox.compose.noteHint');
+    else if (th.channel === 'sms' && th.opted_out) hint = t('inbox.compose.optedOutHint');
+    else hint = t('inbox.compose.replyHint', { channel: channelName(th.channel), lang: langName(th.lang) });
+    if (!isMine(th)) hint = t('inbox.compose.claimFirst') + ' ' + hint;
+    $('compose-hint').textContent = hint;
+    $('composer').classList.toggle('ib-note-mode', note);
+  }
+
+  function renderMessages() {
+    const ol = $('messages');
+    ol.replaceChildren();
+    const msgs = (S.detail.messages || []).slice().sort((a, b) => a.seq - b.seq);
+    for (const m of msgs) ol.append(messageItem(m));
+    ol.scrollTop = ol.scrollHeight;
+  }
+  function messageItem(m) {
+    let who;
+    if (m.from === 'participant') who = fullName((S.threads.get(S.openId) || {}).participant);
+    else if (m.from === 'bot') who = t('inbox.from.bot') + (m.intent ? ' · ' + m.intent : '');
+    else if (m.from === 'caseworker') who = t('inbox.from.caseworker', { name: m.caseworker || '' });
+    else if (m.from === 'note') who = t('inbox.from.note', { name: m.caseworker || '' });
+    else who = t('inbox.from.system');
+    const meta = [h('time', { datetime: m.at || '', text: fmtTime(m.at) })];
+    if (m.delivery) {
+      meta.push(h('span', { class: 'ib-delivery ib-delivery-' + m.delivery, text: t('inbox.delivery.' + m.delivery) }));
+    }
+    return h('li', { class: 'ib-msg ib-from-' + m.from, 'data-seq': String(m.seq) }, [
+      h('div', { class: 'ib-bubble' }, [
+        h('span', { class: 'ib-msg-who', text: who }),
+        h('p', { class: 'ib-msg-text', text: m.text || '' }),
+      ]),
+      h('div', { class: 'ib-msg-meta' }, meta),
+    ]);
+  }
+  function addMessageToOpen(m) {
+    if (!S.detail) return;
+    const msgs = S.detail.messages || (S.detail.messages = []);
+    const existing = msgs.findIndex((x) => x.seq === m.seq);
+    const ol = $('messages');
+    if (existing >= 0) {
+      msgs[existing] = Object.assign(msgs[existing], m);
+      const li = ol.querySelector('[data-seq="' + m.seq + '"]');
+      if (li) li.replaceWith(messageItem(msgs[existing]));
+      return;
+    }
+    msgs.push(m);
+    const li = messageItem(m);
+    const after = Array.from(ol.children).find((x) => Number(x.dataset.seq) > m.seq);
+    const atBottom = ol.scrollHeight - ol.scrollTop - ol.clientHeight < 80;
+    if (after) ol.insertBefore(li, after); else ol.append(li);
+    if (atBottom || m.from === 'caseworker' || m.from === 'note') ol.scrollTop = ol.scrollHeight;
+  }
+
+  function renderCase() {
+    const body = $('case-body');
+    const d = S.detail;
+    if (!d) return;
+    const th = S.threads.get(S.openId) || d.thread || {};
+    const out = [];
+    const p = th.participant || {};
+    out.push(h('dl', { class: 'ib-dl' }, [
+      h('dt', { text: t('inbox.case.participant') }), h('dd', { text: fullName(p) }),
+      h('dt', { text: t('inbox.case.participantId') }), h('dd', { text: p.participant_id || '—' }),
+      h('dt', { text: t('inbox.case.channel') }), h('dd', { text: channelName(th.channel) + (th.opted_out ? ' · ' + t('inbox.case.optedOut') : '') }),
+      h('dt', { text: t('inbox.case.language') }), h('dd', { text: langName(th.lang) }),
+    ]));
+    const cases = d.cases || [];
+    if (!cases.length) out.push(h('p', { class: 'ib-empty', text: t('inbox.case.noCases') }));
+    for (const c of cases) {
+      const payments = (c.payments || []).slice().sort((a, b) => (a.date < b.date ? 1 : -1)).slice(0, 3);
+      const sec = h('section', { class: 'ib-casecard' }, [
+        h('h3', { text: t('inbox.case.case', { number: c.case_number }) }),
+        h('dl', { class: 'ib-dl' }, [
+          h('dt', { text: t('inbox.case.role') }), h('dd', { text: t('inbox.role.' + (c.role === 'RECEIVING' ? 'receiving' : 'paying')) }),
+          h('dt', { text: t('inbox.case.status') }), h('dd', { text: [c.status, c.county].filter(Boolean).join(' · ') }),
+          h('dt', { text: t('inbox.case.monthly') }), h('dd', { text: fmtMoney(c.monthly_support) }),
+          h('dt', { text: t('inbox.case.pastDue') }), h('dd', { class: Number(c.past_due) > 0 ? 'ib-due' : '', text: fmtMoney(c.past_due) }),
+          c.opened_date ? h('dt', { text: t('inbox.case.opened') }) : null,
+          c.opened_date ? h('dd', { text: fmtDate(c.opened_date) }) : null,
+        ]),
+      ]);
+      if ((c.orders || []).length) {
+        sec.append(h('h4', { text: t('inbox.case.orders') }), h('ul', { class: 'ib-plain' },
+          c.orders.map((o) => h('li', { text: [o.court_case_number, fmtDate(o.file_date), o.status].filter(Boolean).join(' · ') }))));
+      }
+      sec.append(h('h4', { text: t('inbox.case.lastPayments') }));
+      sec.append(payments.length ? h('ul', { class: 'ib-plain' }, payments.map((x) =>
+        h('li', {}, [h('strong', { text: fmtMoney(x.amount) }), ' · ' + fmtDate(x.date) + (x.type ? ' · ' + x.type : '')])))
+        : h('p', { class: 'ib-empty', text: t('inbox.case.noPayments') }));
+      out.push(sec);
+    }
+    const now = Date.now();
+    const appts = (d.appointments || []).filter((a) => new Date(a.end || a.start).getTime() >= now)
+      .sort((a, b) => new Date(a.start) - new Date(b.start));
+    out.push(h('h3', { text: t('inbox.case.appointments') }));
+    out.push(appts.length ? h('ul', { class: 'ib-plain' }, appts.slice(0, 3).map((a) => h('li', {}, [
+      h('strong', { text: fmtDateTime(a.start) }), h('br'),
+      [a.type, a.location, a.case_number ? t('inbox.case.case', { number: a.case_number }) : null].filter(Boolean).join(' · '),
+    ]))) : h('p', { class: 'ib-empty', text: t('inbox.case.noAppointments') }));
+    body.replaceChildren(...out);
+  }
+
+  // ---------- canned replies (in the thread's language) ----------
+  async function fillCanned() {
+    const th = S.threads.get(S.openId);
+    if (!th) return;
+    const tl = th.lang === 'es' ? 'es' : 'en';
+    await I.fetch(tl).catch(() => {});
+    const sel = $('canned');
+    sel.replaceChildren(h('option', { value: '', text: t('inbox.compose.cannedChoose') }),
+      ...CANNED.map((k) => h('option', { value: k, text: t('inbox.canned.' + k + '.label') + ' (' + tl.toUpperCase() + ')' })));
+  }
+  function insertCanned() {
+    const k = $('canned').value;
+    const th = S.threads.get(S.openId);
+    if (!k || !th) return;
+    const tl = th.lang === 'es' ? 'es' : 'en';
+    const text = I.t('inbox.canned.' + k + '.text', {
+      name: (th.participant && th.participant.first_name) || '',
+      me: S.me ? S.me.username : '',
+      phone: I.t('widget.help.phone', null, tl),
+    }, tl);
+    const ta = $('compose-text');
+    ta.value = ta.value ? ta.value.replace(/\s*$/, '\n') + text : text;
+    ta.focus();
+  }
+
+  // ---------- actions ----------
+  async function claim() {
+    const id = S.openId;
+    const btn = $('claim');
+    btn.disabled = true;
+    try {
+      const r = await api('POST', '/api/inbox/threads/' + id + '/claim');
+      if (r.thread) upsertThread(r.thread);
+      toast(t('inbox.toast.claimed'));
+      $('mode-reply').checked = true;
+      renderComposeMode();
+      $('compose-text').focus();
+    } catch (e) {
+      if (e.status === 409) {
+        toast(t('inbox.error.claimedByOther'));
+        openThread(id, false);
+      } else if (e.status !== 401) toast(t('inbox.error.action'));
+    } finally {
+      btn.disabled = false;
+    }
+  }
+  async function resolve() {
+    const id = S.openId;
+    try {
+      const r = await api('POST', '/api/inbox/threads/' + id + '/resolve');
+      if (r.thread) upsertThread(r.thread);
+      toast(t('inbox.toast.resolved'));
+      $('thread-title').focus();
+    } catch (e) {
+      if (e.status !== 401) toast(t('inbox.error.action'));
+    }
+  }
+  async function onCompose(e) {
+    e.preventDefault();
+    const id = S.openId;
+    const ta = $('compose-text');
+    const text = ta.value.trim();
+    const err = $('compose-error');
+    if (!text) { err.textContent = t('inbox.compose.empty'); ta.focus(); return; }
+    const note = $('mode-note').checked;
+    const btn = $('compose-send');
+    btn.disabled = true;
+    err.textContent = '';
+    try {
+      const r = await api('POST', '/api/inbox/threads/' + id + '/' + (note ? 'note' : 'reply'), { text });
+      ta.value = '';
+      $('canned').value = '';
+      if (r && typeof r.seq === 'number' && S.openId === id) {
+        addMessageToOpen({ seq: r.seq, from: note ? 'note' : 'caseworker', text, at: new Date().toISOString(),
+          caseworker: S.me && S.me.username, delivery: !note && S.threads.get(id).channel === 'sms' ? 'queued' : undefined });
+        markSeen({ id, last_seq: r.seq });
+      }
+      toast(note ? t('inbox.toast.noted') : t('inbox.toast.replied'));
+    } catch (ex) {
+      if (ex.status === 409) err.textContent = t('inbox.error.claimedByOther');
+      else if (ex.status === 413) err.textContent = t('inbox.error.tooLong');
+      else if (ex.status !== 401) err.textContent = t('inbox.error.action');
+    } finally {
+      btn.disabled = false;
+      ta.focus();
+    }
+  }
+
+  function upsertThread(th) {
+    const prev = S.threads.get(th.id);
+    S.threads.set(th.id, Object.assign({}, prev || {}, th));
+    if (th.id === S.openId) {
+      markSeen(S.threads.get(th.id));
+      renderThreadHead();
+      if (S.detail) S.detail.thread = S.threads.get(th.id);
+    }
+    renderList();
+  }
+
+  let toastTimer = null;
+  function toast(text) {
+    const el = $('toast');
+    el.textContent = text;
+    el.classList.add('ib-toast-shown');
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { el.classList.remove('ib-toast-shown'); el.textContent = ''; }, 5000);
+  }
+
+  // ---------- live updates ----------
+  function connectWs() {
+    if (!S.token) return;
+    clearTimeout(S.wsTimer);
+    const url = location.origin.replace(/^http/, 'ws') + '/ws/inbox';
+    let w;
+    try { w = new WebSocket(url); } catch (e) { scheduleWs(); return; }
+    S.ws = w;
+    setLive('connecting');
+    let reconnected = false;
+    w.addEventListener('open', () => {
+      if (S.ws !== w) return;
+      w.send(JSON.stringify({ type: 'auth', token: S.token }));
+      setLive('live');
+      if (S.wsBackoff > 500) reconnected = true;
+      S.wsBackoff = 500;
+      if (reconnected) {
+        // Updates may have been missed while disconnected.
+        refreshLists();
+        if (S.openId) openThread(S.openId, false);
+      }
+    });
+    w.addEventListener('message', (ev) => {
+      if (S.ws !== w) return;
+      let f;
+      try { f = JSON.parse(ev.data); } catch (e) { return; }
+      if (f.type === 'thread' && f.thread) upsertThread(f.thread);
+      else if (f.type === 'message' && f.message) {
+        const th = S.threads.get(f.thread_id);
+        if (th && (f.message.seq || 0) > (th.last_seq || 0)) {
+          th.last_seq = f.message.seq;
+          th.last_message_at = f.message.at || th.last_message_at;
+        }
+        if (f.thread_id === S.openId) {
+          addMessageToOpen(f.message);
+          markSeen({ id: f.thread_id, last_seq: f.message.seq });
+        }
+        renderList();
+      } else if (f.type === 'error') {
+        if (f.code === 'unauthenticated' || f.code === 'auth_failed') signOut('inbox.error.sessionExpired');
+      }
+    });
+    w.addEventListener('close', () => {
+      if (S.ws !== w) return;
+      S.ws = null;
+      setLive('offline');
+      scheduleWs();
+    });
+  }
+  function scheduleWs() {
+    if (!S.token) return;
+    const d = S.wsBackoff * (0.75 + Math.random() * 0.5);
+    S.wsBackoff = Math.min(30000, S.wsBackoff * 2);
+    S.wsTimer = setTimeout(connectWs, d);
+  }
+  let liveState = '';
+  function setLive(s) {
+    liveState = s;
+    const el = $('live-state');
+    el.textContent = s ? t('inbox.live.' + s) : '';
+    el.className = 'ib-live ib-live-' + s;
+  }
+
+  // ---------- language ----------
+  let uiLang = I.pick(ss('get', LANG_KEY));
+  async function setUiLang(l) {
+    await I.load(l);
+    uiLang = l;
+    ss('set', LANG_KEY, l);
+    I.apply();
+    document.title = t('inbox.title');
+    $('lang-toggle').setAttribute('lang', l === 'en' ? 'es' : 'en');
+    if (S.me) renderWho();
+    if (liveState) setLive(liveState);
+    if (S.token) renderList();
+    if (S.detail) { renderThreadHead(); renderMessages(); renderCase(); fillCanned(); }
+  }
+
+  // ---------- start ----------
+  async function start() {
+    await setUiLang(uiLang).catch(() => {});
+    $('login-form').addEventListener('submit', onLogin);
+    $('logout').addEventListener('click', () => signOut(null));
+    $('lang-toggle').addEventListener('click', () => setUiLang(uiLang === 'en' ? 'es' : 'en'));
+    for (const b of document.querySelectorAll('.ib-filter')) b.addEventListener('click', () => setFilter(b.dataset.filter));
+    $('claim').addEventListener('click', claim);
+    $('resolve').addEventListener('click', resolve);
+    $('composer').addEventListener('submit', onCompose);
+    $('canned-insert').addEventListener('click', insertCanned);
+    for (const r of document.querySelectorAll('input[name="mode"]')) {
+      r.addEventListener('change', () => { S.composeTouched = true; renderComposeMode(); });
+    }
+    $('compose-text').addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); $('composer').requestSubmit(); }
+    });
+    setInterval(() => { if (S.token) { renderList(); if (S.detail) renderThreadHead(); } }, 30000);
+    if (S.token) {
+      try {
+        await enterApp();
+        return;
+      } catch (e) { /* fall through to the login form */ }
+    }
+    signOut(null);
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
