@@ -1,4 +1,0 @@
-// TEMPORARY: removed when catalog.cpp lands.
-namespace connecthub::locales {
-int kPlaceholder = 0;
-}
