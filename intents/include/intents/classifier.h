@@ -24,6 +24,10 @@ struct Classification {
   double lang_confidence = 0;        // 0..1 evidence that the text itself is in `lang`
   bool safety = false;               // threats, violence or self-harm: escalate at high priority
   Entities entities;
+  // Language the text itself is written in, sticky like `lang` but ignoring explicit requests:
+  // "in spanish" is English text asking for Spanish (lang kEs, text_lang kEn). This is what
+  // `connecthub classify` prints.
+  Lang text_lang = Lang::kEn;
 };
 
 struct ClassifierOptions {
@@ -44,8 +48,8 @@ class Classifier {
 
   // Trains on the given TSV texts (`intent<TAB>utterance` lines) instead of the embedded ones.
   static std::unique_ptr<Classifier> CreateFromTsv(const ClassifierOptions& options,
-                                                   std::string_view en_tsv,
-                                                   std::string_view es_tsv, std::string* error);
+                                                   std::string_view en_tsv, std::string_view es_tsv,
+                                                   std::string* error);
 
   virtual ~Classifier() = default;
 

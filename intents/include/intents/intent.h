@@ -5,7 +5,8 @@
 
 namespace connecthub::intents {
 
-// The bot's intent set (SPEC §8). The names are the wire/eval names ("balance", "next_appointment").
+// The bot's intent set (SPEC §8). The names are the wire/eval names ("balance",
+// "next_appointment").
 enum class Intent {
   kBalance,
   kNextAppointment,
@@ -37,7 +38,8 @@ std::optional<Intent> ParseIntent(std::string_view name);
 // A conversation language. The hub stores it as its code ("en" / "es").
 enum class Lang { kEn, kEs };
 
-std::string_view LangCode(Lang lang);                    // "en" / "es"
-std::optional<Lang> ParseLang(std::string_view code);   // "en", "es" (case-insensitive); else nullopt
+std::string_view LangCode(Lang lang);  // "en" / "es"
+std::optional<Lang> ParseLang(
+    std::string_view code);  // "en", "es" (case-insensitive); else nullopt
 
 }  // namespace connecthub::intents

@@ -1,0 +1,417 @@
+#include "intents/classifier.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <numeric>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "lexicon.h"
+#include "normalize.h"
+
+namespace connecthub::intents {
+namespace {
+
+using internal::Tokens;
+
+constexpr int kHashBits = 16;
+constexpr uint32_t kBuckets = 1u << kHashBits;
+constexpr uint32_t kMask = kBuckets - 1;
+constexpr int kClasses = kIntentCount;
+constexpr size_t kMaxTokens = 64;     // longer messages: the first 64 words decide
+constexpr size_t kMaxNgramWord = 32;  // character n-grams come from a word's first 32 bytes
+constexpr uint32_t kSeed = 20261123;  // SGD shuffling; fixed so training is reproducible
+constexpr int kEpochs = 14;
+constexpr float kLearningRate = 0.6f;
+constexpr int kHeldOutEvery = 5;  // every 5th example calibrates the temperature
+
+constexpr uint32_t kFnvBasis = 2166136261u;
+constexpr uint32_t kFnvPrime = 16777619u;
+
+uint32_t Fnv(uint32_t h, std::string_view s) {
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= kFnvPrime;
+  }
+  return h;
+}
+
+uint32_t Mix(uint32_t a, uint32_t b) {
+  uint32_t h = a * 0x9E3779B1u ^ (b + 0x7F4A7C15u + (a << 6) + (a >> 2));
+  h ^= h >> 15;
+  h *= 0x2C1B3C6Du;
+  h ^= h >> 12;
+  return h;
+}
+
+bool HasLetter(std::string_view t) {
+  return std::any_of(t.begin(), t.end(), [](char c) { return c < '0' || c > '9'; });
+}
+
+void SplitTokens(std::string_view norm, std::vector<std::string_view>* tokens) {
+  tokens->clear();
+  size_t i = 0;
+  while (i < norm.size() && tokens->size() < kMaxTokens) {
+    size_t sp = norm.find(' ', i);
+    if (sp == std::string_view::npos) sp = norm.size();
+    if (sp > i) tokens->push_back(norm.substr(i, sp - i));
+    i = sp + 1;
+  }
+}
+
+// Hashed features: word unigrams and bigrams, character 3- to 5-grams of "<word>". Language
+// features are the unigrams and n-grams of words with a letter (numbers say nothing about it).
+void Featurize(Tokens tokens, std::vector<uint32_t>* features, std::vector<uint32_t>* lang) {
+  static const uint32_t kWordSeed = Fnv(kFnvBasis, "w:");
+  static const uint32_t kGramSeed[6] = {
+      0, 0, 0, Fnv(kFnvBasis, "3:"), Fnv(kFnvBasis, "4:"), Fnv(kFnvBasis, "5:")};
+  static const uint32_t kStart = Fnv(kFnvBasis, "<s>");
+  static const uint32_t kEnd = Fnv(kFnvBasis, "</s>");
+  features->clear();
+  lang->clear();
+  uint32_t prev = kStart;
+  char padded[kMaxNgramWord + 2];
+  for (std::string_view t : tokens) {
+    bool alpha = HasLetter(t);
+    uint32_t word = Fnv(kWordSeed, t);
+    features->push_back(word & kMask);
+    if (alpha) lang->push_back(word & kMask);
+    features->push_back(Mix(prev, word) & kMask);
+    prev = word;
+    size_t len = std::min(t.size(), kMaxNgramWord);
+    padded[0] = '<';
+    std::memcpy(padded + 1, t.data(), len);
+    padded[len + 1] = '>';
+    size_t plen = len + 2;
+    for (size_t n = 3; n <= 5; ++n) {
+      for (size_t i = 0; i + n <= plen; ++i) {
+        uint32_t h = Fnv(kGramSeed[n], std::string_view(padded + i, n)) & kMask;
+        features->push_back(h);
+        if (alpha) lang->push_back(h);
+      }
+    }
+  }
+  if (!tokens.empty()) features->push_back(Mix(prev, kEnd) & kMask);
+}
+
+bool WithinOneEdit(std::string_view a, std::string_view b) {
+  if (a.size() > b.size() + 1 || b.size() > a.size() + 1) return false;
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  if (a.size() == b.size()) {
+    if (i == a.size() || a.substr(i + 1) == b.substr(i + 1)) return true;
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);
+  }
+  if (a.size() > b.size()) return a.substr(i + 1) == b.substr(i);
+  return a.substr(i) == b.substr(i + 1);
+}
+
+struct Example {
+  std::vector<uint32_t> features;
+  std::vector<uint32_t> lang_features;
+  int intent = 0;
+  int lang = 0;  // 1 = Spanish
+};
+
+// Multinomial logistic regression over the intents plus a binary one for the language, sharing
+// the hashed feature space.
+struct Model {
+  std::vector<float> w = std::vector<float>(static_cast<size_t>(kBuckets) * kClasses, 0.0f);
+  std::array<float, kClasses> bias{};
+  std::vector<float> lang_w = std::vector<float>(kBuckets, 0.0f);
+  float lang_bias = 0;
+  double temperature = 1;
+  double lang_temperature = 1;
+
+  void Logits(std::span<const uint32_t> features, std::array<float, kClasses>* z) const {
+    *z = bias;
+    if (features.empty()) return;
+    std::array<float, kClasses> sum{};
+    for (uint32_t f : features) {
+      const float* row = &w[static_cast<size_t>(f) * kClasses];
+      for (int k = 0; k < kClasses; ++k) sum[k] += row[k];
+    }
+    float v = 1.0f / std::sqrt(static_cast<float>(features.size()));
+    for (int k = 0; k < kClasses; ++k) (*z)[k] += sum[k] * v;
+  }
+
+  float LangScore(std::span<const uint32_t> features) const {
+    if (features.empty()) return 0;
+    float sum = 0;
+    for (uint32_t f : features) sum += lang_w[f];
+    return lang_bias + sum / std::sqrt(static_cast<float>(features.size()));
+  }
+};
+
+void Softmax(const std::array<float, kClasses>& z, double temperature,
+             std::array<double, kClasses>* p) {
+  double max = *std::max_element(z.begin(), z.end());
+  double total = 0;
+  for (int k = 0; k < kClasses; ++k) {
+    (*p)[k] = std::exp((z[k] - max) / temperature);
+    total += (*p)[k];
+  }
+  for (double& x : *p) x /= total;
+}
+
+double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+void Train(const std::vector<const Example*>& data, Model* m) {
+  std::vector<size_t> order(data.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937 rng(kSeed);
+  std::array<float, kClasses> z;
+  std::array<double, kClasses> p;
+  for (int epoch = 0; epoch < kEpochs; ++epoch) {
+    std::shuffle(order.begin(), order.end(), rng);
+    float lr = kLearningRate / (1.0f + 0.3f * static_cast<float>(epoch));
+    for (size_t idx : order) {
+      const Example& ex = *data[idx];
+      m->Logits(ex.features, &z);
+      Softmax(z, 1.0, &p);
+      float v = ex.features.empty() ? 0 : 1.0f / std::sqrt(static_cast<float>(ex.features.size()));
+      std::array<float, kClasses> g;
+      for (int k = 0; k < kClasses; ++k) {
+        g[k] = lr * static_cast<float>(p[k] - (k == ex.intent ? 1.0 : 0.0));
+        m->bias[k] -= g[k] * 0.1f;
+      }
+      for (uint32_t f : ex.features) {
+        float* row = &m->w[static_cast<size_t>(f) * kClasses];
+        for (int k = 0; k < kClasses; ++k) row[k] -= g[k] * v;
+      }
+      if (!ex.lang_features.empty()) {
+        double pl = Sigmoid(m->LangScore(ex.lang_features));
+        float gl = lr * static_cast<float>(pl - ex.lang);
+        float vl = 1.0f / std::sqrt(static_cast<float>(ex.lang_features.size()));
+        m->lang_bias -= gl * 0.1f;
+        for (uint32_t f : ex.lang_features) m->lang_w[f] -= gl * vl;
+      }
+    }
+  }
+}
+
+// Picks the softmax temperature (and the language one) that minimise the negative
+// log-likelihood of held-out examples under a model trained without them.
+void Calibrate(const Model& m, const std::vector<const Example*>& held_out, double* temperature,
+               double* lang_temperature) {
+  double best = 1e300, best_lang = 1e300;
+  std::array<float, kClasses> z;
+  std::array<double, kClasses> p;
+  for (double t = 0.2; t <= 6.0; t *= 1.08) {
+    double nll = 0, nll_lang = 0;
+    for (const Example* ex : held_out) {
+      m.Logits(ex->features, &z);
+      Softmax(z, t, &p);
+      nll -= std::log(std::max(p[ex->intent], 1e-12));
+      if (!ex->lang_features.empty()) {
+        double pl = Sigmoid(m.LangScore(ex->lang_features) / t);
+        nll_lang -= std::log(std::max(ex->lang ? pl : 1 - pl, 1e-12));
+      }
+    }
+    if (nll < best) {
+      best = nll;
+      *temperature = t;
+    }
+    if (nll_lang < best_lang) {
+      best_lang = nll_lang;
+      *lang_temperature = t;
+    }
+  }
+}
+
+struct Scratch {
+  std::string norm;
+  std::string fixed;
+  std::vector<std::string_view> tokens;
+  std::vector<uint32_t> features;
+  std::vector<uint32_t> lang_features;
+};
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+class TrainedClassifier final : public Classifier {
+ public:
+  TrainedClassifier(const ClassifierOptions& options, Model model,
+                    std::vector<std::string> vocabulary)
+      : options_(options), model_(std::move(model)), vocabulary_(std::move(vocabulary)) {}
+
+  Classification Classify(std::string_view text,
+                          std::optional<Lang> conversation_lang) const override;
+
+  // Normalises `text` into scratch->tokens, correcting one-edit typos of keywords.
+  void Tokenize(std::string_view text, Scratch* scratch) const;
+
+ private:
+  bool Known(std::string_view word) const {
+    return std::binary_search(vocabulary_.begin(), vocabulary_.end(), word);
+  }
+
+  ClassifierOptions options_;
+  Model model_;
+  std::vector<std::string> vocabulary_;  // sorted words of the training data
+};
+
+void TrainedClassifier::Tokenize(std::string_view text, Scratch* s) const {
+  s->norm.clear();
+  internal::NormalizeInto(text, &s->norm);
+  SplitTokens(s->norm, &s->tokens);
+  bool changed = false;
+  s->fixed.clear();
+  for (std::string_view t : s->tokens) {
+    std::string_view out = t;
+    if (t.size() >= 5 && HasLetter(t) && !Known(t)) {
+      for (std::string_view k : internal::FuzzyKeywords()) {
+        if (WithinOneEdit(t, k)) {
+          out = k;
+          changed = true;
+          break;
+        }
+      }
+    }
+    if (!s->fixed.empty()) s->fixed.push_back(' ');
+    s->fixed.append(out);
+  }
+  if (changed) SplitTokens(s->fixed, &s->tokens);
+}
+
+Classification TrainedClassifier::Classify(std::string_view text,
+                                           std::optional<Lang> conversation_lang) const {
+  Scratch& s = ThreadScratch();
+  Tokenize(text, &s);
+  Tokens tokens(s.tokens);
+  Featurize(tokens, &s.features, &s.lang_features);
+
+  Classification result;
+  std::array<float, kClasses> z;
+  std::array<double, kClasses> p;
+  model_.Logits(s.features, &z);
+  Softmax(z, model_.temperature, &p);
+  int best = static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
+  Intent intent = static_cast<Intent>(best);
+  double confidence = p[best];
+
+  // High-precision word lists override a hesitant model.
+  bool only_request = false;
+  result.entities.language = internal::RequestedLanguage(tokens, &only_request);
+  if (result.entities.language && only_request) {
+    intent = Intent::kSetLanguage;
+    confidence = std::max(p[static_cast<int>(Intent::kSetLanguage)], 0.95);
+  } else if (std::optional<Intent> social = internal::SocialIntent(tokens)) {
+    intent = *social;
+    confidence = std::max(p[static_cast<int>(*social)], 0.9);
+  } else if (intent != Intent::kAgent && confidence < 0.7 && internal::HasAgentKeyword(tokens)) {
+    intent = Intent::kAgent;
+    confidence = std::max(p[static_cast<int>(Intent::kAgent)], 0.75);
+  }
+  if (tokens.empty()) {
+    intent = Intent::kUnknown;
+    confidence = 1;
+  } else if (intent != Intent::kUnknown && confidence < options_.threshold) {
+    intent = Intent::kUnknown;
+    confidence = 1 - confidence;
+  }
+  result.intent = intent;
+  result.confidence = confidence;
+  result.safety = internal::HasSafetyWords(tokens);
+  internal::ExtractEntities(tokens, &result.entities);
+
+  // Language: sticky; the text must be clearly in the other language to switch.
+  double p_es = s.lang_features.empty()
+                    ? 0.5
+                    : Sigmoid(model_.LangScore(s.lang_features) / model_.lang_temperature);
+  Lang evident = p_es > 0.5 ? Lang::kEs : Lang::kEn;
+  double evidence = std::max(p_es, 1 - p_es);
+  Lang text_lang = evident;
+  if (conversation_lang && evident != *conversation_lang &&
+      evidence < options_.lang_switch_confidence) {
+    text_lang = *conversation_lang;
+  } else if (!conversation_lang && evident == Lang::kEs && p_es < 0.55) {
+    text_lang = Lang::kEn;  // no conversation yet: English unless the text is Spanish
+  }
+  result.text_lang = text_lang;
+  result.lang = result.entities.language.value_or(text_lang);
+  result.lang_confidence = result.lang == Lang::kEs ? p_es : 1 - p_es;
+  return result;
+}
+
+// Parses `intent<TAB>utterance` lines. Blank lines and lines starting with '#' are skipped.
+bool ParseTsv(std::string_view tsv, int lang, std::string_view name, std::vector<Example>* out,
+              std::vector<std::string>* vocabulary, std::string* error) {
+  Scratch& s = ThreadScratch();
+  int line_no = 0;
+  while (!tsv.empty()) {
+    size_t nl = tsv.find('\n');
+    std::string_view line = tsv.substr(0, nl);
+    tsv = nl == std::string_view::npos ? std::string_view() : tsv.substr(nl + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') continue;
+    size_t tab = line.find('\t');
+    std::optional<Intent> intent =
+        tab == std::string_view::npos ? std::nullopt : ParseIntent(line.substr(0, tab));
+    if (!intent) {
+      *error = std::string(name) + " line " + std::to_string(line_no) +
+               ": expected a known intent, a tab and an utterance";
+      return false;
+    }
+    s.norm.clear();
+    internal::NormalizeInto(line.substr(tab + 1), &s.norm);
+    SplitTokens(s.norm, &s.tokens);
+    Example ex;
+    ex.intent = static_cast<int>(*intent);
+    ex.lang = lang;
+    Featurize(s.tokens, &ex.features, &ex.lang_features);
+    for (std::string_view t : s.tokens) vocabulary->emplace_back(t);
+    out->push_back(std::move(ex));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<Classifier> Classifier::CreateFromTsv(const ClassifierOptions& options,
+                                                      std::string_view en_tsv,
+                                                      std::string_view es_tsv, std::string* error) {
+  std::vector<Example> examples;
+  std::vector<std::string> vocabulary;
+  std::string ignored;
+  if (error == nullptr) error = &ignored;
+  if (!ParseTsv(en_tsv, 0, "en.tsv", &examples, &vocabulary, error) ||
+      !ParseTsv(es_tsv, 1, "es.tsv", &examples, &vocabulary, error)) {
+    return nullptr;
+  }
+  if (examples.empty()) {
+    *error = "no training examples";
+    return nullptr;
+  }
+  std::sort(vocabulary.begin(), vocabulary.end());
+  vocabulary.erase(std::unique(vocabulary.begin(), vocabulary.end()), vocabulary.end());
+
+  std::vector<const Example*> train, held_out, all;
+  for (size_t i = 0; i < examples.size(); ++i) {
+    all.push_back(&examples[i]);
+    (i % kHeldOutEvery == kHeldOutEvery - 1 ? held_out : train).push_back(&examples[i]);
+  }
+  Model model;
+  double temperature = 1, lang_temperature = 1;
+  if (!held_out.empty()) {
+    Model probe;
+    Train(train, &probe);
+    Calibrate(probe, held_out, &temperature, &lang_temperature);
+  }
+  Train(all, &model);
+  model.temperature = temperature;
+  model.lang_temperature = lang_temperature;
+  return std::make_unique<TrainedClassifier>(options, std::move(model), std::move(vocabulary));
+}
+
+}  // namespace connecthub::intents

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "intents/classifier.h"
+#include "intents/intent.h"
+
+// Hand-written word lists: SMS spellings, high-precision keywords, safety words, entity words.
+// Every function takes normalised tokens (see normalize.h) and is thread-safe.
+namespace connecthub::intents::internal {
+
+using Tokens = std::span<const std::string_view>;
+
+// The canonical spelling of an SMS abbreviation or common typo ("pymt" -> "payment"), possibly
+// several words; empty when `token` is not one.
+std::string_view SmsReplacement(std::string_view token);
+
+// Keywords that an edit-distance-1 typo of an unknown word (5 letters or more) is mapped to.
+std::span<const std::string_view> FuzzyKeywords();
+
+// True when the tokens mention threats, violence or self-harm.
+bool HasSafetyWords(Tokens tokens);
+
+// The language the text asks for ("en español", "english please", "no hablo ingles" -> es).
+// *only_request is set when every word is part of the request (the message is nothing else).
+std::optional<Lang> RequestedLanguage(Tokens tokens, bool* only_request);
+
+// greeting / thanks / goodbye when the message is made only of such pleasantries.
+std::optional<Intent> SocialIntent(Tokens tokens);
+
+// True when the text asks for a person ("human", "representative", "hablar con alguien").
+bool HasAgentKeyword(Tokens tokens);
+
+// Case number, year and month mentioned by the tokens (language is filled in by the caller).
+void ExtractEntities(Tokens tokens, Entities* entities);
+
+}  // namespace connecthub::intents::internal
