@@ -1,0 +1,82 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sms/result.h"
+
+namespace connecthub::hub::sms {
+
+// Where and how to reach the provider's REST API.
+struct TwilioClientOptions {
+  std::string api_base = "https://api.twilio.com";  // scheme://host[:port][/prefix]. http:// is
+                                                    // accepted only for loopback hosts (tests).
+  std::string account_sid;
+  std::string auth_token;                    // secret: never logged
+  std::string from;                          // sender number; or
+  std::string messaging_service_sid;         // a messaging service (wins when both are set)
+  std::string status_callback;               // URL for delivery status callbacks; empty: none
+  std::chrono::milliseconds timeout{15000};  // whole request, connect to last byte. Default 15 s.
+  std::string ca_file;  // extra trusted CA bundle (PEM); empty: OpenSSL default paths. Default "".
+};
+
+// A parsed, checked api_base.
+struct ApiEndpoint {
+  bool tls = true;
+  std::string host;    // without brackets for IPv6
+  std::string port;    // "443", "80", or explicit
+  std::string prefix;  // path before /2010-04-01, without a trailing slash
+};
+
+// Checks `api_base`: https with any host, or http only when the host is loopback (localhost,
+// 127.0.0.0/8, ::1). Fails for other schemes, a missing host, user info, a query or a fragment.
+Result<ApiEndpoint> ParseApiBase(std::string_view api_base);
+
+// What became of one send.
+struct SendResult {
+  enum class Outcome {
+    kSent,    // the provider accepted it (sid set)
+    kRetry,   // network error, timeout, 5xx, 429, 408: try again later
+    kFailed,  // any other 4xx, or the provider reports it failed: never retry
+  };
+  Outcome outcome = Outcome::kRetry;
+  std::string sid;     // the provider's message sid when sent
+  std::string status;  // the provider's status ("queued", "accepted", ...), when given
+  std::string error;   // short, for the outbox row: "HTTP 500", "code 21211 (HTTP 400)",
+                       // "connect: Connection refused". Never holds the number or the text.
+  std::optional<int64_t> retry_after_ms;  // the provider's Retry-After, when given
+};
+
+// Classifies the provider's answer to a send: HTTP status, JSON body (`sid`, `status`, `code`,
+// `message`), Retry-After header value (delta-seconds). A garbage body on a 2xx is still sent
+// (the provider took it; sending again would duplicate it) with an empty sid.
+SendResult ClassifySendResponse(int http_status, std::string_view body,
+                                std::string_view retry_after);
+
+// Sends SMS through Twilio's Messages API (`POST {api-base}/2010-04-01/Accounts/{sid}/
+// Messages.json`, form `To`, `From`|`MessagingServiceSid`, `Body`, `StatusCallback`, basic auth)
+// over HTTPS with SNI and certificate and host name verification. Each Send is one blocking
+// request on a private io_context, bounded by `timeout`. Not thread-safe: use one client per
+// sending thread.
+class TwilioClient {
+ public:
+  // Fails when the options are unusable (bad api_base, missing account sid, token, or sender).
+  static Result<std::unique_ptr<TwilioClient>> Create(const TwilioClientOptions& options);
+  ~TwilioClient();
+  TwilioClient(const TwilioClient&) = delete;
+  TwilioClient& operator=(const TwilioClient&) = delete;
+
+  // Sends `body` to `to`. Never throws; every failure is a kRetry or kFailed result.
+  SendResult Send(const std::string& to, const std::string& body);
+
+ private:
+  struct Impl;
+  explicit TwilioClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace connecthub::hub::sms

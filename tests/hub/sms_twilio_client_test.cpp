@@ -1,0 +1,98 @@
+#include <catch2/catch.hpp>
+
+#include "sms/twilio_client.h"
+
+using connecthub::hub::sms::ClassifySendResponse;
+using connecthub::hub::sms::ParseApiBase;
+using connecthub::hub::sms::SendResult;
+using connecthub::hub::sms::TwilioClient;
+using connecthub::hub::sms::TwilioClientOptions;
+using Outcome = SendResult::Outcome;
+
+TEST_CASE("api base: https anywhere, http only on loopback", "[hub][sms]") {
+  auto twilio = ParseApiBase("https://api.twilio.com");
+  REQUIRE(twilio.ok());
+  CHECK(twilio->tls);
+  CHECK(twilio->host == "api.twilio.com");
+  CHECK(twilio->port == "443");
+  CHECK(twilio->prefix.empty());
+  auto local = ParseApiBase("http://127.0.0.1:4010/fake/");
+  REQUIRE(local.ok());
+  CHECK_FALSE(local->tls);
+  CHECK(local->port == "4010");
+  CHECK(local->prefix == "/fake");
+  CHECK(ParseApiBase("http://localhost:1").ok());
+  CHECK(ParseApiBase("http://[::1]:1").ok());
+  CHECK(ParseApiBase("http://[::1]:1")->host == "::1");
+  CHECK_FALSE(ParseApiBase("http://api.twilio.com").ok());
+  CHECK_FALSE(ParseApiBase("http://10.0.0.1:80").ok());
+  CHECK_FALSE(ParseApiBase("ftp://127.0.0.1").ok());
+  CHECK_FALSE(ParseApiBase("not a url").ok());
+  CHECK_FALSE(ParseApiBase("https://user:pw@api.twilio.com").ok());
+  CHECK_FALSE(ParseApiBase("https://api.twilio.com/?x=1").ok());
+}
+
+TEST_CASE("send responses are classified: sent, retry, failed", "[hub][sms]") {
+  auto ok = ClassifySendResponse(201, R"({"sid":"SM0123","status":"queued"})", "");
+  CHECK(ok.outcome == Outcome::kSent);
+  CHECK(ok.sid == "SM0123");
+  CHECK(ok.status == "queued");
+
+  auto garbage = ClassifySendResponse(201, "<html>", "");
+  CHECK(garbage.outcome == Outcome::kSent);  // the provider took it: never send it twice
+  CHECK(garbage.sid.empty());
+
+  auto rejected = ClassifySendResponse(201, R"({"sid":"SM1","status":"failed"})", "");
+  CHECK(rejected.outcome == Outcome::kFailed);
+
+  auto busy = ClassifySendResponse(429, R"({"code":20429,"message":"Too Many Requests"})", "7");
+  CHECK(busy.outcome == Outcome::kRetry);
+  REQUIRE(busy.retry_after_ms);
+  CHECK(*busy.retry_after_ms == 7000);
+  CHECK(busy.error == "code 20429 (HTTP 429)");
+
+  auto down = ClassifySendResponse(503, "oops", "soon");
+  CHECK(down.outcome == Outcome::kRetry);
+  CHECK_FALSE(down.retry_after_ms);
+  CHECK(ClassifySendResponse(500, "", "").outcome == Outcome::kRetry);
+
+  auto bad_to = ClassifySendResponse(
+      400, R"({"code":21211,"message":"The 'To' number +15551234567 is not valid"})", "");
+  CHECK(bad_to.outcome == Outcome::kFailed);
+  CHECK(bad_to.error.find("21211") != std::string::npos);
+  CHECK(bad_to.error.find("+1555") == std::string::npos);  // never the number
+  CHECK(ClassifySendResponse(401, "{}", "").outcome == Outcome::kFailed);
+  CHECK(ClassifySendResponse(404, "[1,2", "").outcome == Outcome::kFailed);
+}
+
+TEST_CASE("client creation checks its options", "[hub][sms]") {
+  TwilioClientOptions o;
+  o.api_base = "http://127.0.0.1:9";
+  o.account_sid = "AC123";
+  o.auth_token = "secret";
+  o.from = "+15550000000";
+  CHECK(TwilioClient::Create(o).ok());
+  auto no_sender = o;
+  no_sender.from.clear();
+  CHECK_FALSE(TwilioClient::Create(no_sender).ok());
+  auto bad_sid = o;
+  bad_sid.account_sid = "AC/../x";
+  CHECK_FALSE(TwilioClient::Create(bad_sid).ok());
+  auto remote_http = o;
+  remote_http.api_base = "http://api.twilio.com";
+  CHECK_FALSE(TwilioClient::Create(remote_http).ok());
+}
+
+TEST_CASE("a refused connection is a retry, not a crash", "[hub][sms]") {
+  TwilioClientOptions o;
+  o.api_base = "http://127.0.0.1:1";  // nothing listens on port 1
+  o.account_sid = "AC123";
+  o.auth_token = "secret";
+  o.from = "+15550000000";
+  o.timeout = std::chrono::milliseconds(2000);
+  auto client = TwilioClient::Create(o);
+  REQUIRE(client.ok());
+  auto r = (*client)->Send("+15559990000", "hello");
+  CHECK(r.outcome == Outcome::kRetry);
+  CHECK(r.error.rfind("connect", 0) == 0);
+}
