@@ -377,7 +377,7 @@
     if (m.delivery) {
       meta.push(h('span', { class: 'ib-delivery ib-delivery-' + m.delivery, text: t('inbox.delivery.' + m.delivery) }));
     }
-    return h('li', { class: 'ib-msg ib-from-' + m.from, 'data-seq': String(m.seq) }, [
+    return h('div', { class: 'ib-msg ib-from-' + m.from, 'data-seq': String(m.seq) }, [
       h('div', { class: 'ib-bubble' }, [
         h('span', { class: 'ib-msg-who', text: who }),
         h('p', { class: 'ib-msg-text', text: m.text || '' }),

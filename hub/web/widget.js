@@ -175,19 +175,21 @@
 
     // Header
     ui.title = L(h('h2', { class: 'ch-title', id: uid + '-title' }), 'widget.title');
-    ui.subtitle = h('p', { class: 'ch-subtitle' });
+    ui.subtitleText = h('span');
+    ui.subtitle = h('p', { class: 'ch-subtitle' }, [ui.subtitleText]);
     ui.langBtn = h('button', { type: 'button', class: 'ch-hbtn', onclick: () => switchLang() });
     L(ui.langBtn, 'widget.lang.switch');
     L(ui.langBtn, 'widget.lang.switchLabel', 'aria-label');
     ui.langBtn.setAttribute('lang', lang === 'en' ? 'es' : 'en');
-    ui.logoutBtn = L(h('button', { type: 'button', class: 'ch-hbtn', hidden: true, onclick: logout }),
+    ui.logoutBtn = L(h('button', { type: 'button', class: 'ch-linkbtn', hidden: true, onclick: logout }),
       'widget.logout');
+    ui.subtitle.append(ui.logoutBtn);
     ui.closeBtn = h('button', { type: 'button', class: 'ch-hbtn ch-close', onclick: () => setOpen(false) },
       [svgIcon(ICON_CLOSE)]);
     L(ui.closeBtn, 'widget.close', 'aria-label');
     const header = h('div', { class: 'ch-header' }, [
       h('div', { class: 'ch-headtext' }, [ui.title, ui.subtitle]),
-      h('div', { class: 'ch-hactions' }, [ui.langBtn, ui.logoutBtn, ui.closeBtn]),
+      h('div', { class: 'ch-hactions' }, [ui.langBtn, ui.closeBtn]),
     ]);
 
     ui.conn = h('p', { class: 'ch-conn', role: 'status', hidden: true });
@@ -234,7 +236,7 @@
 
     // Chat view
     ui.banner = h('div', { class: 'ch-banner', role: 'status', hidden: true });
-    ui.log = h('ol', { class: 'ch-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
+    ui.log = h('div', { class: 'ch-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
     L(ui.log, 'widget.chat.logLabel', 'aria-label');
     ui.chips = h('div', { class: 'ch-chips', role: 'group' });
     L(ui.chips, 'widget.chips.label', 'aria-label');
@@ -352,7 +354,7 @@
 
   function renderHeader() {
     if (!ui.subtitle) return;
-    ui.subtitle.textContent = (!ui.chatView.hidden && store.firstName)
+    ui.subtitleText.textContent = (!ui.chatView.hidden && store.firstName)
       ? t('widget.signedInAs', { name: store.firstName }) : t('widget.subtitle');
   }
 
@@ -728,14 +730,14 @@
   }
 
   function systemNotice(text) {
-    const li = h('li', { class: 'ch-msg ch-from-notice' }, [h('p', { class: 'ch-text', text })]);
+    const li = h('div', { class: 'ch-msg ch-from-notice' }, [h('p', { class: 'ch-text', text })]);
     ui.log.append(li);
     scrollToEnd();
   }
 
   function addMessage(m) {
     m.key = m.seq !== undefined ? 's' + m.seq : m.id;
-    m.el = h('li', { class: 'ch-msg ch-from-' + m.from, 'data-seq': m.seq, 'data-id': m.id });
+    m.el = h('div', { class: 'ch-msg ch-from-' + m.from, 'data-seq': m.seq, 'data-id': m.id });
     m.who = h('span', { class: 'ch-who' });
     m.textEl = h('p', { class: 'ch-text' });
     m.textEl.textContent = m.text || '';

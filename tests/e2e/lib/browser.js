@@ -1,0 +1,135 @@
+'use strict';
+// Debian's Chromium driven by playwright-core, plus helpers shared by the browser tests.
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const SHOTS = path.resolve(__dirname, '..', 'screenshots');
+
+async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--no-first-run', '--disable-quic', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+const DESKTOP = { viewport: { width: 1280, height: 800 } };
+const PHONE = { viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+// Watches a page for what a strict, first-party-only page must never do: a request to another
+// origin, a CSP violation, an uncaught error.
+function guard(page, base) {
+  const problems = [];
+  const origin = new URL(base).origin;
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin) && !u.startsWith(origin.replace('http', 'ws')) && !u.startsWith('data:')) {
+      problems.push('third-party request: ' + u);
+    }
+  });
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push('CSP: ' + m.text());
+  });
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  return problems;
+}
+
+async function shot(page, name, opts) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, name + '.png');
+  await page.screenshot({ path: file, ...(opts || {}) });
+  return file;
+}
+
+// ---------- widget ----------
+const W = (page) => ({
+  launcher: page.locator('#connecthub-widget .ch-launcher'),
+  panel: page.locator('#connecthub-widget .ch-panel'),
+  pid: page.locator('#connecthub-widget input[name="participant_id"]'),
+  pin: page.locator('#connecthub-widget input[name="pin"]'),
+  submit: page.locator('#connecthub-widget .ch-login button[type="submit"]'),
+  error: page.locator('#connecthub-widget .ch-error'),
+  text: page.locator('#connecthub-widget .ch-composer textarea'),
+  send: page.locator('#connecthub-widget .ch-send'),
+  log: page.locator('#connecthub-widget .ch-log'),
+  banner: page.locator('#connecthub-widget .ch-banner'),
+  conn: page.locator('#connecthub-widget .ch-conn'),
+  langBtn: page.locator('#connecthub-widget .ch-header .ch-hbtn').first(),
+  chip: (name) => page.locator(`#connecthub-widget .ch-chip[data-chip="${name}"]`),
+  msgs: (from) => page.locator('#connecthub-widget .ch-log .ch-msg' + (from ? '.ch-from-' + from : '')),
+});
+
+async function openWidget(page, base) {
+  await page.goto(base + '/');
+  const w = W(page);
+  await w.launcher.click();
+  await w.pid.waitFor();
+  return w;
+}
+
+async function loginParent(page, parent) {
+  const w = W(page);
+  await w.pid.fill(parent.participant_id);
+  await w.pin.fill(parent.pin);
+  await w.submit.click();
+  await w.text.waitFor({ timeout: 15000 });
+  return w;
+}
+
+// Sends `text` and returns the text of the first bot message that arrives after it.
+async function ask(page, text) {
+  const w = W(page);
+  const before = await w.msgs('bot').count();
+  await w.text.fill(text);
+  await w.send.click();
+  await page.waitForFunction((n) => {
+    const host = document.getElementById('connecthub-widget');
+    return host.shadowRoot.querySelectorAll('.ch-msg.ch-from-bot').length > n;
+  }, before, { timeout: 15000 });
+  return (await w.msgs('bot').nth(before).locator('.ch-text').textContent()).trim();
+}
+
+// ---------- inbox ----------
+async function loginInbox(page, base, cw) {
+  await page.goto(base + '/inbox');
+  await page.locator('#username').fill(cw.username);
+  await page.locator('#password').fill(cw.password);
+  await page.locator('#login-submit').click();
+  await page.locator('#app-view').waitFor({ state: 'visible', timeout: 15000 });
+}
+
+async function api(base, method, p, token, body) {
+  const res = await fetch(base + p, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
+  return { status: res.status, json, text };
+}
+async function inboxToken(base, cw) {
+  const r = await api(base, 'POST', '/api/inbox/login', null, { username: cw.username, password: cw.password });
+  if (r.status !== 200) throw new Error('inbox login failed: ' + r.status + ' ' + r.text);
+  return r.json.token;
+}
+
+// ---------- accessibility ----------
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+// Runs axe-core (WCAG 2.0/2.1 A and AA rules) and returns the serious and critical violations.
+async function axe(page, include) {
+  // Runtime evaluation from the DevTools protocol is not subject to the page's CSP.
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE);
+  const result = await page.evaluate(async (inc) => {
+    const r = await window.axe.run(inc || document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ') + ' :: ' + n.failureSummary).slice(0, 5) }));
+  }, include || null);
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+module.exports = { launch, DESKTOP, PHONE, guard, shot, W, openWidget, loginParent, ask, loginInbox, api, inboxToken, axe, SHOTS };
