@@ -15,6 +15,11 @@
 #include "normalize.h"
 
 namespace connecthub::intents {
+namespace data {
+// Generated from intents/data by connecthub_embed() (intents/CMakeLists.txt).
+std::span<const std::pair<std::string_view, std::string_view>> TrainingFiles();
+}  // namespace data
+
 namespace {
 
 using internal::Tokens;
@@ -115,8 +120,8 @@ bool WithinOneEdit(std::string_view a, std::string_view b) {
 struct Example {
   std::vector<uint32_t> features;
   std::vector<uint32_t> lang_features;
-  int intent = 0;
-  int lang = 0;  // 1 = Spanish
+  int intent = -1;  // -1: a word-list entry that trains only the language identifier
+  int lang = 0;     // 1 = Spanish
 };
 
 // Multinomial logistic regression over the intents plus a binary one for the language, sharing
@@ -125,7 +130,6 @@ struct Model {
   std::vector<float> w = std::vector<float>(static_cast<size_t>(kBuckets) * kClasses, 0.0f);
   std::array<float, kClasses> bias{};
   std::vector<float> lang_w = std::vector<float>(kBuckets, 0.0f);
-  float lang_bias = 0;
   double temperature = 1;
   double lang_temperature = 1;
 
@@ -145,7 +149,7 @@ struct Model {
     if (features.empty()) return 0;
     float sum = 0;
     for (uint32_t f : features) sum += lang_w[f];
-    return lang_bias + sum / std::sqrt(static_cast<float>(features.size()));
+    return sum / std::sqrt(static_cast<float>(features.size()));
   }
 };
 
@@ -162,34 +166,37 @@ void Softmax(const std::array<float, kClasses>& z, double temperature,
 
 double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
+void TrainIntent(const Example& ex, float lr, Model* m) {
+  std::array<float, kClasses> z;
+  std::array<double, kClasses> p;
+  m->Logits(ex.features, &z);
+  Softmax(z, 1.0, &p);
+  float v = ex.features.empty() ? 0 : 1.0f / std::sqrt(static_cast<float>(ex.features.size()));
+  std::array<float, kClasses> g;
+  for (int k = 0; k < kClasses; ++k) {
+    g[k] = lr * static_cast<float>(p[k] - (k == ex.intent ? 1.0 : 0.0));
+    m->bias[k] -= g[k] * 0.1f;
+  }
+  for (uint32_t f : ex.features) {
+    float* row = &m->w[static_cast<size_t>(f) * kClasses];
+    for (int k = 0; k < kClasses; ++k) row[k] -= g[k] * v;
+  }
+}
+
 void Train(const std::vector<const Example*>& data, Model* m) {
   std::vector<size_t> order(data.size());
   std::iota(order.begin(), order.end(), 0);
   std::mt19937 rng(kSeed);
-  std::array<float, kClasses> z;
-  std::array<double, kClasses> p;
   for (int epoch = 0; epoch < kEpochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), rng);
     float lr = kLearningRate / (1.0f + 0.3f * static_cast<float>(epoch));
     for (size_t idx : order) {
       const Example& ex = *data[idx];
-      m->Logits(ex.features, &z);
-      Softmax(z, 1.0, &p);
-      float v = ex.features.empty() ? 0 : 1.0f / std::sqrt(static_cast<float>(ex.features.size()));
-      std::array<float, kClasses> g;
-      for (int k = 0; k < kClasses; ++k) {
-        g[k] = lr * static_cast<float>(p[k] - (k == ex.intent ? 1.0 : 0.0));
-        m->bias[k] -= g[k] * 0.1f;
-      }
-      for (uint32_t f : ex.features) {
-        float* row = &m->w[static_cast<size_t>(f) * kClasses];
-        for (int k = 0; k < kClasses; ++k) row[k] -= g[k] * v;
-      }
+      if (ex.intent >= 0) TrainIntent(ex, lr, m);
       if (!ex.lang_features.empty()) {
         double pl = Sigmoid(m->LangScore(ex.lang_features));
         float gl = lr * static_cast<float>(pl - ex.lang);
         float vl = 1.0f / std::sqrt(static_cast<float>(ex.lang_features.size()));
-        m->lang_bias -= gl * 0.1f;
         for (uint32_t f : ex.lang_features) m->lang_w[f] -= gl * vl;
       }
     }
@@ -206,9 +213,11 @@ void Calibrate(const Model& m, const std::vector<const Example*>& held_out, doub
   for (double t = 0.2; t <= 6.0; t *= 1.08) {
     double nll = 0, nll_lang = 0;
     for (const Example* ex : held_out) {
-      m.Logits(ex->features, &z);
-      Softmax(z, t, &p);
-      nll -= std::log(std::max(p[ex->intent], 1e-12));
+      if (ex->intent >= 0) {
+        m.Logits(ex->features, &z);
+        Softmax(z, t, &p);
+        nll -= std::log(std::max(p[ex->intent], 1e-12));
+      }
       if (!ex->lang_features.empty()) {
         double pl = Sigmoid(m.LangScore(ex->lang_features) / t);
         nll_lang -= std::log(std::max(ex->lang ? pl : 1 - pl, 1e-12));
@@ -331,8 +340,10 @@ Classification TrainedClassifier::Classify(std::string_view text,
   Lang evident = p_es > 0.5 ? Lang::kEs : Lang::kEn;
   double evidence = std::max(p_es, 1 - p_es);
   Lang text_lang = evident;
+  // One word ("hi", "ok", "balance") is too little to move a whole conversation.
+  size_t words = std::count_if(tokens.begin(), tokens.end(), HasLetter);
   if (conversation_lang && evident != *conversation_lang &&
-      evidence < options_.lang_switch_confidence) {
+      (evidence < options_.lang_switch_confidence || words < 2)) {
     text_lang = *conversation_lang;
   } else if (!conversation_lang && evident == Lang::kEs && p_es < 0.55) {
     text_lang = Lang::kEn;  // no conversation yet: English unless the text is Spanish
@@ -376,11 +387,28 @@ bool ParseTsv(std::string_view tsv, int lang, std::string_view name, std::vector
   return true;
 }
 
-}  // namespace
+// Word-list lines (one word or phrase a line, '#' comments) train the language identifier only.
+void ParseWordList(std::string_view text, int lang, std::vector<Example>* out) {
+  Scratch& s = ThreadScratch();
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    if (line.empty() || line[0] == '#') continue;
+    s.norm.clear();
+    internal::NormalizeInto(line, &s.norm);
+    SplitTokens(s.norm, &s.tokens);
+    Example ex;
+    ex.lang = lang;
+    Featurize(s.tokens, &ex.features, &ex.lang_features);
+    ex.features.clear();
+    if (!ex.lang_features.empty()) out->push_back(std::move(ex));
+  }
+}
 
-std::unique_ptr<Classifier> Classifier::CreateFromTsv(const ClassifierOptions& options,
-                                                      std::string_view en_tsv,
-                                                      std::string_view es_tsv, std::string* error) {
+std::unique_ptr<Classifier> Train(const ClassifierOptions& options, std::string_view en_tsv,
+                                  std::string_view es_tsv, std::string_view en_words,
+                                  std::string_view es_words, std::string* error) {
   std::vector<Example> examples;
   std::vector<std::string> vocabulary;
   std::string ignored;
@@ -389,6 +417,8 @@ std::unique_ptr<Classifier> Classifier::CreateFromTsv(const ClassifierOptions& o
       !ParseTsv(es_tsv, 1, "es.tsv", &examples, &vocabulary, error)) {
     return nullptr;
   }
+  ParseWordList(en_words, 0, &examples);
+  ParseWordList(es_words, 1, &examples);
   if (examples.empty()) {
     *error = "no training examples";
     return nullptr;
@@ -412,6 +442,30 @@ std::unique_ptr<Classifier> Classifier::CreateFromTsv(const ClassifierOptions& o
   model.temperature = temperature;
   model.lang_temperature = lang_temperature;
   return std::make_unique<TrainedClassifier>(options, std::move(model), std::move(vocabulary));
+}
+
+}  // namespace
+
+std::unique_ptr<Classifier> Classifier::CreateFromTsv(const ClassifierOptions& options,
+                                                      std::string_view en_tsv,
+                                                      std::string_view es_tsv, std::string* error) {
+  return Train(options, en_tsv, es_tsv, {}, {}, error);
+}
+
+std::unique_ptr<Classifier> Classifier::Create(const ClassifierOptions& options,
+                                               std::string* error) {
+  std::string_view files[4];
+  constexpr std::string_view kNames[4] = {"en.tsv", "es.tsv", "lang-en.txt", "lang-es.txt"};
+  for (const auto& [path, contents] : data::TrainingFiles()) {
+    for (int i = 0; i < 4; ++i) {
+      if (path == kNames[i]) files[i] = contents;
+    }
+  }
+  if (files[0].empty() || files[1].empty()) {
+    if (error != nullptr) *error = "embedded training data is missing";
+    return nullptr;
+  }
+  return Train(options, files[0], files[1], files[2], files[3], error);
 }
 
 }  // namespace connecthub::intents

@@ -34,7 +34,8 @@ struct ClassifierOptions {
   // Below this calibrated confidence the intent is reported as kUnknown. Default 0.5.
   double threshold = 0.5;
   // A conversation's language changes only when the text's evidence for the other language is at
-  // least this strong (or the text asks for it explicitly). Default 0.8.
+  // least this strong and the text has two words or more (or the text asks for it explicitly).
+  // Default 0.8.
   double lang_switch_confidence = 0.8;
 };
 
@@ -47,6 +48,9 @@ class Classifier {
   static std::unique_ptr<Classifier> Create(const ClassifierOptions& options, std::string* error);
 
   // Trains on the given TSV texts (`intent<TAB>utterance` lines) instead of the embedded ones.
+  // The language identifier then learns from these texts alone (Create() also uses the embedded
+  // word lists intents/data/lang-{en,es}.txt). Fails (nullptr plus *error naming the file and
+  // line) on a line that is not a known intent, a tab and an utterance, or when both are empty.
   static std::unique_ptr<Classifier> CreateFromTsv(const ClassifierOptions& options,
                                                    std::string_view en_tsv, std::string_view es_tsv,
                                                    std::string* error);
