@@ -1,19 +1,62 @@
-// TEMPORARY STUB: replaced by the real command.
 #include <iostream>
+#include <string>
 
 #include "cli/commands.h"
+#include "storage/store.h"
 
 namespace connecthub::hub::cli {
+namespace {
+
+int RunCaseworkerAdd(const Options& options) {
+  std::string username = options.Get("username");
+  if (username.empty()) {
+    std::cerr << "connecthub caseworker add: --username is required\n";
+    return 2;
+  }
+  // The password comes from stdin (one line) so it never shows in `ps` or shell history.
+  std::string password;
+  if (!std::getline(std::cin, password)) password.clear();
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.size() < 8) {
+    std::cerr << "connecthub caseworker add: the password (one line on stdin) must have at least "
+                 "8 characters\n";
+    return 1;
+  }
+  storage::StoreOptions store_options;
+  store_options.db_path = options.DbPath();
+  store_options.key_file = options.KeyFilePath();
+  auto store = storage::Store::Open(store_options);
+  if (!store.ok()) {
+    std::cerr << "connecthub caseworker add: " << store.status().message() << "\n";
+    return 1;
+  }
+  std::string county = options.Get("county");
+  for (char& c : county) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto id = (*store)->AddCaseworker(username, password, county, options.Flag("supervisor"));
+  std::fill(password.begin(), password.end(), '\0');
+  if (!id.ok()) {
+    std::cerr << "connecthub caseworker add: " << id.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "caseworker " << username << " added (id " << *id << ")\n";
+  return 0;
+}
+
+}  // namespace
 
 Command CaseworkerAddCommand() {
+  std::vector<OptionSpec> specs = DatabaseOptionSpecs();
+  specs.push_back({.name = "username", .help = "login name (required)"});
+  specs.push_back({.name = "county", .help = "county whose threads the caseworker sees"});
+  specs.push_back(
+      {.name = "supervisor", .takes_value = false, .help = "sees every county's threads"});
   return {.name = "caseworker add",
-          .usage = "connecthub caseworker add",
-          .summary = "(not built yet)",
-          .options = DatabaseOptionSpecs(),
-          .run = [](const Options&) {
-            std::cerr << "connecthub: caseworker add is not built yet\n";
-            return 1;
-          }};
+          .usage =
+              "connecthub caseworker add [--db FILE] --username U [--county C] "
+              "[--supervisor] < password",
+          .summary = "add a caseworker (password read from stdin)",
+          .options = specs,
+          .run = RunCaseworkerAdd};
 }
 
 }  // namespace connecthub::hub::cli

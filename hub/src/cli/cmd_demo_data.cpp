@@ -1,19 +1,80 @@
-// TEMPORARY STUB: replaced by the real command.
+#include <charconv>
+#include <chrono>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "storage/store.h"
 
 namespace connecthub::hub::cli {
+namespace {
+
+template <typename T>
+bool ParseNumber(const std::string& text, T* out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+int RunDemoData(const Options& options) {
+  storage::DemoOptions demo;
+  if (!ParseNumber(options.Get("participants", "200"), &demo.participants) ||
+      demo.participants < 0 || demo.participants > 100'000'000) {
+    std::cerr << "connecthub demo-data: --participants must be a number from 0 to 100000000\n";
+    return 2;
+  }
+  if (!ParseNumber(options.Get("seed", "1"), &demo.seed)) {
+    std::cerr << "connecthub demo-data: --seed must be a non-negative integer\n";
+    return 2;
+  }
+  demo.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  if (demo.participants >= 50'000) {
+    demo.progress = [](int64_t done, int64_t total) {
+      std::cerr << "demo-data: " << done << " / " << total << " participants\r" << std::flush;
+      if (done == total) std::cerr << "\n";
+    };
+  }
+  storage::StoreOptions store_options;
+  store_options.db_path = options.DbPath();
+  store_options.key_file = options.KeyFilePath();
+  auto store = storage::Store::Open(store_options);
+  if (!store.ok()) {
+    std::cerr << "connecthub demo-data: " << store.status().message() << "\n";
+    return 1;
+  }
+  auto summary = (*store)->GenerateDemo(demo);
+  if (!summary.ok()) {
+    std::cerr << "connecthub demo-data: " << summary.status().message() << "\n";
+    return 1;
+  }
+  const auto& s = *summary;
+  std::cout << "Demo data: " << s.participants << " participants, " << s.cases << " cases, "
+            << s.payments << " payments, " << s.appointments << " appointments\n\n";
+  std::cout << "Parent logins (participant id / PIN):\n";
+  for (const auto& l : s.logins) {
+    std::cout << "  " << l.participant_id << "  PIN " << l.pin << "  " << l.first_name << " ("
+              << l.lang << ")  " << l.description << "\n";
+  }
+  std::cout << "\nInbox logins (username / password):\n";
+  std::cout << "  " << s.caseworker_username << " / " << s.caseworker_password
+            << "  caseworker, county " << s.caseworker_county << "\n";
+  std::cout << "  " << s.supervisor_username << " / " << s.supervisor_password
+            << "  supervisor, all counties\n";
+  return 0;
+}
+
+}  // namespace
 
 Command DemoDataCommand() {
+  std::vector<OptionSpec> specs = DatabaseOptionSpecs();
+  specs.push_back(
+      {.name = "participants", .default_value = "200", .help = "number of synthetic participants"});
+  specs.push_back({.name = "seed", .default_value = "1", .help = "same seed, same population"});
   return {.name = "demo-data",
-          .usage = "connecthub demo-data",
-          .summary = "(not built yet)",
-          .options = DatabaseOptionSpecs(),
-          .run = [](const Options&) {
-            std::cerr << "connecthub: demo-data is not built yet\n";
-            return 1;
-          }};
+          .usage = "connecthub demo-data [--db FILE] [--participants N] [--seed S]",
+          .summary = "write synthetic case data and print demo logins",
+          .options = specs,
+          .run = RunDemoData};
 }
 
 }  // namespace connecthub::hub::cli

@@ -1,19 +1,54 @@
-// TEMPORARY STUB: replaced by the real command.
+#include <fstream>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "storage/store.h"
 
 namespace connecthub::hub::cli {
+namespace {
+
+int RunImport(const Options& options) {
+  const std::string& path = options.positional().at(0);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "connecthub import: cannot read " << path << "\n";
+    return 1;
+  }
+  storage::StoreOptions store_options;
+  store_options.db_path = options.DbPath();
+  store_options.key_file = options.KeyFilePath();
+  auto store = storage::Store::Open(store_options);
+  if (!store.ok()) {
+    std::cerr << "connecthub import: " << store.status().message() << "\n";
+    return 1;
+  }
+  auto stats = (*store)->Import(in, [](int64_t line, const std::string& reason) {
+    std::cerr << "line " << line << ": " << reason << "\n";
+  });
+  if (!stats.ok()) {
+    std::cerr << "connecthub import: " << stats.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "lines " << stats->lines << ", participants " << stats->participants << ", cases "
+            << stats->cases << ", orders " << stats->orders << ", payments " << stats->payments
+            << ", appointments " << stats->appointments << ", rejected " << stats->rejected << "\n";
+  if (stats->rejected > 0) {
+    std::cerr << "connecthub import: " << stats->rejected << " line(s) rejected\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
 
 Command ImportCommand() {
   return {.name = "import",
-          .usage = "connecthub import",
-          .summary = "(not built yet)",
+          .usage = "connecthub import [--db FILE] [--key-file FILE] EXTRACT.jsonl",
+          .summary = "import a case-data extract (JSON Lines, idempotent upsert)",
           .options = DatabaseOptionSpecs(),
-          .run = [](const Options&) {
-            std::cerr << "connecthub: import is not built yet\n";
-            return 1;
-          }};
+          .min_positional = 1,
+          .max_positional = 1,
+          .run = RunImport};
 }
 
 }  // namespace connecthub::hub::cli

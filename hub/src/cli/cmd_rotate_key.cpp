@@ -1,19 +1,55 @@
-// TEMPORARY STUB: replaced by the real command.
+#include <charconv>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "storage/store.h"
 
 namespace connecthub::hub::cli {
+namespace {
+
+int RunRotateKey(const Options& options) {
+  int batch = 0;
+  std::string text = options.Get("batch-rows", "1000");
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), batch);
+  if (ec != std::errc() || end != text.data() + text.size() || batch < 1) {
+    std::cerr << "connecthub rotate-key: --batch-rows must be a positive number\n";
+    return 2;
+  }
+  storage::StoreOptions store_options;
+  store_options.db_path = options.DbPath();
+  store_options.key_file = options.KeyFilePath();
+  store_options.create_key_if_missing = false;
+  auto store = storage::Store::Open(store_options);
+  if (!store.ok()) {
+    std::cerr << "connecthub rotate-key: " << store.status().message() << "\n";
+    return 1;
+  }
+  auto stats = (*store)->RotateKey(batch);
+  if (!stats.ok()) {
+    std::cerr << "connecthub rotate-key: " << stats.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "key id " << stats->new_key_id << " is current; " << stats->rows_rewritten
+            << " sealed values re-encrypted\n";
+  if (stats->rows_tampered > 0) {
+    std::cerr << "connecthub rotate-key: " << stats->rows_tampered
+              << " sealed value(s) failed authentication (tampered) and were left as they were\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
 
 Command RotateKeyCommand() {
+  std::vector<OptionSpec> specs = DatabaseOptionSpecs();
+  specs.push_back(
+      {.name = "batch-rows", .default_value = "1000", .help = "rows re-encrypted per transaction"});
   return {.name = "rotate-key",
-          .usage = "connecthub rotate-key",
-          .summary = "(not built yet)",
-          .options = DatabaseOptionSpecs(),
-          .run = [](const Options&) {
-            std::cerr << "connecthub: rotate-key is not built yet\n";
-            return 1;
-          }};
+          .usage = "connecthub rotate-key [--db FILE] [--key-file FILE]",
+          .summary = "make a new data key current and re-encrypt stored values under it",
+          .options = specs,
+          .run = RunRotateKey};
 }
 
 }  // namespace connecthub::hub::cli

@@ -9,14 +9,14 @@ namespace connecthub::storage {
 
 enum class Code {
   kOk = 0,
-  kNotFound,    // no such row
-  kConflict,    // e.g. a thread already claimed by another caseworker, a duplicate username
-  kInvalid,     // the caller's input is malformed (bad money, bad date, unknown case, ...)
-  kTampered,    // a sealed value failed authentication: never returned as text
-  kKey,         // key file missing/unreadable/too open/wrong for this database
-  kVersion,     // the database schema is newer than this binary
-  kIo,          // SQLite or file system error
-  kInternal,    // a bug
+  kNotFound,  // no such row
+  kConflict,  // e.g. a thread already claimed by another caseworker, a duplicate username
+  kInvalid,   // the caller's input is malformed (bad money, bad date, unknown case, ...)
+  kTampered,  // a sealed value failed authentication: never returned as text
+  kKey,       // key file missing/unreadable/too open/wrong for this database
+  kVersion,   // the database schema is newer than this binary
+  kIo,        // SQLite or file system error
+  kInternal,  // a bug
 };
 
 // Outcome of a fallible storage call. Cheap to copy when ok.
@@ -39,7 +39,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT: must be non-ok
 
   bool ok() const { return std::holds_alternative<T>(v_); }

@@ -95,10 +95,10 @@ struct ThreadUpdate {
 };
 
 struct ThreadQuery {
-  std::vector<ThreadState> states;        // empty: any state
-  std::optional<int64_t> assigned_to;     // "mine"
-  std::optional<std::string> county;      // scope: threads with a case in this county
-  bool supervisor = false;                // scope: all threads (county ignored)
+  std::vector<ThreadState> states;     // empty: any state
+  std::optional<int64_t> assigned_to;  // "mine"
+  std::optional<std::string> county;   // scope: threads with a case in this county
+  bool supervisor = false;             // scope: all threads (county ignored)
   int limit = 200;
 };
 
@@ -119,11 +119,11 @@ struct Session {
 };
 
 struct OutboundRequest {
-  std::string to;            // E.164
+  std::string to;  // E.164
   std::string body;
-  int64_t thread_id = 0;     // 0 when not part of a thread (e.g. a reminder)
-  int64_t message_seq = 0;   // the thread message this sends, if any
-  std::string dedupe_key;    // unique; a second enqueue with the same key does nothing
+  int64_t thread_id = 0;    // 0 when not part of a thread (e.g. a reminder)
+  int64_t message_seq = 0;  // the thread message this sends, if any
+  std::string dedupe_key;   // unique; a second enqueue with the same key does nothing
 };
 
 enum class OutboxState { kPending, kSending, kSent, kDelivered, kFailed };
@@ -151,6 +151,8 @@ struct DemoOptions {
   int64_t participants = 200;  // population size. Default 200.
   uint64_t seed = 1;           // same seed, same population. Default 1.
   int64_t now_ms = 0;          // dates are relative to this
+  // Called after each written batch with (participants written, total); may be empty.
+  std::function<void(int64_t done, int64_t total)> progress;
 };
 
 struct DemoLogin {
@@ -171,6 +173,7 @@ struct DemoSummary {
 struct RotateStats {
   uint32_t new_key_id = 0;
   int64_t rows_rewritten = 0;
+  int64_t rows_tampered = 0;  // sealed values that failed authentication: left as they were
 };
 
 // The embedded store: SQLite in WAL mode, sealed columns (XChaCha20-Poly1305), blind phone index
@@ -192,8 +195,8 @@ class Store {
 
   // --- case data ---
   virtual Result<ImportStats> Import(
-      std::istream& jsonl, const std::function<void(int64_t line, const std::string& reason)>&
-                               on_rejected) = 0;
+      std::istream& jsonl,
+      const std::function<void(int64_t line, const std::string& reason)>& on_rejected) = 0;
   virtual Result<DemoSummary> GenerateDemo(const DemoOptions& options) = 0;
   // The participant's facts as of `now_ms` (payments of the last 24 months, upcoming
   // appointments). kNotFound for an unknown participant.
@@ -278,7 +281,8 @@ class Store {
   // Pending items whose next attempt is due, oldest first; they become kSending.
   virtual Result<std::vector<OutboxItem>> TakeDueOutbound(int64_t now_ms, int limit) = 0;
   virtual Status MarkOutboundSent(int64_t id, const std::string& provider_sid, int64_t now_ms) = 0;
-  virtual Status MarkOutboundRetry(int64_t id, int64_t next_attempt_ms, const std::string& error) = 0;
+  virtual Status MarkOutboundRetry(int64_t id, int64_t next_attempt_ms,
+                                   const std::string& error) = 0;
   virtual Status MarkOutboundFailed(int64_t id, const std::string& error) = 0;
   // From the provider's status callback ("delivered", "undelivered", "failed", ...).
   virtual Status RecordDeliveryStatus(const std::string& provider_sid, const std::string& status,
@@ -294,6 +298,9 @@ class Store {
     std::string phone;  // a linked, opted-in number
     std::string lang;
     int days_before = 0;  // 10 or 2
+    // "rem:<appointment_id>:<days_before>:<hex blind index of the phone>": enqueue the reminder
+    // with this dedupe key so it is not due again.
+    std::string dedupe_key;
   };
   // Reminders due at `now_ms` not yet enqueued (appointment within 10 days / 2 days).
   virtual Result<std::vector<DueReminder>> DueReminders(int64_t now_ms, int limit) = 0;

@@ -1,0 +1,392 @@
+#include "crypto.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace connecthub::storage {
+namespace {
+
+constexpr size_t kMasterBytes = crypto_kdf_KEYBYTES;
+constexpr size_t kNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr size_t kTagBytes = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+constexpr size_t kHeaderBytes = 4 + kNonceBytes;
+constexpr std::string_view kCheckConstant = "connecthub key check v1";
+
+// sodium_init is idempotent and thread-safe; calling it from every entry point keeps the
+// library self-contained.
+void EnsureSodium() {
+  static const int kInit = sodium_init();
+  (void)kInit;
+}
+
+std::string Ad(std::string_view table, std::string_view column, std::string_view row,
+               uint32_t key_id) {
+  std::string ad;
+  ad.reserve(table.size() + column.size() + row.size() + 16);
+  ad.append(table).append("|").append(column).append("|").append(row).append("|");
+  ad.append(std::to_string(key_id));
+  return ad;
+}
+
+void Derive(std::array<unsigned char, 32>* out, uint64_t id, const char (&ctx)[9],
+            const unsigned char* master) {
+  crypto_kdf_derive_from_key(out->data(), out->size(), id, ctx, master);
+}
+
+bool WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+std::string NewKeyLine(uint32_t id) {
+  unsigned char master[kMasterBytes];
+  crypto_kdf_keygen(master);
+  std::string b64(sodium_base64_ENCODED_LEN(kMasterBytes, sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), master, kMasterBytes, sodium_base64_VARIANT_ORIGINAL);
+  sodium_memzero(master, sizeof master);
+  b64.resize(std::strlen(b64.c_str()));
+  std::string line = std::to_string(id) + " " + b64 + "\n";
+  sodium_memzero(b64.data(), b64.size());
+  return line;
+}
+
+// Writes `content` to `path` with mode 0600, durably. `exclusive`: fail if it exists.
+Status WriteKeyFile(const std::string& path, const std::string& content, bool exclusive) {
+  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC);
+  int fd = ::open(path.c_str(), flags, 0600);
+  if (fd < 0) return {Code::kKey, "cannot create key file " + path + ": " + std::strerror(errno)};
+  bool ok = ::fchmod(fd, 0600) == 0 && WriteAll(fd, content) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return {Code::kKey, "cannot write key file " + path};
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string ToHex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+std::string ToBase64Url(std::string_view bytes) {
+  EnsureSodium();
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+std::string RandomBytes(size_t n) {
+  EnsureSodium();
+  std::string out(n, '\0');
+  randombytes_buf(out.data(), n);
+  return out;
+}
+
+std::optional<std::string> NormalizeE164(std::string_view phone) {
+  std::string digits;
+  bool plus = false;
+  for (size_t i = 0; i < phone.size(); ++i) {
+    char c = phone[i];
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c == '+' && digits.empty() && !plus) {
+      plus = true;
+    } else if (c == ' ' || c == '-' || c == '(' || c == ')' || c == '.') {
+      continue;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (plus) {
+    if (digits.size() < 8 || digits.size() > 15 || digits[0] == '0') return std::nullopt;
+    return "+" + digits;
+  }
+  if (digits.size() == 10) return "+1" + digits;
+  if (digits.size() == 11 && digits[0] == '1') return "+" + digits;
+  return std::nullopt;
+}
+
+KeyRing::~KeyRing() {
+  for (auto& [id, key] : keys_) {
+    sodium_memzero(key.seal.data(), key.seal.size());
+    sodium_memzero(key.check.data(), key.check.size());
+  }
+  sodium_memzero(blind_.data(), blind_.size());
+  sodium_memzero(pepper_.data(), pepper_.size());
+  sodium_memzero(token_.data(), token_.size());
+}
+
+Result<std::unique_ptr<KeyRing>> KeyRing::Load(const std::string& path, bool create) {
+  EnsureSodium();
+  std::unique_ptr<KeyRing> ring(new KeyRing());
+  ring->path_ = path;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) return Status(Code::kKey, "cannot read key file " + path);
+    if (!create) return Status(Code::kKey, "key file " + path + " does not exist");
+    Status s = WriteKeyFile(path, NewKeyLine(1), /*exclusive=*/true);
+    if (!s.ok()) return s;
+  }
+  std::unique_lock lock(ring->mu_);
+  Status s = ring->LoadLocked();
+  if (!s.ok()) return s;
+  lock.unlock();
+  return ring;
+}
+
+Status KeyRing::Reload() {
+  std::unique_lock lock(mu_);
+  return LoadLocked();
+}
+
+Status KeyRing::LoadLocked() {
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) != 0) return {Code::kKey, "cannot read key file " + path_};
+  if (!S_ISREG(st.st_mode)) return {Code::kKey, "key file " + path_ + " is not a regular file"};
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    return {Code::kKey,
+            "key file " + path_ + " is accessible by group or others (chmod 600 it first)"};
+  }
+  std::ifstream in(path_);
+  if (!in) return {Code::kKey, "cannot read key file " + path_};
+  std::map<uint32_t, Key> keys;
+  uint32_t current = 0, first = 0;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty()) continue;
+    std::string where = "key file " + path_ + " line " + std::to_string(n) + ": ";
+    size_t sp = line.find(' ');
+    if (sp == std::string::npos || sp == 0 || sp > 9) {
+      sodium_memzero(line.data(), line.size());
+      return {Code::kKey, where + "expected '<key id> <base64 key>'"};
+    }
+    uint32_t id = 0;
+    for (size_t i = 0; i < sp; ++i) {
+      if (line[i] < '0' || line[i] > '9') {
+        sodium_memzero(line.data(), line.size());
+        return {Code::kKey, where + "bad key id"};
+      }
+      id = id * 10 + static_cast<uint32_t>(line[i] - '0');
+    }
+    unsigned char master[kMasterBytes];
+    size_t len = 0;
+    std::string_view b64 = std::string_view(line).substr(sp + 1);
+    int rc = sodium_base642bin(master, sizeof master, b64.data(), b64.size(), " \r", &len, nullptr,
+                               sodium_base64_VARIANT_ORIGINAL);
+    sodium_memzero(line.data(), line.size());
+    if (rc != 0 || len != kMasterBytes) {
+      sodium_memzero(master, sizeof master);
+      return {Code::kKey, where + "key is not 32 bytes of base64"};
+    }
+    if (id == 0 || id <= current) {
+      sodium_memzero(master, sizeof master);
+      return {Code::kKey, where + "key ids must increase"};
+    }
+    Key key;
+    Derive(&key.seal, 1, "chseal__", master);
+    Derive(&key.check, 2, "chcheck_", master);
+    if (first == 0) {
+      first = id;
+      Derive(&blind_, 3, "chblind_", master);
+      Derive(&pepper_, 4, "chpepper", master);
+      Derive(&token_, 5, "chtoken_", master);
+    }
+    sodium_memzero(master, sizeof master);
+    keys[id] = key;
+    sodium_memzero(&key, sizeof key);
+    current = id;
+  }
+  if (keys.empty()) return {Code::kKey, "key file " + path_ + " holds no key"};
+  for (auto& [id, key] : keys_) {
+    sodium_memzero(key.seal.data(), key.seal.size());
+    sodium_memzero(key.check.data(), key.check.size());
+  }
+  keys_ = std::move(keys);
+  current_ = current;
+  return Status::Ok();
+}
+
+Result<uint32_t> KeyRing::AddKey() {
+  std::unique_lock lock(mu_);
+  std::ifstream in(path_, std::ios::binary);
+  if (!in) return Status(Code::kKey, "cannot read key file " + path_);
+  std::ostringstream content;
+  content << in.rdbuf();
+  std::string text = content.str();
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  uint32_t id = current_ + 1;
+  std::string line = NewKeyLine(id);
+  text += line;
+  sodium_memzero(line.data(), line.size());
+  std::string tmp = path_ + ".tmp";
+  ::unlink(tmp.c_str());
+  Status s = WriteKeyFile(tmp, text, /*exclusive=*/true);
+  sodium_memzero(text.data(), text.size());
+  if (!s.ok()) return s;
+  if (::rename(tmp.c_str(), path_.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return Status(Code::kKey, "cannot replace key file " + path_);
+  }
+  s = LoadLocked();
+  if (!s.ok()) return s;
+  return id;
+}
+
+uint32_t KeyRing::current_id() const {
+  std::shared_lock lock(mu_);
+  return current_;
+}
+
+std::vector<uint32_t> KeyRing::key_ids() const {
+  std::shared_lock lock(mu_);
+  std::vector<uint32_t> ids;
+  for (const auto& [id, key] : keys_) ids.push_back(id);
+  return ids;
+}
+
+std::string KeyRing::CheckValue(uint32_t key_id) const {
+  std::shared_lock lock(mu_);
+  auto it = keys_.find(key_id);
+  if (it == keys_.end()) return {};
+  std::string out(32, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                     reinterpret_cast<const unsigned char*>(kCheckConstant.data()),
+                     kCheckConstant.size(), it->second.check.data(), it->second.check.size());
+  return out;
+}
+
+std::string KeyRing::Seal(std::string_view plaintext, std::string_view table,
+                          std::string_view column, std::string_view row) const {
+  std::shared_lock lock(mu_);
+  const Key& key = keys_.at(current_);
+  std::string ad = Ad(table, column, row, current_);
+  std::string out(kHeaderBytes + plaintext.size() + kTagBytes, '\0');
+  auto* p = reinterpret_cast<unsigned char*>(out.data());
+  p[0] = static_cast<unsigned char>(current_ >> 24);
+  p[1] = static_cast<unsigned char>(current_ >> 16);
+  p[2] = static_cast<unsigned char>(current_ >> 8);
+  p[3] = static_cast<unsigned char>(current_);
+  randombytes_buf(p + 4, kNonceBytes);
+  unsigned long long clen = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      p + kHeaderBytes, &clen, reinterpret_cast<const unsigned char*>(plaintext.data()),
+      plaintext.size(), reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr,
+      p + 4, key.seal.data());
+  out.resize(kHeaderBytes + clen);
+  return out;
+}
+
+uint32_t KeyRing::SealedKeyId(std::string_view sealed) {
+  if (sealed.size() < 4) return 0;
+  auto* p = reinterpret_cast<const unsigned char*>(sealed.data());
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+
+Result<std::string> KeyRing::Open(std::string_view sealed, std::string_view table,
+                                  std::string_view column, std::string_view row) {
+  if (sealed.size() < kHeaderBytes + kTagBytes) {
+    return Status(Code::kTampered, std::string(table) + "." + std::string(column) + " of row " +
+                                       std::string(row) + " is truncated");
+  }
+  uint32_t id = SealedKeyId(sealed);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    {
+      std::shared_lock lock(mu_);
+      auto it = keys_.find(id);
+      if (it != keys_.end()) {
+        std::string ad = Ad(table, column, row, id);
+        std::string out(sealed.size() - kHeaderBytes - kTagBytes, '\0');
+        unsigned long long mlen = 0;
+        auto* p = reinterpret_cast<const unsigned char*>(sealed.data());
+        if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+                reinterpret_cast<unsigned char*>(out.data()), &mlen, nullptr, p + kHeaderBytes,
+                sealed.size() - kHeaderBytes, reinterpret_cast<const unsigned char*>(ad.data()),
+                ad.size(), p + 4, it->second.seal.data()) != 0) {
+          return Status(Code::kTampered, std::string(table) + "." + std::string(column) +
+                                             " of row " + std::string(row) +
+                                             " failed authentication (tampered)");
+        }
+        out.resize(mlen);
+        return out;
+      }
+    }
+    // Another process (`connecthub rotate-key`) may have added a key since we loaded the file.
+    if (attempt == 0 && !Reload().ok()) break;
+  }
+  return Status(Code::kKey, "value sealed under key id " + std::to_string(id) +
+                                " which the key file does not hold");
+}
+
+std::string KeyRing::BlindIndex(std::string_view e164) const {
+  std::string out(32, '\0');
+  std::shared_lock lock(mu_);
+  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                     reinterpret_cast<const unsigned char*>(e164.data()), e164.size(),
+                     blind_.data(), blind_.size());
+  return out;
+}
+
+std::string KeyRing::TokenHash(std::string_view token) const {
+  std::string out(32, '\0');
+  std::shared_lock lock(mu_);
+  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                     reinterpret_cast<const unsigned char*>(token.data()), token.size(),
+                     token_.data(), token_.size());
+  return out;
+}
+
+std::string KeyRing::Peppered(std::string_view secret) const {
+  unsigned char mac[32];
+  {
+    std::shared_lock lock(mu_);
+    crypto_generichash(mac, sizeof mac, reinterpret_cast<const unsigned char*>(secret.data()),
+                       secret.size(), pepper_.data(), pepper_.size());
+  }
+  std::string hex = ToHex(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
+  sodium_memzero(mac, sizeof mac);
+  return hex;
+}
+
+Result<std::string> KeyRing::HashSecret(std::string_view secret) const {
+  std::string input = Peppered(secret);
+  char out[crypto_pwhash_STRBYTES];
+  int rc = crypto_pwhash_str(out, input.data(), input.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE);
+  sodium_memzero(input.data(), input.size());
+  if (rc != 0) return Status(Code::kInternal, "Argon2id hashing failed (out of memory)");
+  return std::string(out);
+}
+
+bool KeyRing::VerifySecret(const std::string& hash, std::string_view secret, bool peppered) const {
+  std::string input = peppered ? Peppered(secret) : std::string(secret);
+  bool ok = crypto_pwhash_str_verify(hash.c_str(), input.data(), input.size()) == 0;
+  sodium_memzero(input.data(), input.size());
+  return ok;
+}
+
+}  // namespace connecthub::storage

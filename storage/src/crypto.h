@@ -1,0 +1,98 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/status.h"
+
+namespace connecthub::storage {
+
+// Encoding helpers (libsodium-backed).
+std::string ToHex(std::string_view bytes);        // upper case, as SQLite's hex()
+std::string ToBase64Url(std::string_view bytes);  // URL-safe, no padding
+std::string RandomBytes(size_t n);
+
+// E.164 normalisation: strips spaces, dashes, dots and parentheses; 10 digits get +1; 11 digits
+// starting with 1 get +; "+" followed by 8..15 digits is kept. nullopt for anything else.
+std::optional<std::string> NormalizeE164(std::string_view phone);
+
+// The key ring: master keys from the key file and everything derived from them.
+//
+// Key file format: text, one line per key, `<key_id> <base64 32-byte master key>`; the last line
+// is the current key (new values are sealed under it). The file must not be readable or writable
+// by group or other. Per key id a sealing subkey and a key-check subkey are derived with
+// crypto_kdf. The blind-index key, the pepper and the session-hash key are derived from the FIRST
+// key of the file only, so rotation never changes phone lookups or PIN/password verification.
+//
+// Sealed value layout: key_id (4 bytes, big endian) || nonce (24) || XChaCha20-Poly1305
+// ciphertext+tag; associated data "table|column|row|key_id" binds it to its row and column.
+//
+// Thread-safe: sealing and opening take a shared lock; Reload and AddKey take it exclusively.
+class KeyRing {
+ public:
+  ~KeyRing();
+  KeyRing(const KeyRing&) = delete;
+  KeyRing& operator=(const KeyRing&) = delete;
+
+  // Loads `path`, creating it (0600, one fresh key with id 1) when absent and `create` is set.
+  // kKey when missing (and not created), unreadable, malformed or open to group/other.
+  static Result<std::unique_ptr<KeyRing>> Load(const std::string& path, bool create);
+
+  // Re-reads the key file (e.g. another process rotated the key). kKey as Load.
+  Status Reload();
+  // Appends a fresh key with the next id to the key file (atomically, via rename) and makes it
+  // current. Returns the new id.
+  Result<uint32_t> AddKey();
+
+  uint32_t current_id() const;
+  std::vector<uint32_t> key_ids() const;
+  // Keyed BLAKE2b of a constant under `key_id`'s check subkey (recorded in the database so a wrong
+  // key file is refused at open). Empty when the id is unknown.
+  std::string CheckValue(uint32_t key_id) const;
+
+  std::string Seal(std::string_view plaintext, std::string_view table, std::string_view column,
+                   std::string_view row) const;
+  // kTampered when authentication fails (wrong row, flipped byte, truncated); kKey when the key id
+  // is unknown even after re-reading the key file.
+  Result<std::string> Open(std::string_view sealed, std::string_view table, std::string_view column,
+                           std::string_view row);
+  // The key id a sealed value was written under (0 if too short).
+  static uint32_t SealedKeyId(std::string_view sealed);
+
+  // 32-byte keyed BLAKE2b of an already normalised E.164 number.
+  std::string BlindIndex(std::string_view e164) const;
+  // 32-byte keyed BLAKE2b of a session token (the only form of a token that is stored).
+  std::string TokenHash(std::string_view token) const;
+  // Argon2id (crypto_pwhash_str) over a keyed BLAKE2b of the secret with the pepper.
+  // kInternal when out of memory.
+  Result<std::string> HashSecret(std::string_view secret) const;
+  // Verifies against a stored hash; `peppered` false for plain Argon2id strings from an extract.
+  bool VerifySecret(const std::string& hash, std::string_view secret, bool peppered) const;
+
+ private:
+  struct Key {
+    std::array<unsigned char, 32> seal;
+    std::array<unsigned char, 32> check;
+  };
+  KeyRing() = default;
+  Status LoadLocked();
+  std::string Peppered(std::string_view secret) const;
+
+  std::string path_;
+  mutable std::shared_mutex mu_;
+  std::map<uint32_t, Key> keys_;
+  uint32_t current_ = 0;
+  std::array<unsigned char, 32> blind_{};
+  std::array<unsigned char, 32> pepper_{};
+  std::array<unsigned char, 32> token_{};
+};
+
+}  // namespace connecthub::storage

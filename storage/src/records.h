@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "db.h"
+
+namespace connecthub::storage {
+
+// Validated case-data records, already sealed and hashed, ready for the writer. Shared by the
+// extract import and the demo-data generator.
+
+struct PParticipant {
+  std::string id, language, pin_hash;
+  bool peppered = true;  // pin_hash is over the peppered PIN (false: a plain Argon2id string)
+  std::string first, last, email;  // sealed
+  bool has_email = false;
+  std::vector<std::pair<std::string, std::string>> phones;  // (blind index, sealed number)
+};
+struct PCase {
+  std::string number, county, status;
+  int64_t opened = 0, monthly = 0, installment = 0, past_due = 0;  // days; cents
+  std::vector<std::pair<std::string, std::string>> roles;          // (participant, role)
+};
+struct POrder {
+  std::string case_number, court_case_number, county, status;
+  int64_t file_date = 0;
+};
+struct PPayment {
+  std::string id, case_number, type;
+  int64_t date = 0, amount = 0;
+};
+struct PAppointment {
+  std::string id, case_number, participant_id, type, location;
+  int64_t start = 0, end = 0;  // UTC seconds
+};
+using Record = std::variant<PParticipant, PCase, POrder, PPayment, PAppointment>;
+
+// Upserts one record on the writer connection (inside the caller's transaction). Returns an empty
+// string, or the reason it was rejected (unknown case or participant). May throw SQLite errors.
+std::string WriteRecord(Conn& c, const Record& record);
+
+}  // namespace connecthub::storage

@@ -1,0 +1,236 @@
+#include "schema.h"
+
+#include <string>
+
+namespace connecthub::storage {
+namespace {
+
+// Migration N takes the schema from version N-1 to N. Never edit a released migration: append.
+// Sealed columns (BLOB) hold KeyRing::Seal output; their row identity is documented next to them
+// because rotation (RotateKey) recomputes it from SQL.
+constexpr const char* kMigrations[] = {
+    // 1: case data, conversations, caseworkers, sessions, SMS, outbox, audit.
+    R"sql(
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE data_keys (key_id INTEGER PRIMARY KEY, check_value BLOB NOT NULL,
+                        added_ms INTEGER NOT NULL DEFAULT 0);
+
+-- first_name/last_name/email sealed, row identity participant_id.
+CREATE TABLE participants (
+  participant_id TEXT PRIMARY KEY,
+  first_name BLOB NOT NULL,
+  last_name BLOB NOT NULL,
+  email BLOB,
+  language TEXT NOT NULL DEFAULT 'en',
+  pin_hash TEXT NOT NULL,
+  pin_peppered INTEGER NOT NULL DEFAULT 1
+);
+-- phone sealed, row identity participant_id || ':' || position.
+CREATE TABLE participant_phones (
+  participant_id TEXT NOT NULL REFERENCES participants(participant_id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  phone_index BLOB NOT NULL,
+  phone BLOB NOT NULL,
+  PRIMARY KEY (participant_id, position)
+);
+CREATE INDEX participant_phones_by_index ON participant_phones(phone_index);
+
+CREATE TABLE cases (
+  case_number TEXT PRIMARY KEY,
+  county TEXT NOT NULL,
+  status TEXT NOT NULL,
+  opened_date INTEGER NOT NULL,              -- days since 1970-01-01
+  monthly_support_cents INTEGER NOT NULL,
+  past_due_installment_cents INTEGER NOT NULL,
+  past_due_cents INTEGER NOT NULL
+);
+CREATE TABLE case_roles (
+  case_number TEXT NOT NULL REFERENCES cases(case_number) ON DELETE CASCADE,
+  participant_id TEXT NOT NULL REFERENCES participants(participant_id),
+  role TEXT NOT NULL CHECK (role IN ('PAYING', 'RECEIVING')),
+  PRIMARY KEY (case_number, participant_id)
+);
+CREATE INDEX case_roles_by_participant ON case_roles(participant_id);
+CREATE TABLE orders (
+  case_number TEXT NOT NULL REFERENCES cases(case_number) ON DELETE CASCADE,
+  court_case_number TEXT NOT NULL,
+  file_date INTEGER NOT NULL,
+  county TEXT NOT NULL,
+  status TEXT NOT NULL,
+  PRIMARY KEY (case_number, court_case_number)
+);
+CREATE TABLE payments (
+  payment_id TEXT PRIMARY KEY,
+  case_number TEXT NOT NULL REFERENCES cases(case_number) ON DELETE CASCADE,
+  date INTEGER NOT NULL,
+  amount_cents INTEGER NOT NULL,
+  type TEXT NOT NULL
+);
+CREATE INDEX payments_by_case ON payments(case_number, date);
+CREATE TABLE appointments (
+  appointment_id TEXT PRIMARY KEY,
+  case_number TEXT NOT NULL REFERENCES cases(case_number) ON DELETE CASCADE,
+  participant_id TEXT NOT NULL REFERENCES participants(participant_id),
+  start_s INTEGER NOT NULL,
+  end_s INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  location TEXT NOT NULL
+);
+CREATE INDEX appointments_by_participant ON appointments(participant_id, end_s);
+CREATE INDEX appointments_by_start ON appointments(start_s);
+
+CREATE TABLE caseworkers (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  county TEXT NOT NULL DEFAULT '',
+  supervisor INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL DEFAULT 0
+);
+
+-- phone sealed, row identity id.
+CREATE TABLE threads (
+  id INTEGER PRIMARY KEY,
+  participant_id TEXT REFERENCES participants(participant_id),
+  channel TEXT NOT NULL CHECK (channel IN ('web', 'sms')),
+  phone_index BLOB,
+  phone BLOB,
+  lang TEXT NOT NULL,
+  state TEXT NOT NULL,
+  priority INTEGER NOT NULL DEFAULT 0,
+  misses INTEGER NOT NULL DEFAULT 0,
+  assigned_to INTEGER REFERENCES caseworkers(id),
+  created_ms INTEGER NOT NULL,
+  waiting_since_ms INTEGER NOT NULL DEFAULT 0,
+  last_message_ms INTEGER NOT NULL DEFAULT 0,
+  last_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX threads_web_by_participant ON threads(participant_id) WHERE channel = 'web';
+CREATE UNIQUE INDEX threads_sms_by_phone ON threads(phone_index) WHERE channel = 'sms';
+CREATE INDEX threads_by_participant ON threads(participant_id);
+CREATE INDEX threads_by_state ON threads(state);
+
+-- body sealed, row identity thread_id || ':' || seq.
+CREATE TABLE messages (
+  thread_id INTEGER NOT NULL REFERENCES threads(id),
+  seq INTEGER NOT NULL,
+  sender TEXT NOT NULL,
+  client_id TEXT,
+  body BLOB NOT NULL,
+  intent TEXT NOT NULL DEFAULT '',
+  caseworker_id INTEGER REFERENCES caseworkers(id),
+  at_ms INTEGER NOT NULL,
+  delivery TEXT NOT NULL DEFAULT '',
+  UNIQUE (thread_id, seq)
+);
+CREATE UNIQUE INDEX messages_by_client_id ON messages(thread_id, client_id)
+  WHERE client_id IS NOT NULL;
+
+CREATE TABLE sessions (
+  token_hash BLOB PRIMARY KEY,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  last_used_ms INTEGER NOT NULL
+);
+CREATE TABLE pin_failures (
+  participant_id TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  window_start_ms INTEGER NOT NULL,
+  locked_until_ms INTEGER NOT NULL
+);
+
+-- phone sealed, row identity hex(phone_index).
+CREATE TABLE linked_phones (
+  phone_index BLOB PRIMARY KEY,
+  phone BLOB NOT NULL,
+  participant_id TEXT NOT NULL REFERENCES participants(participant_id),
+  linked_ms INTEGER NOT NULL,
+  last_used_ms INTEGER NOT NULL
+);
+CREATE INDEX linked_phones_by_participant ON linked_phones(participant_id);
+CREATE TABLE sms_optouts (
+  phone_index BLOB PRIMARY KEY,
+  opted_out INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+-- reply sealed, row identity message_sid.
+CREATE TABLE inbound_sms (
+  message_sid TEXT PRIMARY KEY,
+  reply BLOB NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+-- to_phone and body sealed, row identity id.
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  to_index BLOB NOT NULL,
+  to_phone BLOB NOT NULL,
+  body BLOB NOT NULL,
+  thread_id INTEGER NOT NULL DEFAULT 0,
+  message_seq INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  provider_sid TEXT,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(state, next_attempt_ms);
+CREATE INDEX outbox_by_sid ON outbox(provider_sid);
+
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  caseworker_id INTEGER NOT NULL,
+  thread_id INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+)sql",
+    // 2: audit lookups by thread (the inbox's "who read this" view) and by caseworker.
+    R"sql(
+CREATE INDEX audit_by_thread ON audit_log(thread_id, at_ms);
+CREATE INDEX audit_by_caseworker ON audit_log(caseworker_id, at_ms);
+)sql",
+};
+
+constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
+
+}  // namespace
+
+int SchemaVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+
+Status Migrate(SQLite::Database& db, int target) {
+  if (target > kMigrationCount) target = kMigrationCount;
+  try {
+    int version = SchemaVersion(db);
+    if (version > kSchemaVersion || version > target) {
+      return {Code::kVersion, "database schema version " + std::to_string(version) +
+                                  " is newer than this ConnectHub (" +
+                                  std::to_string(kSchemaVersion) + "); upgrade ConnectHub"};
+    }
+    while (version < target) {
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        // Re-read inside the write lock: another process may have migrated meanwhile.
+        version = SchemaVersion(db);
+        if (version < target) {
+          db.exec(kMigrations[version]);
+          ++version;
+          db.exec("PRAGMA user_version = " + std::to_string(version));
+        }
+        db.exec("COMMIT");
+      } catch (...) {
+        db.exec("ROLLBACK");
+        throw;
+      }
+    }
+  } catch (const std::exception& e) {
+    return {Code::kIo, std::string("schema migration failed: ") + e.what()};
+  }
+  return Status::Ok();
+}
+
+}  // namespace connecthub::storage

@@ -1,0 +1,1005 @@
+#include "sqlite_store.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+namespace connecthub::storage {
+namespace {
+
+constexpr const char* kThreadSelect =
+    "SELECT t.id, t.participant_id, t.channel, t.lang, t.state, t.priority, t.misses, "
+    "t.assigned_to, cw.username, t.created_ms, t.waiting_since_ms, t.last_message_ms, t.last_seq, "
+    "p.first_name, p.last_name, t.phone, COALESCE(o.opted_out, 0) "
+    "FROM threads t LEFT JOIN caseworkers cw ON cw.id = t.assigned_to "
+    "LEFT JOIN participants p ON p.participant_id = t.participant_id "
+    "LEFT JOIN sms_optouts o ON o.phone_index = t.phone_index WHERE t.id = ?";
+
+ThreadState ParseState(std::string_view s) {
+  if (s == "waiting") return ThreadState::kWaiting;
+  if (s == "assigned") return ThreadState::kAssigned;
+  if (s == "resolved") return ThreadState::kResolved;
+  return ThreadState::kBot;
+}
+
+Sender ParseSender(std::string_view s) {
+  if (s == "bot") return Sender::kBot;
+  if (s == "caseworker") return Sender::kCaseworker;
+  if (s == "system") return Sender::kSystem;
+  if (s == "note") return Sender::kNote;
+  return Sender::kParticipant;
+}
+
+void BindBlob(Conn::Query& q, int index, const std::string& blob) {
+  q->bind(index, blob.data(), static_cast<int>(blob.size()));
+}
+
+std::string NullableText(const SQLite::Column& c) {
+  return c.isNull() ? std::string() : c.getString();
+}
+
+}  // namespace
+
+std::string MessageRow(int64_t thread_id, int64_t seq) {
+  return std::to_string(thread_id) + ":" + std::to_string(seq);
+}
+
+SqliteStore::SqliteStore(StoreOptions options, std::unique_ptr<KeyRing> keys,
+                         std::unique_ptr<Writer> writer, std::unique_ptr<ReadPool> readers)
+    : options_(std::move(options)),
+      keys_(std::move(keys)),
+      readers_(std::move(readers)),
+      writer_(std::move(writer)) {}
+
+SqliteStore::~SqliteStore() { writer_.reset(); }
+
+const std::string& SqliteStore::DummyHash() {
+  std::call_once(dummy_once_, [this] {
+    auto h = keys_->HashSecret(ToHex(RandomBytes(16)));
+    dummy_hash_ = h.ok() ? *h : std::string();
+  });
+  return dummy_hash_;
+}
+
+Result<std::string> SqliteStore::PhoneIndex(const std::string& phone, std::string* e164) {
+  auto normalized = NormalizeE164(phone);
+  if (!normalized) return Status(Code::kInvalid, "not a valid phone number");
+  if (e164 != nullptr) *e164 = *normalized;
+  return keys_->BlindIndex(*normalized);
+}
+
+Status SqliteStore::CheckWritable() {
+  return writer_->Run([](Conn& c) -> Status {
+    auto q = c.Prep(
+        "INSERT INTO meta(name, value) VALUES('health', '1') "
+        "ON CONFLICT(name) DO UPDATE SET value = 1 - value");
+    q->exec();
+    return Status::Ok();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// PINs and failures
+
+Result<bool> SqliteStore::CheckPin(const std::string& participant_id, const std::string& pin) {
+  auto row = readers_->Call<std::pair<std::string, bool>>(
+      [&](Conn& c) -> Result<std::pair<std::string, bool>> {
+        auto q = c.Prep("SELECT pin_hash, pin_peppered FROM participants WHERE participant_id = ?");
+        q->bind(1, participant_id);
+        if (!q->executeStep()) return std::pair<std::string, bool>{};
+        return std::pair{q->getColumn(0).getString(), q->getColumn(1).getInt() != 0};
+      });
+  if (!row.ok()) return row.status();
+  if (row->first.empty()) {
+    // Unknown participant: spend the same Argon2id time so ids cannot be probed by timing.
+    keys_->VerifySecret(DummyHash(), pin, true);
+    return false;
+  }
+  return keys_->VerifySecret(row->first, pin, row->second);
+}
+
+Result<int64_t> SqliteStore::RecordPinFailure(const std::string& participant_id, int64_t now_ms,
+                                              int max_failures, int64_t window_ms,
+                                              int64_t lock_ms) {
+  return writer_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
+    int64_t failures = 0, window_start = now_ms, locked_until = 0;
+    {
+      auto q = c.Prep(
+          "SELECT failures, window_start_ms, locked_until_ms FROM pin_failures "
+          "WHERE participant_id = ?");
+      q->bind(1, participant_id);
+      if (q->executeStep()) {
+        failures = q->getColumn(0).getInt64();
+        window_start = q->getColumn(1).getInt64();
+        locked_until = q->getColumn(2).getInt64();
+      }
+    }
+    if (locked_until > now_ms) return locked_until;
+    if (now_ms - window_start > window_ms) {
+      failures = 0;
+      window_start = now_ms;
+    }
+    ++failures;
+    if (failures >= max_failures) {
+      locked_until = now_ms + lock_ms;
+      failures = 0;
+      window_start = now_ms;
+    }
+    auto u = c.Prep(
+        "INSERT INTO pin_failures(participant_id, failures, window_start_ms, locked_until_ms) "
+        "VALUES(?,?,?,?) ON CONFLICT(participant_id) DO UPDATE SET failures = excluded.failures, "
+        "window_start_ms = excluded.window_start_ms, locked_until_ms = excluded.locked_until_ms");
+    u->bind(1, participant_id);
+    u->bind(2, failures);
+    u->bind(3, window_start);
+    u->bind(4, locked_until);
+    u->exec();
+    return locked_until > now_ms ? locked_until : 0;
+  });
+}
+
+Result<int64_t> SqliteStore::LockedUntil(const std::string& participant_id, int64_t now_ms) {
+  return readers_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
+    auto q = c.Prep("SELECT locked_until_ms FROM pin_failures WHERE participant_id = ?");
+    q->bind(1, participant_id);
+    if (!q->executeStep()) return int64_t{0};
+    int64_t until = q->getColumn(0).getInt64();
+    return until > now_ms ? until : 0;
+  });
+}
+
+Status SqliteStore::ClearPinFailures(const std::string& participant_id) {
+  return writer_->Run([&](Conn& c) -> Status {
+    auto q = c.Prep("DELETE FROM pin_failures WHERE participant_id = ?");
+    q->bind(1, participant_id);
+    q->exec();
+    return Status::Ok();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions
+
+Result<std::string> SqliteStore::CreateSession(SessionKind kind, const std::string& subject,
+                                               int64_t now_ms) {
+  if (subject.empty()) return Status(Code::kInvalid, "session without subject");
+  std::string token = ToBase64Url(RandomBytes(32));
+  std::string hash = keys_->TokenHash(token);
+  Status s = writer_->Run([&](Conn& c) -> Status {
+    auto q = c.Prep(
+        "INSERT INTO sessions(token_hash, kind, subject, created_ms, last_used_ms) "
+        "VALUES(?,?,?,?,?)");
+    BindBlob(q, 1, hash);
+    q->bind(2, kind == SessionKind::kCaseworker ? "caseworker" : "participant");
+    q->bind(3, subject);
+    q->bind(4, now_ms);
+    q->bind(5, now_ms);
+    q->exec();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return token;
+}
+
+Result<Session> SqliteStore::ResolveSession(const std::string& token, int64_t now_ms,
+                                            int64_t idle_ttl_ms) {
+  std::string hash = keys_->TokenHash(token);
+  auto resolved = writer_->Call<Session>([&](Conn& c) -> Result<Session> {
+    Session session;
+    {
+      auto q = c.Prep(
+          "SELECT kind, subject, created_ms, last_used_ms FROM sessions WHERE token_hash = ?");
+      BindBlob(q, 1, hash);
+      if (!q->executeStep()) return Status(Code::kNotFound, "no such session");
+      session.kind = q->getColumn(0).getString() == "caseworker" ? SessionKind::kCaseworker
+                                                                 : SessionKind::kParticipant;
+      session.subject = q->getColumn(1).getString();
+      session.created_ms = q->getColumn(2).getInt64();
+      session.last_used_ms = q->getColumn(3).getInt64();
+    }
+    if (now_ms - session.last_used_ms > idle_ttl_ms) {
+      auto d = c.Prep("DELETE FROM sessions WHERE token_hash = ?");
+      BindBlob(d, 1, hash);
+      d->exec();
+      // The deletion must commit, so this is reported as an ok write with an empty subject.
+      session.subject.clear();
+      return session;
+    }
+    auto u = c.Prep("UPDATE sessions SET last_used_ms = ? WHERE token_hash = ?");
+    u->bind(1, std::max(now_ms, session.last_used_ms));
+    BindBlob(u, 2, hash);
+    u->exec();
+    session.last_used_ms = std::max(now_ms, session.last_used_ms);
+    return session;
+  });
+  if (resolved.ok() && resolved->subject.empty()) {
+    return Status(Code::kNotFound, "session expired");
+  }
+  return resolved;
+}
+
+Status SqliteStore::EndSession(const std::string& token) {
+  std::string hash = keys_->TokenHash(token);
+  return writer_->Run([&](Conn& c) -> Status {
+    auto q = c.Prep("DELETE FROM sessions WHERE token_hash = ?");
+    BindBlob(q, 1, hash);
+    q->exec();
+    return Status::Ok();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threads and messages
+
+Result<ThreadRecord> SqliteStore::LoadThread(Conn& c, int64_t thread_id) {
+  ThreadRecord t;
+  std::string first, last, phone;
+  {
+    auto q = c.Prep(kThreadSelect);
+    q->bind(1, thread_id);
+    if (!q->executeStep()) return Status(Code::kNotFound, "no such thread");
+    t.id = q->getColumn(0).getInt64();
+    t.participant_id = NullableText(q->getColumn(1));
+    t.channel = q->getColumn(2).getString() == "sms" ? Channel::kSms : Channel::kWeb;
+    t.lang = q->getColumn(3).getString();
+    t.state = ParseState(q->getColumn(4).getString());
+    t.priority = q->getColumn(5).getInt();
+    t.misses = q->getColumn(6).getInt();
+    if (!q->getColumn(7).isNull()) t.assigned_to = q->getColumn(7).getInt64();
+    t.assigned_name = NullableText(q->getColumn(8));
+    t.created_ms = q->getColumn(9).getInt64();
+    t.waiting_since_ms = q->getColumn(10).getInt64();
+    t.last_message_ms = q->getColumn(11).getInt64();
+    t.last_seq = q->getColumn(12).getInt64();
+    first = NullableText(q->getColumn(13));
+    last = NullableText(q->getColumn(14));
+    phone = NullableText(q->getColumn(15));
+    t.opted_out = q->getColumn(16).getInt() != 0;
+  }
+  if (!t.participant_id.empty()) {
+    auto f = keys_->Open(first, "participants", "first_name", t.participant_id);
+    if (!f.ok()) return f.status();
+    auto l = keys_->Open(last, "participants", "last_name", t.participant_id);
+    if (!l.ok()) return l.status();
+    t.first_name = std::move(*f);
+    t.last_name = std::move(*l);
+    auto q = c.Prep(
+        "SELECT DISTINCT c.county FROM case_roles r JOIN cases c ON c.case_number = r.case_number "
+        "WHERE r.participant_id = ? ORDER BY c.county");
+    q->bind(1, t.participant_id);
+    while (q->executeStep()) t.counties.push_back(q->getColumn(0).getString());
+  }
+  if (!phone.empty()) {
+    auto p = keys_->Open(phone, "threads", "phone", std::to_string(t.id));
+    if (!p.ok()) return p.status();
+    t.phone = std::move(*p);
+  }
+  return t;
+}
+
+Result<ThreadRecord> SqliteStore::OpenThread(const std::string& participant_id, Channel channel,
+                                             const std::string& lang, int64_t now_ms) {
+  return writer_->Call<ThreadRecord>([&](Conn& c) -> Result<ThreadRecord> {
+    {
+      auto q = c.Prep("SELECT 1 FROM participants WHERE participant_id = ?");
+      q->bind(1, participant_id);
+      if (!q->executeStep()) return Status(Code::kNotFound, "no such participant");
+    }
+    {
+      auto q = c.Prep(
+          "SELECT id FROM threads WHERE participant_id = ? AND channel = ? "
+          "ORDER BY last_message_ms DESC, id DESC LIMIT 1");
+      q->bind(1, participant_id);
+      q->bind(2, std::string(ChannelName(channel)));
+      if (q->executeStep()) {
+        int64_t id = q->getColumn(0).getInt64();
+        return LoadThread(c, id);
+      }
+    }
+    auto q = c.Prep(
+        "INSERT INTO threads(participant_id, channel, lang, state, created_ms) "
+        "VALUES(?,?,?,'bot',?)");
+    q->bind(1, participant_id);
+    q->bind(2, std::string(ChannelName(channel)));
+    q->bind(3, lang.empty() ? std::string("en") : lang);
+    q->bind(4, now_ms);
+    q->exec();
+    return LoadThread(c, c.db().getLastInsertRowid());
+  });
+}
+
+Result<ThreadRecord> SqliteStore::OpenSmsThread(const std::string& phone, const std::string& lang,
+                                                int64_t now_ms) {
+  std::string e164;
+  auto index = PhoneIndex(phone, &e164);
+  if (!index.ok()) return index.status();
+  return writer_->Call<ThreadRecord>([&](Conn& c) -> Result<ThreadRecord> {
+    {
+      auto q = c.Prep("SELECT id FROM threads WHERE channel = 'sms' AND phone_index = ?");
+      BindBlob(q, 1, *index);
+      if (q->executeStep()) {
+        int64_t id = q->getColumn(0).getInt64();
+        return LoadThread(c, id);
+      }
+    }
+    std::optional<std::string> linked;
+    {
+      auto q = c.Prep("SELECT participant_id FROM linked_phones WHERE phone_index = ?");
+      BindBlob(q, 1, *index);
+      if (q->executeStep()) linked = q->getColumn(0).getString();
+    }
+    // The row id is chosen here (single writer) because it is part of the sealed phone's AD.
+    int64_t id = c.db().execAndGet("SELECT COALESCE(MAX(id), 0) + 1 FROM threads").getInt64();
+    std::string sealed = keys_->Seal(e164, "threads", "phone", std::to_string(id));
+    auto q = c.Prep(
+        "INSERT INTO threads(id, participant_id, channel, phone_index, phone, lang, "
+        "state, created_ms) VALUES(?,?,'sms',?,?,?,'bot',?)");
+    q->bind(1, id);
+    if (linked) {
+      q->bind(2, *linked);
+    } else {
+      q->bind(2);
+    }
+    BindBlob(q, 3, *index);
+    BindBlob(q, 4, sealed);
+    q->bind(5, lang.empty() ? std::string("en") : lang);
+    q->bind(6, now_ms);
+    q->exec();
+    return LoadThread(c, id);
+  });
+}
+
+Result<ThreadRecord> SqliteStore::GetThread(int64_t thread_id) {
+  return readers_->Call<ThreadRecord>(
+      [&](Conn& c) -> Result<ThreadRecord> { return LoadThread(c, thread_id); });
+}
+
+Status SqliteStore::UpdateThread(int64_t thread_id, const ThreadUpdate& update, int64_t now_ms) {
+  return writer_->Run([&](Conn& c) -> Status {
+    std::string state;
+    int64_t waiting_since = 0;
+    {
+      auto q = c.Prep("SELECT state, waiting_since_ms FROM threads WHERE id = ?");
+      q->bind(1, thread_id);
+      if (!q->executeStep()) return Status(Code::kNotFound, "no such thread");
+      state = q->getColumn(0).getString();
+      waiting_since = q->getColumn(1).getInt64();
+    }
+    if (update.state) {
+      std::string next(ThreadStateName(*update.state));
+      if (next == "waiting") {
+        if (state != "waiting" || waiting_since == 0) waiting_since = now_ms;
+      } else {
+        waiting_since = 0;
+      }
+      state = next;
+    }
+    if (update.lang && (update.lang->empty() || update.lang->size() > 16)) {
+      return Status(Code::kInvalid, "bad language code");
+    }
+    auto q = c.Prep(
+        "UPDATE threads SET state = ?, waiting_since_ms = ?, priority = COALESCE(?, priority), "
+        "misses = COALESCE(?, misses), lang = COALESCE(?, lang), "
+        "assigned_to = CASE WHEN ? THEN ? ELSE assigned_to END WHERE id = ?");
+    q->bind(1, state);
+    q->bind(2, waiting_since);
+    if (update.priority) q->bind(3, *update.priority);
+    if (update.misses) q->bind(4, *update.misses);
+    if (update.lang) q->bind(5, *update.lang);
+    q->bind(6, update.assigned_to.has_value() ? 1 : 0);
+    if (update.assigned_to && *update.assigned_to) q->bind(7, **update.assigned_to);
+    q->bind(8, thread_id);
+    q->exec();
+    return Status::Ok();
+  });
+}
+
+Result<ThreadRecord> SqliteStore::Claim(int64_t thread_id, int64_t caseworker_id, int64_t now_ms) {
+  (void)now_ms;
+  return writer_->Call<ThreadRecord>([&](Conn& c) -> Result<ThreadRecord> {
+    {
+      auto q = c.Prep("SELECT assigned_to FROM threads WHERE id = ?");
+      q->bind(1, thread_id);
+      if (!q->executeStep()) return Status(Code::kNotFound, "no such thread");
+      if (!q->getColumn(0).isNull() && q->getColumn(0).getInt64() != caseworker_id) {
+        return Status(Code::kConflict, "thread is assigned to another caseworker");
+      }
+    }
+    {
+      auto q = c.Prep("SELECT 1 FROM caseworkers WHERE id = ?");
+      q->bind(1, caseworker_id);
+      if (!q->executeStep()) return Status(Code::kNotFound, "no such caseworker");
+    }
+    auto q = c.Prep(
+        "UPDATE threads SET assigned_to = ?, state = 'assigned', waiting_since_ms = 0 "
+        "WHERE id = ?");
+    q->bind(1, caseworker_id);
+    q->bind(2, thread_id);
+    q->exec();
+    return LoadThread(c, thread_id);
+  });
+}
+
+Result<std::vector<ThreadRecord>> SqliteStore::ListThreads(const ThreadQuery& query) {
+  return readers_->Call<std::vector<ThreadRecord>>(
+      [&](Conn& c) -> Result<std::vector<ThreadRecord>> {
+        std::string sql = "SELECT t.id FROM threads t WHERE 1";
+        if (!query.states.empty()) {
+          sql += " AND t.state IN (";
+          for (size_t i = 0; i < query.states.size(); ++i) sql += i ? ",?" : "?";
+          sql += ")";
+        }
+        if (query.assigned_to) sql += " AND t.assigned_to = ?";
+        bool scoped = !query.supervisor;
+        if (scoped) {
+          // A caseworker without a county sees no thread; unlinked SMS threads have no county.
+          sql +=
+              " AND EXISTS (SELECT 1 FROM case_roles r JOIN cases c ON c.case_number = "
+              "r.case_number WHERE r.participant_id = t.participant_id AND c.county = ?)";
+        }
+        sql +=
+            " ORDER BY t.priority DESC, (t.waiting_since_ms = 0), t.waiting_since_ms, "
+            "t.last_message_ms DESC, t.id LIMIT ?";
+        SQLite::Statement q(c.db(), sql);
+        int i = 1;
+        for (ThreadState s : query.states) q.bind(i++, std::string(ThreadStateName(s)));
+        if (query.assigned_to) q.bind(i++, *query.assigned_to);
+        if (scoped) q.bind(i++, query.county.value_or(""));
+        q.bind(i++, std::max(0, query.limit));
+        std::vector<int64_t> ids;
+        while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+        q.reset();
+        std::vector<ThreadRecord> out;
+        for (int64_t id : ids) {
+          auto t = LoadThread(c, id);
+          if (!t.ok()) return t.status();
+          out.push_back(std::move(*t));
+        }
+        return out;
+      });
+}
+
+Result<Appended> SqliteStore::Append(const AppendRequest& request) {
+  if (request.client_id.size() > 200) return Status(Code::kInvalid, "client id too long");
+  if (request.sender == Sender::kCaseworker || request.sender == Sender::kNote) {
+    if (!request.caseworker_id) return Status(Code::kInvalid, "caseworker message without author");
+  }
+  return writer_->Call<Appended>([&](Conn& c) -> Result<Appended> {
+    if (!request.client_id.empty()) {
+      auto q = c.Prep("SELECT seq, at_ms FROM messages WHERE thread_id = ? AND client_id = ?");
+      q->bind(1, request.thread_id);
+      q->bind(2, request.client_id);
+      if (q->executeStep()) {
+        return Appended{q->getColumn(0).getInt64(), true, q->getColumn(1).getInt64()};
+      }
+    }
+    int64_t seq = 0;
+    {
+      auto q = c.Prep("SELECT last_seq FROM threads WHERE id = ?");
+      q->bind(1, request.thread_id);
+      if (!q->executeStep()) return Status(Code::kNotFound, "no such thread");
+      seq = q->getColumn(0).getInt64() + 1;
+    }
+    std::string sealed =
+        keys_->Seal(request.body, "messages", "body", MessageRow(request.thread_id, seq));
+    {
+      auto q = c.Prep(
+          "INSERT INTO messages(thread_id, seq, sender, client_id, body, intent, "
+          "caseworker_id, at_ms) VALUES(?,?,?,?,?,?,?,?)");
+      q->bind(1, request.thread_id);
+      q->bind(2, seq);
+      q->bind(3, std::string(SenderName(request.sender)));
+      if (!request.client_id.empty()) q->bind(4, request.client_id);
+      BindBlob(q, 5, sealed);
+      q->bind(6, request.intent);
+      if (request.caseworker_id) q->bind(7, *request.caseworker_id);
+      q->bind(8, request.at_ms);
+      q->exec();
+    }
+    auto q = c.Prep(
+        "UPDATE threads SET last_seq = ?, last_message_ms = MAX(last_message_ms, ?) "
+        "WHERE id = ?");
+    q->bind(1, seq);
+    q->bind(2, request.at_ms);
+    q->bind(3, request.thread_id);
+    q->exec();
+    return Appended{seq, false, request.at_ms};
+  });
+}
+
+Result<std::vector<MessageRecord>> SqliteStore::Messages(int64_t thread_id, int64_t after_seq,
+                                                         int limit, bool include_notes) {
+  return readers_->Call<std::vector<MessageRecord>>(
+      [&](Conn& c) -> Result<std::vector<MessageRecord>> {
+        auto q = c.Prep(
+            "SELECT m.seq, m.sender, m.client_id, m.body, m.intent, m.caseworker_id, cw.username, "
+            "m.at_ms, m.delivery FROM messages m LEFT JOIN caseworkers cw ON cw.id = "
+            "m.caseworker_id WHERE m.thread_id = ? AND m.seq > ? AND (? OR m.sender != 'note') "
+            "ORDER BY m.seq LIMIT ?");
+        q->bind(1, thread_id);
+        q->bind(2, after_seq);
+        q->bind(3, include_notes ? 1 : 0);
+        q->bind(4, std::max(0, limit));
+        std::vector<MessageRecord> out;
+        while (q->executeStep()) {
+          MessageRecord m;
+          m.thread_id = thread_id;
+          m.seq = q->getColumn(0).getInt64();
+          m.sender = ParseSender(q->getColumn(1).getString());
+          m.client_id = NullableText(q->getColumn(2));
+          auto body = keys_->Open(q->getColumn(3).getString(), "messages", "body",
+                                  MessageRow(thread_id, m.seq));
+          if (!body.ok()) return body.status();
+          m.body = std::move(*body);
+          m.intent = q->getColumn(4).getString();
+          if (!q->getColumn(5).isNull()) m.caseworker_id = q->getColumn(5).getInt64();
+          m.caseworker_name = NullableText(q->getColumn(6));
+          m.at_ms = q->getColumn(7).getInt64();
+          m.delivery = q->getColumn(8).getString();
+          out.push_back(std::move(m));
+        }
+        return out;
+      });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Caseworkers and audit
+
+Result<int64_t> SqliteStore::AddCaseworker(const std::string& username, const std::string& password,
+                                           const std::string& county, bool supervisor) {
+  if (username.empty() || username.size() > 64) return Status(Code::kInvalid, "bad username");
+  if (password.size() < 8) return Status(Code::kInvalid, "password shorter than 8 characters");
+  auto hash = keys_->HashSecret(password);
+  if (!hash.ok()) return hash.status();
+  return writer_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
+    {
+      auto q = c.Prep("SELECT 1 FROM caseworkers WHERE username = ?");
+      q->bind(1, username);
+      if (q->executeStep()) return Status(Code::kConflict, "username already taken");
+    }
+    auto q = c.Prep(
+        "INSERT INTO caseworkers(username, password_hash, county, supervisor) VALUES(?,?,?,?)");
+    q->bind(1, username);
+    q->bind(2, *hash);
+    q->bind(3, county);
+    q->bind(4, supervisor ? 1 : 0);
+    q->exec();
+    return c.db().getLastInsertRowid();
+  });
+}
+
+Result<Caseworker> SqliteStore::CheckCaseworkerPassword(const std::string& username,
+                                                        const std::string& password) {
+  std::string hash;
+  auto row = readers_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
+    auto q = c.Prep(
+        "SELECT id, username, county, supervisor, password_hash FROM caseworkers "
+        "WHERE username = ?");
+    q->bind(1, username);
+    if (!q->executeStep()) return Status(Code::kNotFound, "unknown username or wrong password");
+    hash = q->getColumn(4).getString();
+    return Caseworker{q->getColumn(0).getInt64(), q->getColumn(1).getString(),
+                      q->getColumn(2).getString(), q->getColumn(3).getInt() != 0};
+  });
+  if (!row.ok()) {
+    if (row.status().code() == Code::kNotFound) keys_->VerifySecret(DummyHash(), password, true);
+    return row.status();
+  }
+  if (!keys_->VerifySecret(hash, password, true)) {
+    return Status(Code::kNotFound, "unknown username or wrong password");
+  }
+  return row;
+}
+
+Result<Caseworker> SqliteStore::GetCaseworker(int64_t caseworker_id) {
+  return readers_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
+    auto q = c.Prep("SELECT id, username, county, supervisor FROM caseworkers WHERE id = ?");
+    q->bind(1, caseworker_id);
+    if (!q->executeStep()) return Status(Code::kNotFound, "no such caseworker");
+    return Caseworker{q->getColumn(0).getInt64(), q->getColumn(1).getString(),
+                      q->getColumn(2).getString(), q->getColumn(3).getInt() != 0};
+  });
+}
+
+Status SqliteStore::Audit(int64_t caseworker_id, int64_t thread_id, const std::string& action,
+                          int64_t now_ms) {
+  return writer_->Run([&](Conn& c) -> Status {
+    auto q =
+        c.Prep("INSERT INTO audit_log(caseworker_id, thread_id, action, at_ms) VALUES(?,?,?,?)");
+    q->bind(1, caseworker_id);
+    q->bind(2, thread_id);
+    q->bind(3, action);
+    q->bind(4, now_ms);
+    q->exec();
+    return Status::Ok();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// SMS
+
+Result<std::optional<std::string>> SqliteStore::LinkedParticipant(const std::string& phone,
+                                                                  int64_t now_ms,
+                                                                  int64_t link_ttl_ms) {
+  auto index = PhoneIndex(phone, nullptr);
+  if (!index.ok()) return index.status();
+  using Out = std::optional<std::string>;
+  return writer_->Call<Out>([&](Conn& c) -> Result<Out> {
+    std::string participant;
+    {
+      auto q = c.Prep(
+          "SELECT participant_id, last_used_ms FROM linked_phones "
+          "WHERE phone_index = ?");
+      BindBlob(q, 1, *index);
+      if (!q->executeStep()) return Out();
+      if (now_ms - q->getColumn(1).getInt64() > link_ttl_ms) return Out();
+      participant = q->getColumn(0).getString();
+    }
+    auto u = c.Prep(
+        "UPDATE linked_phones SET last_used_ms = MAX(last_used_ms, ?) "
+        "WHERE phone_index = ?");
+    u->bind(1, now_ms);
+    BindBlob(u, 2, *index);
+    u->exec();
+    return Out(participant);
+  });
+}
+
+Status SqliteStore::LinkPhone(const std::string& phone, const std::string& participant_id,
+                              int64_t now_ms) {
+  std::string e164;
+  auto index = PhoneIndex(phone, &e164);
+  if (!index.ok()) return index.status();
+  std::string sealed = keys_->Seal(e164, "linked_phones", "phone", ToHex(*index));
+  return writer_->Run([&](Conn& c) -> Status {
+    {
+      auto q = c.Prep("SELECT 1 FROM participants WHERE participant_id = ?");
+      q->bind(1, participant_id);
+      if (!q->executeStep()) return Status(Code::kNotFound, "no such participant");
+    }
+    {
+      auto q = c.Prep(
+          "INSERT INTO linked_phones(phone_index, phone, participant_id, linked_ms, last_used_ms) "
+          "VALUES(?,?,?,?,?) ON CONFLICT(phone_index) DO UPDATE SET phone = excluded.phone, "
+          "participant_id = excluded.participant_id, linked_ms = excluded.linked_ms, "
+          "last_used_ms = excluded.last_used_ms");
+      BindBlob(q, 1, *index);
+      BindBlob(q, 2, sealed);
+      q->bind(3, participant_id);
+      q->bind(4, now_ms);
+      q->bind(5, now_ms);
+      q->exec();
+    }
+    auto q = c.Prep(
+        "UPDATE threads SET participant_id = ? WHERE channel = 'sms' AND "
+        "phone_index = ?");
+    q->bind(1, participant_id);
+    BindBlob(q, 2, *index);
+    q->exec();
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::UnlinkPhone(const std::string& phone) {
+  auto index = PhoneIndex(phone, nullptr);
+  if (!index.ok()) return index.status();
+  return writer_->Run([&](Conn& c) -> Status {
+    {
+      auto q = c.Prep("DELETE FROM linked_phones WHERE phone_index = ?");
+      BindBlob(q, 1, *index);
+      q->exec();
+    }
+    auto q = c.Prep(
+        "UPDATE threads SET participant_id = NULL WHERE channel = 'sms' AND "
+        "phone_index = ?");
+    BindBlob(q, 1, *index);
+    q->exec();
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) {
+  auto index = PhoneIndex(phone, nullptr);
+  if (!index.ok()) return index.status();
+  return writer_->Run([&](Conn& c) -> Status {
+    auto q = c.Prep(
+        "INSERT INTO sms_optouts(phone_index, opted_out, updated_ms) VALUES(?,?,?) "
+        "ON CONFLICT(phone_index) DO UPDATE SET opted_out = excluded.opted_out, "
+        "updated_ms = excluded.updated_ms");
+    BindBlob(q, 1, *index);
+    q->bind(2, opted_out ? 1 : 0);
+    q->bind(3, now_ms);
+    q->exec();
+    return Status::Ok();
+  });
+}
+
+Result<bool> SqliteStore::IsOptedOut(const std::string& phone) {
+  auto index = PhoneIndex(phone, nullptr);
+  if (!index.ok()) return index.status();
+  return readers_->Call<bool>([&](Conn& c) -> Result<bool> {
+    auto q = c.Prep("SELECT opted_out FROM sms_optouts WHERE phone_index = ?");
+    BindBlob(q, 1, *index);
+    return q->executeStep() && q->getColumn(0).getInt() != 0;
+  });
+}
+
+Result<std::optional<std::string>> SqliteStore::InboundReply(const std::string& message_sid) {
+  using Out = std::optional<std::string>;
+  return readers_->Call<Out>([&](Conn& c) -> Result<Out> {
+    auto q = c.Prep("SELECT reply FROM inbound_sms WHERE message_sid = ?");
+    q->bind(1, message_sid);
+    if (!q->executeStep()) return Out();
+    auto reply = keys_->Open(q->getColumn(0).getString(), "inbound_sms", "reply", message_sid);
+    if (!reply.ok()) return reply.status();
+    return Out(std::move(*reply));
+  });
+}
+
+Status SqliteStore::RecordInboundReply(const std::string& message_sid, const std::string& reply,
+                                       int64_t now_ms) {
+  if (message_sid.empty() || message_sid.size() > 128) {
+    return Status(Code::kInvalid, "bad MessageSid");
+  }
+  std::string sealed = keys_->Seal(reply, "inbound_sms", "reply", message_sid);
+  return writer_->Run([&](Conn& c) -> Status {
+    // The first recorded reply wins: a redelivery must get exactly the same answer.
+    auto q = c.Prep("INSERT OR IGNORE INTO inbound_sms(message_sid, reply, at_ms) VALUES(?,?,?)");
+    q->bind(1, message_sid);
+    BindBlob(q, 2, sealed);
+    q->bind(3, now_ms);
+    q->exec();
+    return Status::Ok();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outbox
+
+Result<int64_t> SqliteStore::EnqueueOutbound(const OutboundRequest& request, int64_t now_ms) {
+  std::string e164;
+  auto index = PhoneIndex(request.to, &e164);
+  if (!index.ok()) return index.status();
+  std::string key =
+      request.dedupe_key.empty() ? "auto:" + ToHex(RandomBytes(16)) : request.dedupe_key;
+  return writer_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
+    {
+      auto q = c.Prep("SELECT id FROM outbox WHERE dedupe_key = ?");
+      q->bind(1, key);
+      if (q->executeStep()) return q->getColumn(0).getInt64();
+    }
+    int64_t id = c.db().execAndGet("SELECT COALESCE(MAX(id), 0) + 1 FROM outbox").getInt64();
+    std::string row = std::to_string(id);
+    std::string to = keys_->Seal(e164, "outbox", "to_phone", row);
+    std::string body = keys_->Seal(request.body, "outbox", "body", row);
+    {
+      auto q = c.Prep(
+          "INSERT INTO outbox(id, dedupe_key, to_index, to_phone, body, thread_id, message_seq, "
+          "state, next_attempt_ms, created_ms, updated_ms) VALUES(?,?,?,?,?,?,?,'pending',?,?,?)");
+      q->bind(1, id);
+      q->bind(2, key);
+      BindBlob(q, 3, *index);
+      BindBlob(q, 4, to);
+      BindBlob(q, 5, body);
+      q->bind(6, request.thread_id);
+      q->bind(7, request.message_seq);
+      q->bind(8, now_ms);
+      q->bind(9, now_ms);
+      q->bind(10, now_ms);
+      q->exec();
+    }
+    if (request.thread_id != 0 && request.message_seq != 0) {
+      auto q = c.Prep("UPDATE messages SET delivery = 'queued' WHERE thread_id = ? AND seq = ?");
+      q->bind(1, request.thread_id);
+      q->bind(2, request.message_seq);
+      q->exec();
+    }
+    return id;
+  });
+}
+
+Result<std::vector<OutboxItem>> SqliteStore::TakeDueOutbound(int64_t now_ms, int limit) {
+  return writer_->Call<std::vector<OutboxItem>>([&](Conn& c) -> Result<std::vector<OutboxItem>> {
+    std::vector<OutboxItem> items;
+    std::vector<std::pair<int64_t, std::string>> tampered;
+    {
+      auto q = c.Prep(
+          "SELECT id, to_phone, body, thread_id, message_seq, attempts, next_attempt_ms, "
+          "COALESCE(provider_sid, ''), last_error FROM outbox WHERE state = 'pending' AND "
+          "next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?");
+      q->bind(1, now_ms);
+      q->bind(2, std::max(0, limit));
+      while (q->executeStep()) {
+        OutboxItem item;
+        item.id = q->getColumn(0).getInt64();
+        std::string row = std::to_string(item.id);
+        auto to = keys_->Open(q->getColumn(1).getString(), "outbox", "to_phone", row);
+        auto body = keys_->Open(q->getColumn(2).getString(), "outbox", "body", row);
+        if (!to.ok() || !body.ok()) {
+          tampered.emplace_back(item.id,
+                                !to.ok() ? to.status().message() : body.status().message());
+          continue;
+        }
+        item.to = std::move(*to);
+        item.body = std::move(*body);
+        item.thread_id = q->getColumn(3).getInt64();
+        item.message_seq = q->getColumn(4).getInt64();
+        item.attempts = q->getColumn(5).getInt() + 1;
+        item.next_attempt_ms = q->getColumn(6).getInt64();
+        item.provider_sid = q->getColumn(7).getString();
+        item.last_error = q->getColumn(8).getString();
+        item.state = OutboxState::kSending;
+        items.push_back(std::move(item));
+      }
+    }
+    for (const auto& item : items) {
+      auto u = c.Prep(
+          "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
+          "updated_ms = ? WHERE id = ?");
+      u->bind(1, now_ms);
+      u->bind(2, item.id);
+      u->exec();
+    }
+    // A row that fails authentication is never sent: it is failed, not returned.
+    for (const auto& [id, why] : tampered) {
+      auto u = c.Prep("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?");
+      u->bind(1, why);
+      u->bind(2, id);
+      u->exec();
+    }
+    return items;
+  });
+}
+
+Status SqliteStore::MarkOutboundSent(int64_t id, const std::string& provider_sid, int64_t now_ms) {
+  return writer_->Run([&](Conn& c) -> Status {
+    auto q = c.Prep(
+        "UPDATE outbox SET state = 'sent', provider_sid = ?, updated_ms = ?, "
+        "last_error = '' WHERE id = ? RETURNING thread_id, message_seq");
+    q->bind(1, provider_sid);
+    q->bind(2, now_ms);
+    q->bind(3, id);
+    if (!q->executeStep()) return Status(Code::kNotFound, "no such outbox item");
+    int64_t thread = q->getColumn(0).getInt64(), seq = q->getColumn(1).getInt64();
+    while (q->executeStep()) {
+    }
+    auto m = c.Prep("UPDATE messages SET delivery = 'sent' WHERE thread_id = ? AND seq = ?");
+    m->bind(1, thread);
+    m->bind(2, seq);
+    m->exec();
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::MarkOutboundRetry(int64_t id, int64_t next_attempt_ms,
+                                      const std::string& error) {
+  return writer_->Run([&](Conn& c) -> Status {
+    auto q = c.Prep(
+        "UPDATE outbox SET state = 'pending', next_attempt_ms = ?, last_error = ? "
+        "WHERE id = ?");
+    q->bind(1, next_attempt_ms);
+    q->bind(2, error.substr(0, 500));
+    q->bind(3, id);
+    q->exec();
+    if (c.db().getChanges() == 0) return Status(Code::kNotFound, "no such outbox item");
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::MarkOutboundFailed(int64_t id, const std::string& error) {
+  return writer_->Run([&](Conn& c) -> Status {
+    auto q = c.Prep(
+        "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ? "
+        "RETURNING thread_id, message_seq");
+    q->bind(1, error.substr(0, 500));
+    q->bind(2, id);
+    if (!q->executeStep()) return Status(Code::kNotFound, "no such outbox item");
+    int64_t thread = q->getColumn(0).getInt64(), seq = q->getColumn(1).getInt64();
+    while (q->executeStep()) {
+    }
+    auto m = c.Prep("UPDATE messages SET delivery = 'failed' WHERE thread_id = ? AND seq = ?");
+    m->bind(1, thread);
+    m->bind(2, seq);
+    m->exec();
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::RecordDeliveryStatus(const std::string& provider_sid, const std::string& status,
+                                         int64_t now_ms) {
+  if (provider_sid.empty()) return Status(Code::kInvalid, "empty provider sid");
+  std::string state = status == "delivered"                             ? "delivered"
+                      : (status == "failed" || status == "undelivered") ? "failed"
+                                                                        : "sent";
+  std::string delivery = status.substr(0, 32);
+  return writer_->Run([&](Conn& c) -> Status {
+    auto q = c.Prep(
+        "UPDATE outbox SET state = ?, updated_ms = ?, "
+        "last_error = CASE WHEN ? = 'failed' THEN ? ELSE last_error END "
+        "WHERE provider_sid = ? RETURNING thread_id, message_seq");
+    q->bind(1, state);
+    q->bind(2, now_ms);
+    q->bind(3, state);
+    q->bind(4, delivery);
+    q->bind(5, provider_sid);
+    std::vector<std::pair<int64_t, int64_t>> messages;
+    while (q->executeStep()) {
+      messages.emplace_back(q->getColumn(0).getInt64(), q->getColumn(1).getInt64());
+    }
+    if (messages.empty()) return Status(Code::kNotFound, "no outbox item with that provider sid");
+    for (auto [thread, seq] : messages) {
+      auto m = c.Prep("UPDATE messages SET delivery = ? WHERE thread_id = ? AND seq = ?");
+      m->bind(1, delivery);
+      m->bind(2, thread);
+      m->bind(3, seq);
+      m->exec();
+    }
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::RecoverOutbound(int64_t now_ms) {
+  return writer_->Run([&](Conn& c) -> Status {
+    auto q = c.Prep(
+        "UPDATE outbox SET state = 'pending', next_attempt_ms = MIN(next_attempt_ms, "
+        "?) WHERE state = 'sending'");
+    q->bind(1, now_ms);
+    q->exec();
+    return Status::Ok();
+  });
+}
+
+Result<int64_t> SqliteStore::OutboxDepth() {
+  return readers_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
+    auto q = c.Prep("SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')");
+    q->executeStep();
+    return q->getColumn(0).getInt64();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reminders
+
+Result<std::vector<Store::DueReminder>> SqliteStore::DueReminders(int64_t now_ms, int limit) {
+  return readers_->Call<std::vector<DueReminder>>([&](Conn& c) -> Result<std::vector<DueReminder>> {
+    // days = 2 inside the last two days, else 10; a reminder whose window passed unsent (the
+    // appointment was imported late) is skipped rather than sent late.
+    auto q = c.Prep(
+        "SELECT * FROM (SELECT a.appointment_id, a.case_number, a.start_s, a.end_s, a.type, "
+        "a.location, a.participant_id, lp.phone_index, lp.phone, p.language, "
+        "CASE WHEN a.start_s - ?1 <= 172800 THEN 2 ELSE 10 END AS days "
+        "FROM appointments a JOIN linked_phones lp ON lp.participant_id = a.participant_id "
+        "JOIN participants p ON p.participant_id = a.participant_id "
+        "LEFT JOIN sms_optouts o ON o.phone_index = lp.phone_index "
+        "WHERE a.start_s > ?1 AND a.start_s <= ?1 + 864000 AND COALESCE(o.opted_out, 0) = 0) "
+        "WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key = 'rem:' || appointment_id "
+        "|| ':' || days || ':' || hex(phone_index)) ORDER BY start_s, appointment_id LIMIT ?2");
+    q->bind(1, now_ms / 1000);
+    q->bind(2, std::max(0, limit));
+    std::vector<DueReminder> out;
+    while (q->executeStep()) {
+      DueReminder r;
+      r.appointment.appointment_id = q->getColumn(0).getString();
+      r.appointment.case_number = q->getColumn(1).getString();
+      r.appointment.start =
+          std::chrono::sys_seconds(std::chrono::seconds(q->getColumn(2).getInt64()));
+      r.appointment.end =
+          std::chrono::sys_seconds(std::chrono::seconds(q->getColumn(3).getInt64()));
+      r.appointment.type = q->getColumn(4).getString();
+      r.appointment.location = q->getColumn(5).getString();
+      r.participant_id = q->getColumn(6).getString();
+      std::string index = q->getColumn(7).getString();
+      auto phone = keys_->Open(q->getColumn(8).getString(), "linked_phones", "phone", ToHex(index));
+      if (!phone.ok()) continue;  // a tampered number is never texted
+      r.phone = std::move(*phone);
+      r.lang = q->getColumn(9).getString();
+      r.days_before = q->getColumn(10).getInt();
+      r.dedupe_key = "rem:" + r.appointment.appointment_id + ":" + std::to_string(r.days_before) +
+                     ":" + ToHex(index);
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
+}
+
+}  // namespace connecthub::storage

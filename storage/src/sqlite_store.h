@@ -1,0 +1,106 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "crypto.h"
+#include "db.h"
+#include "storage/store.h"
+
+namespace connecthub::storage {
+
+// Store on SQLite: one Writer (group commit) plus a ReadPool, sealed columns through a KeyRing.
+// Thread-safe (see Store). Argon2id work always runs on the caller's thread, never on the writer.
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(StoreOptions options, std::unique_ptr<KeyRing> keys, std::unique_ptr<Writer> writer,
+              std::unique_ptr<ReadPool> readers);
+  ~SqliteStore() override;
+
+  Status CheckWritable() override;
+
+  Result<ImportStats> Import(
+      std::istream& jsonl,
+      const std::function<void(int64_t line, const std::string& reason)>& on_rejected) override;
+  Result<DemoSummary> GenerateDemo(const DemoOptions& options) override;
+  Result<bot::ParticipantFacts> LoadFacts(const std::string& participant_id,
+                                          int64_t now_ms) override;
+
+  Result<bool> CheckPin(const std::string& participant_id, const std::string& pin) override;
+  Result<int64_t> RecordPinFailure(const std::string& participant_id, int64_t now_ms,
+                                   int max_failures, int64_t window_ms, int64_t lock_ms) override;
+  Result<int64_t> LockedUntil(const std::string& participant_id, int64_t now_ms) override;
+  Status ClearPinFailures(const std::string& participant_id) override;
+
+  Result<std::string> CreateSession(SessionKind kind, const std::string& subject,
+                                    int64_t now_ms) override;
+  Result<Session> ResolveSession(const std::string& token, int64_t now_ms,
+                                 int64_t idle_ttl_ms) override;
+  Status EndSession(const std::string& token) override;
+
+  Result<ThreadRecord> OpenThread(const std::string& participant_id, Channel channel,
+                                  const std::string& lang, int64_t now_ms) override;
+  Result<ThreadRecord> OpenSmsThread(const std::string& phone, const std::string& lang,
+                                     int64_t now_ms) override;
+  Result<ThreadRecord> GetThread(int64_t thread_id) override;
+  Status UpdateThread(int64_t thread_id, const ThreadUpdate& update, int64_t now_ms) override;
+  Result<ThreadRecord> Claim(int64_t thread_id, int64_t caseworker_id, int64_t now_ms) override;
+  Result<std::vector<ThreadRecord>> ListThreads(const ThreadQuery& query) override;
+  Result<Appended> Append(const AppendRequest& request) override;
+  Result<std::vector<MessageRecord>> Messages(int64_t thread_id, int64_t after_seq, int limit,
+                                              bool include_notes) override;
+
+  Result<int64_t> AddCaseworker(const std::string& username, const std::string& password,
+                                const std::string& county, bool supervisor) override;
+  Result<Caseworker> CheckCaseworkerPassword(const std::string& username,
+                                             const std::string& password) override;
+  Result<Caseworker> GetCaseworker(int64_t caseworker_id) override;
+  Status Audit(int64_t caseworker_id, int64_t thread_id, const std::string& action,
+               int64_t now_ms) override;
+
+  Result<std::optional<std::string>> LinkedParticipant(const std::string& phone, int64_t now_ms,
+                                                       int64_t link_ttl_ms) override;
+  Status LinkPhone(const std::string& phone, const std::string& participant_id,
+                   int64_t now_ms) override;
+  Status UnlinkPhone(const std::string& phone) override;
+  Status SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) override;
+  Result<bool> IsOptedOut(const std::string& phone) override;
+  Result<std::optional<std::string>> InboundReply(const std::string& message_sid) override;
+  Status RecordInboundReply(const std::string& message_sid, const std::string& reply,
+                            int64_t now_ms) override;
+
+  Result<int64_t> EnqueueOutbound(const OutboundRequest& request, int64_t now_ms) override;
+  Result<std::vector<OutboxItem>> TakeDueOutbound(int64_t now_ms, int limit) override;
+  Status MarkOutboundSent(int64_t id, const std::string& provider_sid, int64_t now_ms) override;
+  Status MarkOutboundRetry(int64_t id, int64_t next_attempt_ms, const std::string& error) override;
+  Status MarkOutboundFailed(int64_t id, const std::string& error) override;
+  Status RecordDeliveryStatus(const std::string& provider_sid, const std::string& status,
+                              int64_t now_ms) override;
+  Status RecoverOutbound(int64_t now_ms) override;
+  Result<int64_t> OutboxDepth() override;
+
+  Result<std::vector<DueReminder>> DueReminders(int64_t now_ms, int limit) override;
+
+  Result<RotateStats> RotateKey(int batch_rows) override;
+
+  KeyRing& keys() { return *keys_; }
+
+ private:
+  Result<ThreadRecord> LoadThread(Conn& c, int64_t thread_id);
+  const std::string& DummyHash();
+  // The blind index of a phone number, or kInvalid when it is not a valid number.
+  Result<std::string> PhoneIndex(const std::string& phone, std::string* e164);
+
+  StoreOptions options_;
+  std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<ReadPool> readers_;
+  std::unique_ptr<Writer> writer_;  // last: stopped (and drained) first on destruction
+  std::once_flag dummy_once_;
+  std::string dummy_hash_;
+};
+
+// Row identities used in associated data (kept in one place: RotateKey recomputes them in SQL).
+std::string MessageRow(int64_t thread_id, int64_t seq);
+
+}  // namespace connecthub::storage

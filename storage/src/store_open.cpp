@@ -1,0 +1,86 @@
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "schema.h"
+#include "sqlite_store.h"
+
+namespace connecthub::storage {
+namespace {
+
+// Compares the key file with the key checks recorded in the database, recording new key ids.
+Status VerifyKeys(Conn& conn, KeyRing& ring, int64_t now_ms) {
+  auto& db = conn.db();
+  SQLite::Statement select(db, "SELECT key_id, check_value FROM data_keys ORDER BY key_id");
+  std::vector<uint32_t> known;
+  while (select.executeStep()) {
+    auto id = static_cast<uint32_t>(select.getColumn(0).getInt64());
+    std::string stored = select.getColumn(1).getString();
+    std::string check = ring.CheckValue(id);
+    if (check.empty()) {
+      return {Code::kKey, "the key file lacks key id " + std::to_string(id) +
+                              " used by this database (wrong key file?)"};
+    }
+    if (check.size() != stored.size() ||
+        sodium_memcmp(check.data(), stored.data(), check.size()) != 0) {
+      return {Code::kKey,
+              "the key file does not match this database (key id " + std::to_string(id) + ")"};
+    }
+    known.push_back(id);
+  }
+  std::vector<uint32_t> ids = ring.key_ids();
+  if (!known.empty() && ids.front() != known.front()) {
+    return {Code::kKey, "the key file's first key is not this database's first key"};
+  }
+  for (uint32_t id : ids) {
+    if (std::find(known.begin(), known.end(), id) != known.end()) continue;
+    SQLite::Statement insert(db,
+                             "INSERT INTO data_keys(key_id, check_value, added_ms) VALUES(?,?,?)");
+    std::string check = ring.CheckValue(id);
+    insert.bind(1, static_cast<int64_t>(id));
+    insert.bind(2, check.data(), static_cast<int>(check.size()));
+    insert.bind(3, now_ms);
+    insert.exec();
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  StoreOptions opts = options;
+  if (opts.key_file.empty()) opts.key_file = opts.db_path + ".key";
+  try {
+    auto conn = std::make_unique<Conn>(opts.db_path, /*read_only=*/false, opts.busy_timeout_ms);
+    Status s = Migrate(conn->db());
+    if (!s.ok()) return s;
+    bool has_keys = conn->db().execAndGet("SELECT count(*) FROM data_keys").getInt64() > 0;
+    struct stat st {};
+    if (has_keys && ::stat(opts.key_file.c_str(), &st) != 0) {
+      return Status(Code::kKey, "key file " + opts.key_file +
+                                    " is missing; this database cannot be opened without it");
+    }
+    auto ring = KeyRing::Load(opts.key_file, opts.create_key_if_missing);
+    if (!ring.ok()) return ring.status();
+    std::unique_ptr<KeyRing> keys = std::move(ring).value();
+    conn->db().exec("BEGIN IMMEDIATE");
+    try {
+      s = VerifyKeys(*conn, *keys, 0);
+      conn->db().exec(s.ok() ? "COMMIT" : "ROLLBACK");
+    } catch (...) {
+      conn->db().exec("ROLLBACK");
+      throw;
+    }
+    if (!s.ok()) return s;
+    auto readers =
+        std::make_unique<ReadPool>(opts.db_path, opts.read_connections, opts.busy_timeout_ms);
+    auto writer = std::make_unique<Writer>(std::move(conn), opts.max_write_batch);
+    return std::unique_ptr<Store>(
+        new SqliteStore(opts, std::move(keys), std::move(writer), std::move(readers)));
+  } catch (const std::exception& e) {
+    return Status(Code::kIo, "cannot open database " + opts.db_path + ": " + e.what());
+  }
+}
+
+}  // namespace connecthub::storage

@@ -1,0 +1,113 @@
+#include "sqlite_store.h"
+
+namespace connecthub::storage {
+namespace {
+
+// Every sealed column, with the SQL that recomputes the row identity used in its associated
+// data (must match what the writers pass to KeyRing::Seal).
+struct SealedTable {
+  const char* table;
+  const char* identity;
+  std::vector<const char*> columns;
+};
+
+const std::vector<SealedTable>& SealedTables() {
+  static const std::vector<SealedTable> kTables = {
+      {"participants", "participant_id", {"first_name", "last_name", "email"}},
+      {"participant_phones", "participant_id || ':' || position", {"phone"}},
+      {"threads", "id", {"phone"}},
+      {"messages", "thread_id || ':' || seq", {"body"}},
+      {"linked_phones", "hex(phone_index)", {"phone"}},
+      {"inbound_sms", "message_sid", {"reply"}},
+      {"outbox", "id", {"to_phone", "body"}},
+  };
+  return kTables;
+}
+
+struct BatchResult {
+  int64_t last_rowid = 0;
+  int64_t rows = 0;
+  int64_t rewritten = 0;
+  int64_t tampered = 0;
+};
+
+}  // namespace
+
+Result<RotateStats> SqliteStore::RotateKey(int batch_rows) {
+  if (batch_rows < 1) batch_rows = 1;
+  auto added = keys_->AddKey();
+  if (!added.ok()) return added.status();
+  RotateStats stats;
+  stats.new_key_id = *added;
+  std::string check = keys_->CheckValue(stats.new_key_id);
+  Status s = writer_->Run([&](Conn& c) -> Status {
+    SQLite::Statement q(c.db(),
+                        "INSERT OR REPLACE INTO data_keys(key_id, check_value) VALUES(?,?)");
+    q.bind(1, static_cast<int64_t>(stats.new_key_id));
+    q.bind(2, check.data(), static_cast<int>(check.size()));
+    q.exec();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+
+  for (const auto& t : SealedTables()) {
+    std::string select = std::string("SELECT rowid, ") + t.identity;
+    for (const char* col : t.columns) select += std::string(", ") + col;
+    select += std::string(" FROM ") + t.table + " WHERE rowid > ? ORDER BY rowid LIMIT ?";
+    int64_t after = 0;
+    for (;;) {
+      // Each batch is its own transaction on the writer, so the hub keeps writing in between and
+      // a row is never rewritten from a stale read.
+      auto r = writer_->Call<BatchResult>([&](Conn& c) -> Result<BatchResult> {
+        BatchResult out;
+        out.last_rowid = after;
+        struct Update {
+          int64_t rowid;
+          const char* column;
+          std::string sealed;
+        };
+        std::vector<Update> updates;
+        {
+          SQLite::Statement q(c.db(), select);
+          q.bind(1, after);
+          q.bind(2, batch_rows);
+          while (q.executeStep()) {
+            ++out.rows;
+            out.last_rowid = q.getColumn(0).getInt64();
+            std::string identity = q.getColumn(1).getString();
+            for (size_t i = 0; i < t.columns.size(); ++i) {
+              const auto& col = q.getColumn(static_cast<int>(i) + 2);
+              if (col.isNull()) continue;
+              std::string blob = col.getString();
+              if (KeyRing::SealedKeyId(blob) == stats.new_key_id) continue;
+              auto plain = keys_->Open(blob, t.table, t.columns[i], identity);
+              if (!plain.ok()) {
+                ++out.tampered;
+                continue;
+              }
+              updates.push_back({out.last_rowid, t.columns[i],
+                                 keys_->Seal(*plain, t.table, t.columns[i], identity)});
+            }
+          }
+        }
+        for (const auto& u : updates) {
+          SQLite::Statement q(c.db(), std::string("UPDATE ") + t.table + " SET " + u.column +
+                                          " = ? WHERE rowid = ?");
+          q.bind(1, u.sealed.data(), static_cast<int>(u.sealed.size()));
+          q.bind(2, u.rowid);
+          q.exec();
+          ++out.rewritten;
+        }
+        return out;
+      });
+      if (!r.ok()) return r.status();
+      stats.rows_rewritten += r->rewritten;
+      stats.rows_tampered += r->tampered;
+      if (r->rows < batch_rows) break;
+      after = r->last_rowid;
+    }
+  }
+  return stats;
+}
+
+}  // namespace connecthub::storage
