@@ -643,7 +643,11 @@
   async function start() {
     await setUiLang(uiLang).catch(() => {});
     $('login-form').addEventListener('submit', onLogin);
-    $('logout').addEventListener('click', () => signOut(null));
+    $('logout').addEventListener('click', () => {
+      // End the session on the hub too; the page signs out whatever the answer.
+      if (S.token) api('POST', '/api/inbox/logout').catch(() => {});
+      signOut(null);
+    });
     $('lang-toggle').addEventListener('click', () => setUiLang(uiLang === 'en' ? 'es' : 'en'));
     for (const b of document.querySelectorAll('.ib-filter')) b.addEventListener('click', () => setFilter(b.dataset.filter));
     $('claim').addEventListener('click', claim);

@@ -526,7 +526,7 @@
   function onError(f) {
     lastErrorFrame = f;
     const code = f.code || 'bad_request';
-    if (pendingLogin && (code === 'auth_failed' || code === 'locked_out' || code === 'rate_limited' || code === 'bad_request')) {
+    if (pendingLogin && !f.id) {
       pendingLogin = null;
       ui.loginBtn.disabled = false;
       showLoginError(code, f);
@@ -558,13 +558,26 @@
         systemNotice(t('widget.error.rate_limited', { seconds: Math.ceil(wait / 1000) }));
         return;
       }
+      if (code !== 'too_large' && code !== 'bad_request') {
+        // A passing failure on the hub's side: keep the message queued and try again shortly.
+        if (m) { m.status = 'queued'; renderMessageMeta(m); }
+        setTimeout(flushQueue, 3000);
+        return;
+      }
       // too_large / bad_request for one message: it will never be accepted; stop retrying it.
       store.queue = store.queue.filter((q) => q.id !== f.id);
       persist();
       if (m) { m.status = 'failed'; m.errorCode = code; renderMessageMeta(m); }
       return;
     }
-    systemNotice(t('widget.error.' + code));
+    systemNotice(errorText(code));
+  }
+
+  // The catalog has a message for every error code of the protocol; anything else is generic.
+  function errorText(code, params) {
+    const key = 'widget.error.' + code;
+    const s = t(key, params);
+    return s === key ? t('widget.error.generic') : s;
   }
 
   // ---------- login / logout ----------
@@ -599,7 +612,7 @@
       const s = f && f.retry_after_ms ? Math.ceil(f.retry_after_ms / 1000) : 30;
       text = t('widget.error.rate_limited', { seconds: s });
     } else {
-      text = t('widget.error.' + code);
+      text = errorText(code);
     }
     ui.loginError.dataset.code = code;
     ui.loginError.textContent = text;
