@@ -26,12 +26,15 @@ enum class Priority { kNormal = 0, kHigh = 1 };
 
 // The bot's answer to one message, and what the hub must do with the thread.
 struct Reply {
-  std::string text;            // in `lang`; on SMS at most BotOptions::sms_max_chars
-  std::string intent;          // SPEC §8 name: "balance", ..., "unknown"
-  double confidence = 0;       // the classifier's
-  std::string lang = "en";     // the conversation's language after this message
-  int misses = 0;              // the new count of consecutive misunderstood messages
-  bool escalate = false;       // hand the thread to the caseworker inbox (state -> waiting)
+  std::string text;    // in `lang`; on SMS at most BotOptions::sms_max_chars code points
+  std::string intent;  // SPEC §8 name: "balance", ..., "unknown"; "agent" for a safety hand-over
+  double confidence = 0;    // the classifier's
+  std::string lang = "en";  // the conversation's language after this message
+  // The new count of consecutive misunderstood messages: conversation.misses + 1 after an unknown,
+  // 0 after an understood message and after any hand-over (the count starts afresh when the thread
+  // comes back to the bot).
+  int misses = 0;
+  bool escalate = false;  // hand the thread to the caseworker inbox (state -> waiting)
   Priority priority = Priority::kNormal;  // kHigh on safety words
 };
 
@@ -40,11 +43,19 @@ struct BotOptions {
   int misses_to_escalate = 2;     // consecutive unknowns that hand over to a human. Default 2.
   size_t sms_max_chars = 320;     // bot replies on SMS fit in this. Default 320 (two segments).
   std::string time_zone = "America/Los_Angeles";  // for dates and times in answers
+  size_t max_cases_listed = 3;  // cases shown in one answer, then "and N more". Default 3.
+  size_t recent_payments = 3;   // payments in a "payment history" answer. Default 3.
+  // Payments listed for a named year or month (count and total cover them all). Default 6.
+  size_t period_payments_listed = 6;
 };
 
 // The bilingual intent bot: classifies a parent's message and answers it from that parent's own
-// case facts, in the conversation's language. Deterministic: time comes in as `now`. Immutable
-// after Create(); Answer() is thread-safe. Never touches sockets or SQL.
+// case facts, in the conversation's language. Deterministic: time comes in as `now`. Every text
+// comes from the catalog (locales/*/bot.properties). On SMS, case numbers are masked to their last
+// four digits and replies fit BotOptions::sms_max_chars. Hand-overs (SPEC §8): `agent`, the
+// misses_to_escalate-th unknown in a row, and safety words (at once, high priority).
+// Immutable after Create(); Answer() and ReminderText() are thread-safe. Never touches sockets or
+// SQL.
 class Bot {
  public:
   // Trains the classifier and loads the catalogs. Fails (nullptr plus *error) only when embedded
@@ -55,10 +66,11 @@ class Bot {
 
   // Answers `text`. `facts` is the participant's (null for an unlinked SMS number).
   virtual Reply Answer(std::string_view text, const ParticipantFacts* facts,
-                       const Conversation& conversation,
-                       std::chrono::sys_seconds now) const = 0;
+                       const Conversation& conversation, std::chrono::sys_seconds now) const = 0;
 
-  // An appointment reminder for `days_before` (10 or 2) in `lang`, fitting one SMS where possible.
+  // An appointment reminder for `days_before` (10 or 2; 0 and 1 read "today" / "tomorrow") in
+  // `lang`, with date, time, type, location and the agency's number. On SMS the case number is
+  // masked and the text fits BotOptions::sms_max_chars.
   virtual std::string ReminderText(const Appointment& appointment, int days_before,
                                    std::string_view lang, Channel channel) const = 0;
 };
