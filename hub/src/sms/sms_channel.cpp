@@ -1,0 +1,635 @@
+#include "sms/sms_channel.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <charconv>
+#include <csignal>
+#include <cstdlib>
+#include <functional>
+
+#include "log.h"
+#include "sms/keywords.h"
+#include "sms/sms_service.h"
+#include "sms/twilio_signature.h"
+#include "sms/twiml.h"
+
+namespace connecthub::hub::sms {
+namespace {
+
+using storage::Status;
+
+// The thread whose inbound webhook is being handled on this OS thread. The event bus calls
+// subscribers synchronously, so replies produced while answering a webhook (sent back as TwiML)
+// are told apart from caseworker and system messages that must go through the outbox.
+thread_local int64_t t_inbound_thread = 0;
+
+class InboundScope {
+ public:
+  explicit InboundScope(int64_t thread_id) : saved_(t_inbound_thread) {
+    t_inbound_thread = thread_id;
+  }
+  ~InboundScope() { t_inbound_thread = saved_; }
+  InboundScope(const InboundScope&) = delete;
+  InboundScope& operator=(const InboundScope&) = delete;
+
+ private:
+  int64_t saved_;
+};
+
+bool IsSid(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// E.164: '+' then 8 to 15 digits.
+bool IsPhone(std::string_view s) {
+  if (s.size() < 9 || s.size() > 16 || s[0] != '+') return false;
+  for (size_t i = 1; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+bool IsStatusWord(std::string_view s) {
+  if (s.empty() || s.size() > 32) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+http::HttpResponse Twiml(std::string body) {
+  http::HttpResponse r;
+  r.status = 200;
+  r.content_type = "text/xml; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
+void EnvInt(const char* name, int64_t min, int64_t max, int64_t scale, int64_t* out) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return;
+  std::string_view s(v);
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || p != s.data() + s.size() || n < min || n > max) {
+    Log(LogLevel::kWarn, "sms_option_ignored", {{"variable", name}});
+    return;
+  }
+  *out = n * scale;
+}
+
+std::string FirstOf(const FormFields& form, std::string_view a, std::string_view b) {
+  std::string v = form.Get(a);
+  return v.empty() ? form.Get(b) : v;
+}
+
+}  // namespace
+
+SmsOptions SmsOptionsFromEnvironment() {
+  SmsOptions o;
+  EnvInt("CONNECTHUB_REMINDER_INTERVAL_SECONDS", 1, 86400, 1000, &o.reminder_interval_ms);
+  EnvInt("CONNECTHUB_SMS_POLL_MS", 10, 60000, 1, &o.poll_interval_ms);
+  EnvInt("CONNECTHUB_SMS_RETRY_BASE_MS", 1, 3600000, 1, &o.backoff.base_ms);
+  EnvInt("CONNECTHUB_SMS_RETRY_MAX_MS", 1, 86400000, 1, &o.backoff.max_ms);
+  o.backoff.min_ms = std::min(o.backoff.min_ms, o.backoff.base_ms);
+  int64_t attempts = o.backoff.max_attempts;
+  EnvInt("CONNECTHUB_SMS_MAX_ATTEMPTS", 1, 100, 1, &attempts);
+  o.backoff.max_attempts = static_cast<int>(attempts);
+  int64_t timeout = o.send_timeout.count();
+  EnvInt("CONNECTHUB_SMS_SEND_TIMEOUT_MS", 100, 120000, 1, &timeout);
+  o.send_timeout = std::chrono::milliseconds(timeout);
+  EnvInt("CONNECTHUB_SMS_LINK_TTL_DAYS", 1, 3650, 24LL * 3600 * 1000, &o.link_ttl_ms);
+  return o;
+}
+
+SmsService::SmsService(HubContext& ctx, SmsOptions options)
+    : ctx_(ctx),
+      options_(std::move(options)),
+      backoff_(options_.backoff,
+               [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); }),
+      random_(std::random_device{}()) {
+  const ServeOptions& so = ctx_.options;
+  if (!so.twilio_account_sid.empty() || !so.twilio_auth_token.empty()) {
+    TwilioClientOptions co;
+    co.api_base = so.sms_api_base;
+    co.account_sid = so.twilio_account_sid;
+    co.auth_token = so.twilio_auth_token;
+    co.from = so.twilio_from;
+    co.messaging_service_sid = so.twilio_messaging_service_sid;
+    if (!so.public_url.empty()) co.status_callback = SignedUrl(so.public_url, "/sms/twilio/status");
+    co.timeout = options_.send_timeout;
+    auto client = TwilioClient::Create(co);
+    if (client.ok()) {
+      client_ = std::move(client).value();
+    } else {
+      client_error_ = client.error();
+    }
+  } else {
+    client_error_ = "no Twilio account configured";
+  }
+  if (!client_) {
+    Log(LogLevel::kWarn, "sms_outbound_disabled", {{"reason", client_error_}});
+  }
+  if (so.public_url.empty() || so.twilio_auth_token.empty()) {
+    Log(LogLevel::kWarn, "sms_inbound_disabled",
+        {{"reason", "--public-url and --twilio-auth-token are needed to verify webhooks"}});
+  }
+}
+
+SmsService::~SmsService() { Stop(); }
+
+std::mutex& SmsService::PhoneMutex(const std::string& phone) {
+  return phone_mutexes_[std::hash<std::string>{}(phone) % phone_mutexes_.size()];
+}
+
+bool SmsService::Verified(const http::HttpRequest& request, const FormFields& form) const {
+  const ServeOptions& so = ctx_.options;
+  if (so.public_url.empty() || so.twilio_auth_token.empty()) return false;
+  std::string url = SignedUrl(so.public_url, request.target);
+  return VerifyTwilioSignature(so.twilio_auth_token, url, form,
+                               request.Header("x-twilio-signature"));
+}
+
+http::HttpResponse SmsService::HandleInbound(const http::HttpRequest& request) {
+  auto form = ParseForm(request.body);
+  if (!form) {
+    ctx_.metrics.Inc("connecthub_sms_webhooks_total", {{"result", "malformed"}});
+    return http::ErrorResponse(400, "malformed form body");
+  }
+  if (!Verified(request, *form)) {
+    ctx_.metrics.Inc("connecthub_sms_webhooks_total", {{"result", "forbidden"}});
+    Log(LogLevel::kWarn, "sms_signature_rejected", {{"remote", request.remote_address}});
+    return http::ErrorResponse(403, "invalid signature");
+  }
+  const ServeOptions& so = ctx_.options;
+  std::string account = form->Get("AccountSid");
+  if (!so.twilio_account_sid.empty() && !account.empty() && account != so.twilio_account_sid) {
+    ctx_.metrics.Inc("connecthub_sms_webhooks_total", {{"result", "forbidden"}});
+    return http::ErrorResponse(403, "unknown account");
+  }
+  std::string sid = FirstOf(*form, "MessageSid", "SmsSid");
+  std::string from = form->Get("From");
+  std::string body = form->Get("Body");
+  if (!IsSid(sid) || !IsPhone(from)) {
+    ctx_.metrics.Inc("connecthub_sms_webhooks_total", {{"result", "malformed"}});
+    return http::ErrorResponse(400, "missing or malformed MessageSid or From");
+  }
+
+  std::lock_guard lock(PhoneMutex(from));
+  auto prior = ctx_.store.InboundReply(sid);
+  if (!prior.ok()) {
+    Log(LogLevel::kError, "sms_store_failed", {{"step", "inbound_reply"}});
+    return http::ErrorResponse(500, "storage unavailable");
+  }
+  if (prior->has_value()) {
+    ctx_.metrics.Inc("connecthub_sms_webhooks_total", {{"result", "duplicate"}});
+    return Twiml(**prior);
+  }
+  int64_t now = ctx_.clock();
+  auto reply = Process(from, body, sid, now);
+  if (!reply.ok()) {
+    Log(LogLevel::kError, "sms_store_failed",
+        {{"step", "process"}, {"code", static_cast<int>(reply.status().code())}});
+    return http::ErrorResponse(500, "storage unavailable");
+  }
+  std::vector<std::string> parts;
+  for (const auto& text : reply->texts) {
+    for (auto& part : SplitSms(text, options_.split)) parts.push_back(std::move(part));
+  }
+  std::string twiml = BuildTwiml(parts);
+  if (auto s = ctx_.store.RecordInboundReply(sid, twiml, now); !s.ok()) {
+    Log(LogLevel::kWarn, "sms_store_failed", {{"step", "record_reply"}});
+  }
+  ctx_.metrics.Inc("connecthub_sms_webhooks_total", {{"result", "ok"}});
+  ctx_.metrics.Inc("connecthub_sms_messages_total", {{"direction", "out"}, {"path", "twiml"}},
+                   static_cast<double>(parts.size()));
+  return Twiml(std::move(twiml));
+}
+
+Status SmsService::StoreParent(const storage::ThreadRecord& thread, const std::string& text,
+                               const std::string& sid, int64_t now_ms) {
+  storage::AppendRequest req;
+  req.thread_id = thread.id;
+  req.sender = storage::Sender::kParticipant;
+  req.client_id = sid;
+  req.body = text;
+  req.at_ms = now_ms;
+  auto appended = ctx_.store.Append(req);
+  if (!appended.ok()) return appended.status();
+  if (appended->duplicate) return Status::Ok();
+  ctx_.metrics.Inc("connecthub_messages_total", {{"channel", "sms"}, {"sender", "participant"}});
+  events::HubEvent event;
+  event.kind = events::HubEvent::Kind::kMessage;
+  event.thread = thread;
+  event.thread.last_seq = std::max(thread.last_seq, appended->seq);
+  event.thread.last_message_ms = std::max(thread.last_message_ms, appended->at_ms);
+  event.message.thread_id = thread.id;
+  event.message.seq = appended->seq;
+  event.message.sender = storage::Sender::kParticipant;
+  event.message.client_id = sid;
+  event.message.body = text;
+  event.message.at_ms = appended->at_ms;
+  ctx_.bus.Publish(event);
+  return Status::Ok();
+}
+
+Status SmsService::PostSystem(int64_t thread_id, const std::string& text, int64_t now_ms) {
+  auto posted = ctx_.conversations.PostSystemMessage(thread_id, text, now_ms);
+  return posted.ok() ? Status::Ok() : posted.status();
+}
+
+void SmsService::PublishThread(int64_t thread_id) {
+  auto thread = ctx_.store.GetThread(thread_id);
+  if (!thread.ok()) return;
+  events::HubEvent event;
+  event.kind = events::HubEvent::Kind::kThread;
+  event.thread = *thread;
+  ctx_.bus.Publish(event);
+}
+
+storage::Result<SmsService::Reply> SmsService::Process(const std::string& from, const std::string& body,
+                                              const std::string& sid, int64_t now_ms) {
+  auto opted_out = ctx_.store.IsOptedOut(from);
+  if (!opted_out.ok()) return opted_out.status();
+  KeywordMatch keyword = DetectKeyword(body);
+  auto thread = ctx_.store.OpenSmsThread(from, keyword.lang.empty() ? "en" : keyword.lang, now_ms);
+  if (!thread.ok()) return thread.status();
+  InboundScope scope(thread->id);
+  std::string lang = keyword.lang.empty() ? thread->lang : keyword.lang;
+  Reply reply;
+
+  auto answer = [&](const std::string& text) -> Status {
+    if (Status s = PostSystem(thread->id, text, now_ms); !s.ok()) return s;
+    reply.texts.push_back(text);
+    return Status::Ok();
+  };
+
+  switch (keyword.keyword) {
+    case Keyword::kStop: {
+      if (Status s = StoreParent(*thread, body, sid, now_ms); !s.ok()) return s;
+      if (*opted_out) return reply;  // one confirmation only
+      if (Status s = ctx_.store.SetOptOut(from, true, now_ms); !s.ok()) return s;
+      Log(LogLevel::kInfo, "sms_opted_out", {{"thread_id", thread->id}});
+      if (Status s = answer(ctx_.catalog.Format(lang, "sms.opted_out")); !s.ok()) return s;
+      PublishThread(thread->id);
+      return reply;
+    }
+    case Keyword::kStart: {
+      if (Status s = StoreParent(*thread, body, sid, now_ms); !s.ok()) return s;
+      if (*opted_out) {
+        if (Status s = ctx_.store.SetOptOut(from, false, now_ms); !s.ok()) return s;
+        Log(LogLevel::kInfo, "sms_opted_in", {{"thread_id", thread->id}});
+      }
+      if (Status s = answer(ctx_.catalog.Format(lang, "sms.opted_in")); !s.ok()) return s;
+      if (*opted_out) PublishThread(thread->id);
+      return reply;
+    }
+    default:
+      break;
+  }
+
+  if (*opted_out) {
+    // Kept for the caseworker, never answered: nothing is sent to an opted-out number.
+    auto link = ParseLinkMessage(body, options_.link);
+    if (Status s = StoreParent(*thread, link ? link->redacted : body, sid, now_ms); !s.ok()) {
+      return s;
+    }
+    return reply;
+  }
+
+  if (keyword.keyword == Keyword::kHelp) {
+    if (Status s = StoreParent(*thread, body, sid, now_ms); !s.ok()) return s;
+    if (Status s = answer(ctx_.catalog.Format(lang, "sms.help")); !s.ok()) return s;
+    return reply;
+  }
+  if (keyword.keyword == Keyword::kUnlink) {
+    if (Status s = StoreParent(*thread, body, sid, now_ms); !s.ok()) return s;
+    auto linked = ctx_.store.LinkedParticipant(from, now_ms, options_.link_ttl_ms);
+    if (!linked.ok()) return linked.status();
+    if (Status s = ctx_.store.UnlinkPhone(from); !s.ok()) return s;
+    Log(LogLevel::kInfo, "sms_unlinked", {{"thread_id", thread->id}});
+    std::string key = linked->has_value() ? "sms.unlinked" : "sms.not_linked";
+    if (Status s = answer(ctx_.catalog.Format(lang, key)); !s.ok()) return s;
+    PublishThread(thread->id);
+    return reply;
+  }
+  if (auto link = ParseLinkMessage(body, options_.link)) {
+    return HandleLink(*thread, *link, sid, now_ms);
+  }
+
+  auto linked = ctx_.store.LinkedParticipant(from, now_ms, options_.link_ttl_ms);
+  if (!linked.ok()) return linked.status();
+  conversation::ParentText text;
+  text.thread_id = thread->id;
+  text.text = body;
+  text.client_id = sid;
+  text.linked = linked->has_value() && **linked == thread->participant_id;
+  auto handled = ctx_.conversations.HandleParentText(text, now_ms);
+  if (!handled.ok()) return handled.status();
+  for (const auto& m : handled->replies) {
+    if (m.sender == storage::Sender::kBot || m.sender == storage::Sender::kSystem) {
+      reply.texts.push_back(m.body);
+    }
+  }
+  return reply;
+}
+
+storage::Result<SmsService::Reply> SmsService::HandleLink(const storage::ThreadRecord& thread,
+                                                 const LinkAttempt& link, const std::string& sid,
+                                                 int64_t now_ms) {
+  Reply reply;
+  // The PIN is never stored: only the redacted text is.
+  if (Status s = StoreParent(thread, link.redacted, sid, now_ms); !s.ok()) return s;
+  const ServeOptions& so = ctx_.options;
+  std::string lang = thread.lang;
+  std::string text;
+
+  auto locked_text = [&](int64_t until_ms) {
+    int64_t minutes = std::max<int64_t>(1, (until_ms - now_ms + 59'999) / 60'000);
+    return ctx_.catalog.Format(lang, "sms.locked", {{"minutes", minutes}});
+  };
+
+  auto locked = ctx_.store.LockedUntil(link.participant_id, now_ms);
+  if (!locked.ok()) return locked.status();
+  if (*locked > now_ms) {
+    ctx_.metrics.Inc("connecthub_logins_total", {{"kind", "sms"}, {"result", "locked_out"}});
+    text = locked_text(*locked);
+  } else {
+    auto ok = ctx_.store.CheckPin(link.participant_id, link.pin);
+    if (!ok.ok()) return ok.status();
+    if (*ok) {
+      (void)ctx_.store.ClearPinFailures(link.participant_id);
+      if (Status s = ctx_.store.LinkPhone(thread.phone, link.participant_id, now_ms); !s.ok()) {
+        return s;
+      }
+      std::string first_name;
+      auto facts = ctx_.store.LoadFacts(link.participant_id, now_ms);
+      if (facts.ok()) {
+        first_name = facts->first_name;
+        if (facts->language == "es" || facts->language == "en") lang = facts->language;
+      }
+      storage::ThreadUpdate update;
+      update.lang = lang;
+      (void)ctx_.store.UpdateThread(thread.id, update, now_ms);
+      ctx_.metrics.Inc("connecthub_logins_total", {{"kind", "sms"}, {"result", "ok"}});
+      Log(LogLevel::kInfo, "sms_linked", {{"thread_id", thread.id}});
+      text = ctx_.catalog.Format(lang, "sms.linked", {{"first_name", first_name}});
+    } else {
+      auto until = ctx_.store.RecordPinFailure(link.participant_id, now_ms, so.max_pin_failures,
+                                               so.lockout_ms, so.lockout_ms);
+      if (!until.ok()) return until.status();
+      ctx_.metrics.Inc("connecthub_logins_total", {{"kind", "sms"}, {"result", "bad_pin"}});
+      Log(LogLevel::kInfo, "sms_link_failed", {{"thread_id", thread.id}});
+      text = *until > now_ms ? locked_text(*until) : ctx_.catalog.Format(lang, "sms.link_failed");
+    }
+  }
+  if (Status s = PostSystem(thread.id, text, now_ms); !s.ok()) return s;
+  PublishThread(thread.id);
+  reply.texts.push_back(text);
+  return reply;
+}
+
+http::HttpResponse SmsService::HandleStatus(const http::HttpRequest& request) {
+  auto form = ParseForm(request.body);
+  if (!form) return http::ErrorResponse(400, "malformed form body");
+  if (!Verified(request, *form)) {
+    Log(LogLevel::kWarn, "sms_signature_rejected", {{"remote", request.remote_address}});
+    return http::ErrorResponse(403, "invalid signature");
+  }
+  std::string sid = FirstOf(*form, "MessageSid", "SmsSid");
+  std::string status = FirstOf(*form, "MessageStatus", "SmsStatus");
+  if (!IsSid(sid) || !IsStatusWord(status)) {
+    return http::ErrorResponse(400, "missing or malformed MessageSid or MessageStatus");
+  }
+  Status s = ctx_.store.RecordDeliveryStatus(sid, status, ctx_.clock());
+  if (!s.ok() && s.code() != storage::Code::kNotFound) {
+    return http::ErrorResponse(500, "storage unavailable");
+  }
+  ctx_.metrics.Inc("connecthub_sms_status_callbacks_total", {{"status", status}});
+  http::HttpResponse r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+void SmsService::OnEvent(const events::HubEvent& event) {
+  if (event.kind != events::HubEvent::Kind::kMessage) return;
+  if (event.thread.channel != storage::Channel::kSms) return;
+  if (event.message.sender != storage::Sender::kCaseworker &&
+      event.message.sender != storage::Sender::kSystem) {
+    return;
+  }
+  if (t_inbound_thread == event.thread.id) return;  // answered in the webhook's TwiML
+  EnqueueMessage(event.thread, event.message);
+}
+
+void SmsService::EnqueueMessage(const storage::ThreadRecord& thread,
+                                const storage::MessageRecord& message) {
+  std::string phone = thread.phone;
+  if (phone.empty()) {
+    auto t = ctx_.store.GetThread(thread.id);
+    if (t.ok()) phone = t->phone;
+  }
+  if (phone.empty()) return;
+  auto opted_out = ctx_.store.IsOptedOut(phone);
+  bool blocked = !opted_out.ok() || *opted_out;
+  int64_t now = ctx_.clock();
+  auto parts = SplitSms(message.body, options_.split);
+  for (size_t k = 0; k < parts.size(); ++k) {
+    storage::OutboundRequest req;
+    req.to = phone;
+    req.body = parts[k];
+    req.thread_id = thread.id;
+    req.message_seq = message.seq;
+    req.dedupe_key = "msg:" + std::to_string(thread.id) + ":" + std::to_string(message.seq);
+    if (k > 0) req.dedupe_key += ":" + std::to_string(k + 1);
+    auto id = ctx_.store.EnqueueOutbound(req, now);
+    if (!id.ok()) {
+      Log(LogLevel::kError, "sms_enqueue_failed", {{"thread_id", thread.id}, {"seq", message.seq}});
+      continue;
+    }
+    // Recorded as failed so the inbox shows that the parent did not get it.
+    if (blocked) (void)ctx_.store.MarkOutboundFailed(*id, "opted out");
+  }
+  if (!blocked) Wake();
+}
+
+void SmsService::RunReminders(int64_t now_ms) {
+  auto due = ctx_.store.DueReminders(now_ms, 100);
+  if (!due.ok()) {
+    Log(LogLevel::kWarn, "sms_reminders_failed", {{"code", static_cast<int>(due.status().code())}});
+    return;
+  }
+  SplitOptions whole = options_.split;
+  whole.max_message_segments = 1000;  // one message; the provider concatenates the segments
+  for (const auto& r : *due) {
+    std::string lang = r.lang == "es" ? "es" : "en";
+    std::string text =
+        ctx_.bot.ReminderText(r.appointment, r.days_before, lang, bot::Channel::kSms);
+    auto parts = SplitSms(text, whole);
+    if (parts.empty()) continue;
+    storage::OutboundRequest req;
+    req.to = r.phone;
+    req.body = parts.front();
+    req.dedupe_key = r.dedupe_key;
+    auto id = ctx_.store.EnqueueOutbound(req, now_ms);
+    if (!id.ok()) {
+      Log(LogLevel::kError, "sms_enqueue_failed", {{"reminder", r.dedupe_key}});
+      continue;
+    }
+    // An expired link gets no case details: the row is kept (so it is not looked at again)
+    // as failed.
+    auto linked = ctx_.store.LinkedParticipant(r.phone, now_ms, options_.link_ttl_ms);
+    if (!linked.ok() || !linked->has_value() || **linked != r.participant_id) {
+      (void)ctx_.store.MarkOutboundFailed(*id, "link expired");
+      continue;
+    }
+    Log(LogLevel::kInfo, "sms_reminder_queued",
+        {{"appointment_id", r.appointment.appointment_id}, {"days_before", r.days_before}});
+  }
+}
+
+void SmsService::SendOne(const storage::OutboxItem& item) {
+  auto opted_out = ctx_.store.IsOptedOut(item.to);
+  if (opted_out.ok() && *opted_out) {
+    (void)ctx_.store.MarkOutboundFailed(item.id, "opted out");
+    Log(LogLevel::kInfo, "sms_outbound_dropped", {{"outbox_id", item.id}, {"reason", "opted out"}});
+    return;
+  }
+  SendResult result = client_->Send(item.to, item.body);
+  int64_t now = ctx_.clock();
+  std::string_view outcome;
+  switch (result.outcome) {
+    case SendResult::Outcome::kSent:
+      (void)ctx_.store.MarkOutboundSent(item.id, result.sid, now);
+      outcome = "sent";
+      ctx_.metrics.Inc("connecthub_sms_messages_total", {{"direction", "out"}, {"path", "api"}});
+      break;
+    case SendResult::Outcome::kFailed:
+      (void)ctx_.store.MarkOutboundFailed(item.id, result.error);
+      outcome = "failed";
+      break;
+    case SendResult::Outcome::kRetry: {
+      auto delay = backoff_.NextDelayMs(item.attempts, result.retry_after_ms);
+      if (delay) {
+        (void)ctx_.store.MarkOutboundRetry(item.id, now + *delay, result.error);
+        outcome = "retry";
+      } else {
+        (void)ctx_.store.MarkOutboundFailed(
+            item.id,
+            "gave up after " + std::to_string(item.attempts) + " attempts: " + result.error);
+        outcome = "gave_up";
+      }
+      break;
+    }
+  }
+  ctx_.metrics.Inc("connecthub_sms_outbound_total", {{"result", std::string(outcome)}});
+  Log(LogLevel::kInfo, "sms_outbound",
+      {{"outbox_id", item.id},
+       {"result", outcome},
+       {"attempt", item.attempts},
+       {"error", result.error}});
+}
+
+void SmsService::DrainOutbox(int64_t now_ms) {
+  if (!client_) return;  // items wait until the hub runs with a provider configured
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) return;
+    }
+    // One at a time, so a stop or a crash leaves at most one item in "sending".
+    auto items = ctx_.store.TakeDueOutbound(now_ms, 1);
+    if (!items.ok() || items->empty()) break;
+    for (const auto& item : *items) SendOne(item);
+  }
+  if (auto depth = ctx_.store.OutboxDepth(); depth.ok()) {
+    ctx_.metrics.Set("connecthub_outbox_depth", {}, static_cast<double>(*depth));
+  }
+}
+
+void SmsService::RunOnce(int64_t now_ms) {
+  if (now_ms >= next_reminders_ms_) {
+    RunReminders(now_ms);
+    next_reminders_ms_ = now_ms + options_.reminder_interval_ms;
+  }
+  DrainOutbox(now_ms);
+}
+
+void SmsService::WorkerLoop() {
+  if (auto s = ctx_.store.RecoverOutbound(ctx_.clock()); !s.ok()) {
+    Log(LogLevel::kWarn, "outbox_recover_failed", {{"code", static_cast<int>(s.code())}});
+  }
+  for (;;) {
+    try {
+      RunOnce(ctx_.clock());
+    } catch (const std::exception& e) {
+      Log(LogLevel::kError, "sms_worker_exception", {{"what", e.what()}});
+    }
+    std::unique_lock lock(mu_);
+    if (stop_) return;
+    int64_t wait_ms = options_.poll_interval_ms;
+    int64_t until_reminders = next_reminders_ms_ - ctx_.clock();
+    wait_ms = std::clamp<int64_t>(std::min(wait_ms, until_reminders), 1, wait_ms);
+    cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stop_ || wake_; });
+    wake_ = false;
+    if (stop_) return;
+  }
+}
+
+void SmsService::Wake() {
+  std::lock_guard lock(mu_);
+  wake_ = true;
+  cv_.notify_all();
+}
+
+void SmsService::Start() {
+  std::lock_guard lock(mu_);
+  if (worker_.joinable() || stop_) return;
+  worker_ = std::thread([this] { WorkerLoop(); });
+}
+
+void SmsService::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+    cv_.notify_all();
+  }
+  if (worker_.joinable() && worker_.get_id() != std::this_thread::get_id()) worker_.join();
+}
+
+void RegisterSmsChannel(HubContext& ctx) {
+  auto service = std::make_shared<SmsService>(ctx, SmsOptionsFromEnvironment());
+  http::RouteOptions limits{.max_body = service->max_webhook_body()};
+  ctx.router.Add(
+      "POST", "/sms/twilio",
+      [service](const http::HttpRequest& r, const http::PathParams&) {
+        return service->HandleInbound(r);
+      },
+      limits);
+  ctx.router.Add(
+      "POST", "/sms/twilio/status",
+      [service](const http::HttpRequest& r, const http::PathParams&) {
+        return service->HandleStatus(r);
+      },
+      limits);
+  ctx.bus.Subscribe([service](const events::HubEvent& e) { service->OnEvent(e); });
+  // The worker stops with the hub: on the same signals `serve` drains on (each signal_set gets
+  // its own notification), so the io_context is not kept alive by it.
+  auto signals = std::make_shared<boost::asio::signal_set>(ctx.io, SIGINT, SIGTERM);
+  signals->async_wait([service, signals](const boost::system::error_code& ec, int) {
+    if (!ec) service->Stop();
+  });
+  // Started once the io_context runs, i.e. after `serve` has recovered the outbox, so that
+  // recovery never resets an item this worker is sending.
+  boost::asio::post(ctx.io, [service] { service->Start(); });
+}
+
+}  // namespace connecthub::hub::sms

@@ -1,0 +1,109 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hub_context.h"
+#include "sms/backoff.h"
+#include "sms/form_body.h"
+#include "sms/link_message.h"
+#include "sms/segments.h"
+#include "sms/twilio_client.h"
+
+namespace connecthub::hub::sms {
+
+// Limits and timings of the SMS channel, with documented defaults. Read from the environment by
+// SmsOptionsFromEnvironment() so tests can shorten the timings.
+struct SmsOptions {
+  int64_t link_ttl_ms = 90LL * 24 * 3600 * 1000;  // a link unused this long expires. Default 90 d.
+  int64_t reminder_interval_ms = 60'000;  // how often due reminders are looked up. Default 60 s.
+  int64_t poll_interval_ms = 1000;        // outbox poll when idle (new items wake it). Default 1 s.
+  BackoffOptions backoff;                 // outbound retries (see BackoffOptions defaults)
+  std::chrono::milliseconds send_timeout{15000};  // one REST request. Default 15 s.
+  size_t max_webhook_body = 16 * 1024;            // SPEC §3. Default 16 KiB.
+  SplitOptions split;                             // reply splitting (see SplitOptions defaults)
+  LinkMessageOptions link;                        // Participant ID / PIN shapes
+};
+
+// Overrides from CONNECTHUB_REMINDER_INTERVAL_SECONDS, CONNECTHUB_SMS_POLL_MS,
+// CONNECTHUB_SMS_RETRY_BASE_MS, CONNECTHUB_SMS_RETRY_MAX_MS, CONNECTHUB_SMS_MAX_ATTEMPTS,
+// CONNECTHUB_SMS_SEND_TIMEOUT_MS, CONNECTHUB_SMS_LINK_TTL_DAYS. Malformed values are ignored
+// (the default stays) with a warning.
+SmsOptions SmsOptionsFromEnvironment();
+
+// The SMS channel (SPEC §5): the inbound webhook and status callback handlers, the outbound
+// subscriber, and the worker thread that sends the outbox and schedules reminders. Handlers run
+// on the hub's blocking pool and may run concurrently: messages from one number are handled one
+// at a time. Thread-safe.
+class SmsService : public std::enable_shared_from_this<SmsService> {
+ public:
+  SmsService(HubContext& ctx, SmsOptions options);
+  ~SmsService();
+  SmsService(const SmsService&) = delete;
+  SmsService& operator=(const SmsService&) = delete;
+
+  // POST /sms/twilio: 400 malformed, 403 bad signature (nothing stored), 500 store failure (the
+  // provider retries; the MessageSid keeps it idempotent), else 200 TwiML.
+  http::HttpResponse HandleInbound(const http::HttpRequest& request);
+  // POST /sms/twilio/status: 400 malformed, 403 bad signature, 500 store failure, else 204.
+  http::HttpResponse HandleStatus(const http::HttpRequest& request);
+  // Event bus subscriber: enqueues caseworker and system messages of SMS threads.
+  void OnEvent(const events::HubEvent& event);
+
+  // Starts the worker thread (outbox and reminders). Idempotent.
+  void Start();
+  // Stops the worker thread after the send in progress; idempotent.
+  void Stop();
+
+  size_t max_webhook_body() const { return options_.max_webhook_body; }
+
+  // One pass of the worker, for tests: due reminders (when their time has come) and every due
+  // outbox item, as of `now_ms`.
+  void RunOnce(int64_t now_ms);
+
+ private:
+  struct Reply {
+    std::vector<std::string> texts;
+  };
+  bool Verified(const http::HttpRequest& request, const FormFields& form) const;
+  storage::Result<Reply> Process(const std::string& from, const std::string& body,
+                                 const std::string& sid, int64_t now_ms);
+  storage::Result<Reply> HandleLink(const storage::ThreadRecord& thread, const LinkAttempt& link,
+                                    const std::string& sid, int64_t now_ms);
+  storage::Status StoreParent(const storage::ThreadRecord& thread, const std::string& text,
+                              const std::string& sid, int64_t now_ms);
+  storage::Status PostSystem(int64_t thread_id, const std::string& text, int64_t now_ms);
+  void PublishThread(int64_t thread_id);
+  void EnqueueMessage(const storage::ThreadRecord& thread, const storage::MessageRecord& message);
+  void RunReminders(int64_t now_ms);
+  void DrainOutbox(int64_t now_ms);
+  void SendOne(const storage::OutboxItem& item);
+  void WorkerLoop();
+  void Wake();
+  std::mutex& PhoneMutex(const std::string& phone);
+
+  HubContext& ctx_;
+  SmsOptions options_;
+  std::unique_ptr<TwilioClient> client_;  // null when outbound SMS is not configured
+  std::string client_error_;
+  Backoff backoff_;
+  std::mt19937_64 random_;  // jitter only; used on the worker thread
+  std::array<std::mutex, 64> phone_mutexes_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool wake_ = false;
+  std::thread worker_;
+  int64_t next_reminders_ms_ = 0;  // worker thread only
+};
+
+}  // namespace connecthub::hub::sms
