@@ -100,6 +100,10 @@ test('Spanish: answers, a person is requested, caseworkers see it live, claim, r
   assert.match(appt, new RegExp('\\b' + dayOf(9) + '\\b'), appt);
   await B.shot(parent, 'widget-phone-es-chat');
 
+  // Another parent is already waiting (so the queue shows its order and waiting times).
+  const lena = await B.wsParent(hub.url, PARENTS.lena, ['I want to talk to a person, please'], 'en');
+  await lena.waitFor((f) => f.type === 'state' && f.state === 'waiting');
+
   await w.text.fill('quiero hablar con una persona');
   await w.send.click();
   await w.banner.filter({ hasText: 'le responderá' }).waitFor({ timeout: 15000 });
@@ -112,6 +116,9 @@ test('Spanish: answers, a person is requested, caseworkers see it live, claim, r
   await itemB.waitFor({ timeout: 15000 });
   assert.match(await itemA.textContent(), /Waiting/);
   assert.match(await itemA.textContent(), /Spanish/);
+  await ana.locator('#thread-list .ib-item', { hasText: 'Lena Park' }).waitFor();
+  const order = await ana.locator('#thread-list .ib-item-name').allTextContents();
+  assert.deepEqual(order.slice(0, 2), ['Lena Park', 'Maria Lopez'], 'longest waiting first');
   await B.shot(ana, 'inbox-queue');
 
   const threadId = Number(await itemA.getAttribute('data-thread-id'));
@@ -174,5 +181,6 @@ test('Spanish: answers, a person is requested, caseworkers see it live, claim, r
   await B.shot(desk, 'widget-desktop-es-chat');
 
   for (const p of [probA, probB, probP, probD]) assert.deepEqual(p, []);
+  lena.close();
   await Promise.all([ctxA.close(), ctxB.close(), ctxP.close(), ctxD.close()]);
 });

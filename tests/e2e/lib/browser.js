@@ -133,3 +133,29 @@ async function axe(page, include) {
 }
 
 module.exports = { launch, DESKTOP, PHONE, guard, shot, W, openWidget, loginParent, ask, loginInbox, api, inboxToken, axe, SHOTS };
+
+// A parent without a browser (the `ws` client): logs in, sends `texts` in order, waits for each ack.
+async function wsParent(base, parent, texts, lang) {
+  const WebSocket = require('ws');
+  const ws = new WebSocket(base.replace(/^http/, 'ws') + '/ws/chat', { origin: base });
+  const frames = [];
+  const waitFor = (pred, ms = 15000) => new Promise((resolve, reject) => {
+    const hit = frames.find(pred);
+    if (hit) return resolve(hit);
+    const timer = setTimeout(() => reject(new Error('timeout; frames: ' + JSON.stringify(frames).slice(0, 500))), ms);
+    const on = () => { const f = frames.find(pred); if (f) { clearTimeout(timer); ws.off('message', on); resolve(f); } };
+    ws.on('message', on);
+  });
+  ws.on('message', (d) => frames.push(JSON.parse(String(d))));
+  await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+  ws.send(JSON.stringify({ type: 'login', participant_id: parent.participant_id, pin: parent.pin, lang }));
+  await waitFor((f) => f.type === 'welcome');
+  let n = 0;
+  for (const text of texts) {
+    const id = 'c-e2e-' + (++n);
+    ws.send(JSON.stringify({ type: 'send', id, text }));
+    await waitFor((f) => f.type === 'ack' && f.id === id);
+  }
+  return { ws, frames, waitFor, close: () => ws.close() };
+}
+module.exports.wsParent = wsParent;
