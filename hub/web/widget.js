@@ -808,11 +808,10 @@
     m.el.setAttribute('data-status', m.from === 'participant' ? (m.seq !== undefined ? 'sent' : m.status || '') : '');
   }
 
+  // Instant, not smooth: a burst of replayed messages must end at the bottom, and it respects
+  // prefers-reduced-motion for free.
   function scrollToEnd() {
-    const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    requestAnimationFrame(() => {
-      ui.log.scrollTo({ top: ui.log.scrollHeight, behavior: reduce ? 'auto' : 'smooth' });
-    });
+    requestAnimationFrame(() => { ui.log.scrollTop = ui.log.scrollHeight; });
   }
 
   // ---------- start ----------

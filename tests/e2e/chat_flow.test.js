@@ -184,3 +184,27 @@ test('Spanish: answers, a person is requested, caseworkers see it live, claim, r
   lena.close();
   await Promise.all([ctxA.close(), ctxB.close(), ctxP.close(), ctxD.close()]);
 });
+
+test('five wrong PINs lock the participant id out, and the widget says until when', { timeout: 60000 }, async () => {
+  const WebSocket = require('ws');
+  for (let i = 0; i < 5; i++) {
+    const ws = new WebSocket(hub.url.replace(/^http/, 'ws') + '/ws/chat', { origin: hub.url });
+    await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+    ws.send(JSON.stringify({ type: 'login', participant_id: PARENTS.rosa.participant_id, pin: '000000' }));
+    const f = await new Promise((r) => ws.once('message', (d) => r(JSON.parse(String(d)))));
+    assert.equal(f.type, 'error');
+    ws.close();
+  }
+  const ctx = await browser.newContext({ ...B.PHONE, locale: 'es-US' });
+  const page = await ctx.newPage();
+  const w = await B.openWidget(page, hub.url);
+  await w.pid.fill(PARENTS.rosa.participant_id);
+  await w.pin.fill(PARENTS.rosa.pin); // even the right PIN is refused now
+  await w.submit.click();
+  await w.error.filter({ hasText: 'Demasiados PIN incorrectos' }).waitFor({ timeout: 10000 });
+  const text = await w.error.textContent();
+  assert.match(text, /a las .*\d{1,2}:\d{2}/, text);
+  assert.match(await page.locator('#connecthub-widget .ch-help').textContent(), /1-866-901-3212/);
+  await B.shot(page, 'widget-phone-es-locked');
+  await ctx.close();
+});
