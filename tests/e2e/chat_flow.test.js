@@ -18,6 +18,23 @@ after(async () => {
   if (hub) await hub.stop();
 });
 
+test('pages come with a strict CSP and security headers', { timeout: 30000 }, async () => {
+  for (const p of ['/', '/widget.js', '/inbox', '/static/widget.css', '/i18n/es.json']) {
+    const res = await fetch(hub.url + p);
+    assert.equal(res.status, 200, p);
+    const csp = res.headers.get('content-security-policy') || '';
+    assert.match(csp, /default-src 'self'/, p + ': ' + csp);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, p);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff', p);
+  }
+  const inbox = await fetch(hub.url + '/inbox');
+  assert.equal(inbox.headers.get('x-frame-options'), 'DENY');
+  const es = await (await fetch(hub.url + '/i18n/es.json')).json();
+  const en = await (await fetch(hub.url + '/i18n/en.json')).json();
+  assert.deepEqual(Object.keys(es).sort(), Object.keys(en).sort());
+  assert.equal(es['web.widget.chat.send'], 'Enviar');
+});
+
 const dayOf = (days) => String(Number(isoDate(days).slice(8, 10)));
 
 test('an English-speaking parent logs in and gets correct answers (desktop and phone)', { timeout: 120000 }, async () => {
