@@ -250,8 +250,11 @@ Scratch& ThreadScratch() {
 class TrainedClassifier final : public Classifier {
  public:
   TrainedClassifier(const ClassifierOptions& options, Model model,
-                    std::vector<std::string> vocabulary)
-      : options_(options), model_(std::move(model)), vocabulary_(std::move(vocabulary)) {}
+                    const std::vector<std::string>& vocabulary)
+      : options_(options), model_(std::move(model)) {
+    for (const std::string& word : vocabulary) vocabulary_.push_back(internal::WordHash(word));
+    std::sort(vocabulary_.begin(), vocabulary_.end());
+  }
 
   Classification Classify(std::string_view text,
                           std::optional<Lang> conversation_lang) const override;
@@ -261,12 +264,12 @@ class TrainedClassifier final : public Classifier {
 
  private:
   bool Known(std::string_view word) const {
-    return std::binary_search(vocabulary_.begin(), vocabulary_.end(), word);
+    return std::binary_search(vocabulary_.begin(), vocabulary_.end(), internal::WordHash(word));
   }
 
   ClassifierOptions options_;
   Model model_;
-  std::vector<std::string> vocabulary_;  // sorted words of the training data
+  std::vector<uint64_t> vocabulary_;  // sorted WordHash() of the training data's words
 };
 
 void TrainedClassifier::Tokenize(std::string_view text, Scratch* s) const {
@@ -441,7 +444,7 @@ std::unique_ptr<Classifier> Train(const ClassifierOptions& options, std::string_
   Train(all, &model);
   model.temperature = temperature;
   model.lang_temperature = lang_temperature;
-  return std::make_unique<TrainedClassifier>(options, std::move(model), std::move(vocabulary));
+  return std::make_unique<TrainedClassifier>(options, std::move(model), vocabulary);
 }
 
 }  // namespace

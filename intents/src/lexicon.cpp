@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace connecthub::intents::internal {
 namespace {
@@ -248,12 +250,17 @@ constexpr Pair kSms[] = {
 };
 
 // Duplicated keys above would be ambiguous; the first one wins (stable sort).
+// Sorted by the hash of the spelling, so that a lookup is a hash and a binary search on integers.
 struct SmsTable {
-  std::array<Pair, std::size(kSms)> sorted;
+  struct Entry {
+    uint64_t hash;
+    Pair pair;
+  };
+  std::array<Entry, std::size(kSms)> sorted;
   SmsTable() {
-    std::copy(std::begin(kSms), std::end(kSms), sorted.begin());
+    for (size_t i = 0; i < std::size(kSms); ++i) sorted[i] = {WordHash(kSms[i].first), kSms[i]};
     std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const Pair& a, const Pair& b) { return a.first < b.first; });
+                     [](const Entry& a, const Entry& b) { return a.hash < b.hash; });
   }
 };
 
@@ -277,13 +284,6 @@ constexpr std::string_view kFuzzy[] = {
     "paternidad", "nuevo",      "nueva",       "mensual",       "monthly",     "copia",
 };
 
-bool Is(std::string_view token, std::initializer_list<std::string_view> words) {
-  for (std::string_view w : words) {
-    if (token == w) return true;
-  }
-  return false;
-}
-
 bool StartsWith(std::string_view token, std::string_view prefix) {
   return token.substr(0, prefix.size()) == prefix;
 }
@@ -300,18 +300,255 @@ bool PhraseAt(Tokens tokens, size_t i, std::string_view phrase) {
   return true;
 }
 
-bool HasPhrase(Tokens tokens, std::initializer_list<std::string_view> phrases) {
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    for (std::string_view p : phrases) {
-      if (PhraseAt(tokens, i, p)) return true;
-    }
-  }
-  return false;
-}
-
 bool AllDigits(std::string_view token) {
   return !token.empty() &&
          std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A fixed set of words and phrases (space-separated words), indexed by the hash of the first
+// word so that a lookup costs a hash and a binary search instead of a scan.
+class PhraseSet {
+ public:
+  PhraseSet(std::initializer_list<std::string_view> phrases) {
+    for (std::string_view p : phrases) {
+      entries_.push_back({WordHash(p.substr(0, p.find(' '))), p});
+    }
+    std::sort(entries_.begin(), entries_.end(),
+              [](const Entry& a, const Entry& b) { return a.first < b.first; });
+  }
+
+  // True when `word` is one of the single-word entries.
+  bool Contains(std::string_view word) const {
+    auto [lo, hi] = Range(WordHash(word));
+    for (auto it = lo; it != hi; ++it) {
+      if (it->phrase == word) return true;
+    }
+    return false;
+  }
+
+  // True when one of the phrases occurs in `tokens`.
+  bool MatchAnywhere(Tokens tokens) const {
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      auto [lo, hi] = Range(WordHash(tokens[i]));
+      for (auto it = lo; it != hi; ++it) {
+        if (PhraseAt(tokens, i, it->phrase)) return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  struct Entry {
+    uint64_t first;
+    std::string_view phrase;
+  };
+  using Iterator = std::vector<Entry>::const_iterator;
+
+  std::pair<Iterator, Iterator> Range(uint64_t first) const {
+    return std::equal_range(entries_.begin(), entries_.end(), Entry{first, {}},
+                            [](const Entry& a, const Entry& b) { return a.first < b.first; });
+  }
+
+  std::vector<Entry> entries_;
+};
+
+const PhraseSet& SafetyPhrases() {
+  static const PhraseSet set({"hurt myself",
+                              "hurt me",
+                              "hurt him",
+                              "hurt her",
+                              "hurt them",
+                              "hurt you",
+                              "hurt my",
+                              "hurt the",
+                              "harm myself",
+                              "harm me",
+                              "harm him",
+                              "harm her",
+                              "self harm",
+                              "end my life",
+                              "take my life",
+                              "want to die",
+                              "wanna die",
+                              "going to die",
+                              "better off dead",
+                              "no reason to live",
+                              "not worth living",
+                              "cut myself",
+                              "beat him",
+                              "beat her",
+                              "beat me",
+                              "beat you",
+                              "beats me",
+                              "hit me",
+                              "hits me",
+                              "hit him",
+                              "hit her",
+                              "punch",
+                              "shoot",
+                              "stab",
+                              "strangle",
+                              "choke me",
+                              "burn down",
+                              "blow up",
+                              "me quiero morir",
+                              "quiero morir",
+                              "quiero morirme",
+                              "me voy a morir",
+                              "hacerme dano",
+                              "hacerle dano",
+                              "hacerte dano",
+                              "le voy a hacer dano",
+                              "me hace dano",
+                              "hacer dano",
+                              "quitarme la vida",
+                              "acabar con mi vida",
+                              "no quiero vivir",
+                              "ya no quiero vivir",
+                              "me pega",
+                              "le voy a pegar",
+                              "lo voy a pegar",
+                              "me golpea",
+                              "me amenaza",
+                              "me amenazo",
+                              "lo voy a matar",
+                              "la voy a matar",
+                              "voy a quemar",
+                              "no vale la pena vivir"});
+  return set;
+}
+
+const PhraseSet& KillWords() {
+  static const PhraseSet set({"kill", "killing", "kills"});
+  return set;
+}
+
+const PhraseSet& KillIdioms() {
+  static const PhraseSet set({"time", "it"});
+  return set;
+}
+
+const PhraseSet& SafetyWords() {
+  static const PhraseSet set(
+      {"killed",     "murder",      "murdered",   "suicide",    "suicidal",   "gun",
+       "guns",       "pistol",      "rifle",      "knife",      "bomb",       "threaten",
+       "threatened", "threatening", "threat",     "threats",    "violence",   "violent",
+       "abuse",      "abused",      "abusing",    "abusive",    "overdose",   "kms",
+       "rape",       "raped",       "hostage",    "kidnap",     "kidnapped",  "matar",
+       "mato",       "matarlo",     "matarla",    "matarle",    "matarme",    "matarte",
+       "matarlos",   "matare",      "suicidio",   "suicidarme", "suicidar",   "suicida",
+       "amenaza",    "amenazas",    "amenazo",    "amenazado",  "amenazando", "golpear",
+       "golpearlo",  "golpearla",   "golpeo",     "golpea",     "golpes",     "golpiza",
+       "pistola",    "cuchillo",    "violencia",  "violento",   "abuso",      "abusa",
+       "lastimar",   "lastimarme",  "lastimarlo", "lastimarla", "herir",      "disparar",
+       "disparo",    "balazo",      "balacera",   "bomba",      "secuestrar", "secuestro",
+       "violar",     "violacion",   "asesinar",   "muerto",     "morirme",    "arma",
+       "armas"});
+  return set;
+}
+
+const PhraseSet& EnglishNames() {
+  static const PhraseSet set({"english", "ingles", "inglesh"});
+  return set;
+}
+
+const PhraseSet& SpanishNames() {
+  static const PhraseSet set({"spanish", "espanol", "castellano"});
+  return set;
+}
+
+const PhraseSet& SwitchContext() {
+  static const PhraseSet set({"in", "en", "speak", "hablar", "hablo", "hablas", "habla", "hable",
+                              "switch", "cambiar", "idioma", "language", "prefer", "prefiero"});
+  return set;
+}
+
+const PhraseSet& Negations() {
+  static const PhraseSet set({"no", "not", "nada"});
+  return set;
+}
+
+const PhraseSet& ThanksWords() {
+  static const PhraseSet set({"thanks", "thank", "gracias", "appreciate", "agradezco"});
+  return set;
+}
+
+const PhraseSet& GreetingPhrases() {
+  static const PhraseSet set({"hi", "hello", "hey", "hola", "buenas", "buenos dias", "good morning",
+                              "good afternoon", "good evening", "saludos", "greetings", "howdy",
+                              "buenas tardes", "buenas noches", "que tal"});
+  return set;
+}
+
+const PhraseSet& AgentPhrases() {
+  static const PhraseSet set({"human",
+                              "person",
+                              "representative",
+                              "rep",
+                              "agent",
+                              "operator",
+                              "caseworker",
+                              "case worker",
+                              "case manager",
+                              "real person",
+                              "live person",
+                              "somebody",
+                              "someone",
+                              "agente",
+                              "persona",
+                              "representante",
+                              "operador",
+                              "operadora",
+                              "hablar con alguien",
+                              "trabajador de caso",
+                              "trabajadora de caso",
+                              "trabajador social",
+                              "trabajadora social",
+                              "humano",
+                              "alguien real"});
+  return set;
+}
+
+const PhraseSet& EndingWords() {
+  static const PhraseSet set({"last", "ultimos", "ultimo", "end", "final"});
+  return set;
+}
+
+const PhraseSet& BeforeMonthMay() {
+  static const PhraseSet set({"in", "of", "for", "since", "from", "last", "this", "until", "de",
+                              "en", "del", "since", "to"});
+  return set;
+}
+
+const PhraseSet& GoodbyePhrases() {
+  static const PhraseSet set({"bye",
+                              "goodbye",
+                              "adios",
+                              "chao",
+                              "chau",
+                              "ciao",
+                              "see you",
+                              "nos vemos",
+                              "hasta luego",
+                              "hasta pronto",
+                              "hasta manana",
+                              "take care",
+                              "that is all",
+                              "thats all",
+                              "thats it",
+                              "eso es todo",
+                              "es todo",
+                              "good night",
+                              "have a nice day",
+                              "have a good day",
+                              "talk to you later",
+                              "cuidate",
+                              "cuidese",
+                              "nada mas",
+                              "buen dia",
+                              "feliz dia",
+                              "nothing else"});
+  return set;
 }
 
 std::optional<int> MonthOf(Tokens tokens, size_t i) {
@@ -331,8 +568,7 @@ std::optional<int> MonthOf(Tokens tokens, size_t i) {
   }
   // "may" is usually the verb: count it only in "in may", "may 2024", "de may", ...
   if (t == "may") {
-    bool before = i > 0 && Is(tokens[i - 1], {"in", "of", "for", "since", "from", "last", "this",
-                                              "until", "de", "en", "del", "since", "to"});
+    bool before = i > 0 && BeforeMonthMay().Contains(tokens[i - 1]);
     bool after = i + 1 < tokens.size() && AllDigits(tokens[i + 1]);
     if (before || after) return 5;
   }
@@ -343,100 +579,29 @@ std::optional<int> MonthOf(Tokens tokens, size_t i) {
 
 std::string_view SmsReplacement(std::string_view token) {
   static const SmsTable table;
-  auto it = std::lower_bound(table.sorted.begin(), table.sorted.end(), token,
-                             [](const Pair& p, std::string_view t) { return p.first < t; });
-  if (it == table.sorted.end() || it->first != token) return {};
-  return it->second;
+  uint64_t hash = WordHash(token);
+  auto it = std::lower_bound(table.sorted.begin(), table.sorted.end(), hash,
+                             [](const SmsTable::Entry& e, uint64_t h) { return e.hash < h; });
+  for (; it != table.sorted.end() && it->hash == hash; ++it) {
+    if (it->pair.first == token) return it->pair.second;
+  }
+  return {};
 }
 
 std::span<const std::string_view> FuzzyKeywords() { return kFuzzy; }
 
 bool HasSafetyWords(Tokens tokens) {
-  if (HasPhrase(tokens, {"hurt myself",
-                         "hurt me",
-                         "hurt him",
-                         "hurt her",
-                         "hurt them",
-                         "hurt you",
-                         "hurt my",
-                         "hurt the",
-                         "harm myself",
-                         "harm me",
-                         "harm him",
-                         "harm her",
-                         "self harm",
-                         "end my life",
-                         "take my life",
-                         "want to die",
-                         "wanna die",
-                         "going to die",
-                         "better off dead",
-                         "no reason to live",
-                         "not worth living",
-                         "cut myself",
-                         "beat him",
-                         "beat her",
-                         "beat me",
-                         "beat you",
-                         "beats me",
-                         "hit me",
-                         "hits me",
-                         "hit him",
-                         "hit her",
-                         "punch",
-                         "shoot",
-                         "stab",
-                         "strangle",
-                         "choke me",
-                         "burn down",
-                         "blow up",
-                         "me quiero morir",
-                         "quiero morir",
-                         "quiero morirme",
-                         "me voy a morir",
-                         "hacerme dano",
-                         "hacerle dano",
-                         "hacerte dano",
-                         "le voy a hacer dano",
-                         "me hace dano",
-                         "hacer dano",
-                         "quitarme la vida",
-                         "acabar con mi vida",
-                         "no quiero vivir",
-                         "ya no quiero vivir",
-                         "me pega",
-                         "le voy a pegar",
-                         "lo voy a pegar",
-                         "me golpea",
-                         "me amenaza",
-                         "me amenazo",
-                         "lo voy a matar",
-                         "la voy a matar",
-                         "voy a quemar",
-                         "no vale la pena vivir"})) {
+  if (SafetyPhrases().MatchAnywhere(tokens)) {
     return true;
   }
   for (size_t i = 0; i < tokens.size(); ++i) {
     std::string_view t = tokens[i];
     // "kill time" is idle talk, not a threat.
-    if (Is(t, {"kill", "killing", "kills"})) {
-      if (i + 1 < tokens.size() && Is(tokens[i + 1], {"time", "it"})) continue;
+    if (KillWords().Contains(t)) {
+      if (i + 1 < tokens.size() && KillIdioms().Contains(tokens[i + 1])) continue;
       return true;
     }
-    if (Is(t, {"killed",     "murder",      "murdered",   "suicide",    "suicidal",   "gun",
-               "guns",       "pistol",      "rifle",      "knife",      "bomb",       "threaten",
-               "threatened", "threatening", "threat",     "threats",    "violence",   "violent",
-               "abuse",      "abused",      "abusing",    "abusive",    "overdose",   "kms",
-               "rape",       "raped",       "hostage",    "kidnap",     "kidnapped",  "matar",
-               "mato",       "matarlo",     "matarla",    "matarle",    "matarme",    "matarte",
-               "matarlos",   "matare",      "suicidio",   "suicidarme", "suicidar",   "suicida",
-               "amenaza",    "amenazas",    "amenazo",    "amenazado",  "amenazando", "golpear",
-               "golpearlo",  "golpearla",   "golpeo",     "golpea",     "golpes",     "golpiza",
-               "pistola",    "cuchillo",    "violencia",  "violento",   "abuso",      "abusa",
-               "lastimar",   "lastimarme",  "lastimarlo", "lastimarla", "herir",      "disparar",
-               "disparo",    "balazo",      "balacera",   "bomba",      "secuestrar", "secuestro",
-               "violar",     "violacion",   "asesinar",   "muerto",     "morirme",    "arma",
-               "armas"})) {
+    if (SafetyWords().Contains(t)) {
       return true;
     }
   }
@@ -445,7 +610,7 @@ bool HasSafetyWords(Tokens tokens) {
 
 std::optional<Lang> RequestedLanguage(Tokens tokens, bool* only_request) {
   // Words that may surround a language name in a request to switch ("can you speak spanish").
-  static constexpr std::string_view kRequestWords[] = {
+  static const PhraseSet kRequestWords({
       "in",         "en",       "a",        "al",     "to",      "please",  "por",
       "favor",      "speak",    "talk",     "hablar", "hablo",   "habla",   "hablas",
       "hable",      "hablame",  "switch",   "change", "cambiar", "cambia",  "cambie",
@@ -463,135 +628,72 @@ std::optional<Lang> RequestedLanguage(Tokens tokens, bool* only_request) {
       "instead",    "mejor",    "better",   "otra",   "vez",     "are",     "does",
       "anybody",    "someone",  "who",      "sorry",  "perdon",  "not",     "entiendo",
       "understand",
-  };
+  });
   *only_request = false;
   std::optional<Lang> found;
   bool has_request_context = tokens.size() <= 3;
   for (size_t i = 0; i < tokens.size(); ++i) {
     std::string_view t = tokens[i];
     std::optional<Lang> lang;
-    if (Is(t, {"english", "ingles", "inglesh"})) lang = Lang::kEn;
-    if (Is(t, {"spanish", "espanol", "castellano"})) lang = Lang::kEs;
-    if (Is(t, {"in", "en", "speak", "hablar", "hablo", "hablas", "habla", "hable", "switch",
-               "cambiar", "idioma", "language", "prefer", "prefiero"})) {
+    if (EnglishNames().Contains(t)) lang = Lang::kEn;
+    if (SpanishNames().Contains(t)) lang = Lang::kEs;
+    if (SwitchContext().Contains(t)) {
       has_request_context = true;
     }
     if (!lang) continue;
     // "no hablo ingles", "i do not speak spanish": the other language is wanted.
     bool negated = false;
     for (size_t j = i >= 3 ? i - 3 : 0; j < i; ++j) {
-      if (Is(tokens[j], {"no", "not", "nada"})) negated = true;
+      if (Negations().Contains(tokens[j])) negated = true;
     }
     found = negated ? (*lang == Lang::kEn ? Lang::kEs : Lang::kEn) : *lang;
   }
   if (!found || !has_request_context) return std::nullopt;
-  *only_request = std::all_of(tokens.begin(), tokens.end(), [](std::string_view t) {
-    return std::find(std::begin(kRequestWords), std::end(kRequestWords), t) !=
-           std::end(kRequestWords);
-  });
+  *only_request = std::all_of(tokens.begin(), tokens.end(),
+                              [](std::string_view t) { return kRequestWords.Contains(t); });
   return found;
 }
 
 std::optional<Intent> SocialIntent(Tokens tokens) {
-  static constexpr std::string_view kGreeting[] = {
-      "hi",     "hello", "hey",      "hola",      "buenas",  "buenos",  "dias",      "tardes",
-      "noches", "good",  "morning",  "afternoon", "evening", "saludos", "greetings", "howdy",
-      "yo",     "que",   "tal",      "how",       "are",     "you",     "como",      "esta",
-      "estas",  "there", "everyone", "sup",       "whats",   "up"};
-  static constexpr std::string_view kThanks[] = {
-      "thanks", "thank", "you",        "gracias", "muchas",    "mil",       "many",    "so",
-      "much",   "very",  "appreciate", "it",      "agradezco", "te",        "lo",      "se",
-      "le",     "ok",    "great",      "perfect", "perfecto",  "excelente", "awesome", "cool",
-      "a",      "lot",   "bunch",      "for",     "the",       "help",      "por",     "la",
-      "ayuda",  "su",    "tu",         "muy",     "amable",    "bien",      "nice",    "got",
-      "okay",   "vale",  "sounds",     "good",    "genial",    "bueno",     "alright", "all",
-      "right",  "and",   "y"};
-  static constexpr std::string_view kGoodbye[] = {
-      "bye",      "goodbye", "adios", "chao",    "chau",    "ciao",  "see",     "you",
-      "later",    "soon",    "nos",   "vemos",   "luego",   "hasta", "pronto",  "manana",
-      "tomorrow", "take",    "care",  "that",    "is",      "all",   "eso",     "es",
-      "todo",     "have",    "a",     "nice",    "good",    "day",   "night",   "buenas",
-      "noches",   "bonito",  "dia",   "feliz",   "talk",    "to",    "later",   "cuidate",
-      "done",     "im",      "i",     "am",      "nothing", "else",  "nada",    "mas",
-      "thats",    "it",      "for",   "now",     "por",     "ahora", "gracias", "thanks",
-      "thank",    "ok",      "no",    "cuidese", "que",     "le",    "vaya",    "bien",
-      "weekend",  "fin",     "de",    "semana",  "be",      "well",  "y",       "and",
-      "bueno",    "well",    "night"};
-  auto in = [](std::string_view t, std::span<const std::string_view> words) {
-    return std::find(words.begin(), words.end(), t) != words.end();
-  };
+  // Every word that may appear in a message made only of pleasantries.
+  static const PhraseSet kSocialWords(
+      {"hi",        "hello",     "hey",     "hola",     "buenas",     "buenos",   "dias",
+       "tardes",    "noches",    "good",    "morning",  "afternoon",  "evening",  "saludos",
+       "greetings", "howdy",     "yo",      "que",      "tal",        "how",      "are",
+       "you",       "como",      "esta",    "estas",    "there",      "everyone", "sup",
+       "whats",     "up",        "thanks",  "thank",    "gracias",    "muchas",   "mil",
+       "many",      "so",        "much",    "very",     "appreciate", "it",       "agradezco",
+       "te",        "lo",        "se",      "le",       "ok",         "great",    "perfect",
+       "perfecto",  "excelente", "awesome", "cool",     "a",          "lot",      "bunch",
+       "for",       "the",       "help",    "por",      "la",         "ayuda",    "su",
+       "tu",        "muy",       "amable",  "bien",     "nice",       "got",      "okay",
+       "vale",      "sounds",    "genial",  "bueno",    "alright",    "all",      "right",
+       "and",       "y",         "bye",     "goodbye",  "adios",      "chao",     "chau",
+       "ciao",      "see",       "later",   "soon",     "nos",        "vemos",    "luego",
+       "hasta",     "pronto",    "manana",  "tomorrow", "take",       "care",     "that",
+       "is",        "eso",       "es",      "todo",     "have",       "day",      "night",
+       "bonito",    "dia",       "feliz",   "talk",     "to",         "cuidate",  "done",
+       "im",        "i",         "am",      "nothing",  "else",       "nada",     "mas",
+       "thats",     "now",       "ahora",   "no",       "cuidese",    "vaya",     "weekend",
+       "fin",       "de",        "semana",  "be",       "well"});
   if (tokens.empty() || tokens.size() > 8) return std::nullopt;
   bool all_social = true;
   for (std::string_view t : tokens) {
-    if (!in(t, kGreeting) && !in(t, kThanks) && !in(t, kGoodbye)) all_social = false;
+    if (!kSocialWords.Contains(t)) all_social = false;
   }
   if (!all_social) return std::nullopt;
-  bool bye = HasPhrase(tokens, {"bye",
-                                "goodbye",
-                                "adios",
-                                "chao",
-                                "chau",
-                                "ciao",
-                                "see you",
-                                "nos vemos",
-                                "hasta luego",
-                                "hasta pronto",
-                                "hasta manana",
-                                "take care",
-                                "that is all",
-                                "thats all",
-                                "thats it",
-                                "eso es todo",
-                                "es todo",
-                                "good night",
-                                "have a nice day",
-                                "have a good day",
-                                "talk to you later",
-                                "cuidate",
-                                "cuidese",
-                                "nada mas",
-                                "buen dia",
-                                "feliz dia",
-                                "nothing else"});
+  bool bye = GoodbyePhrases().MatchAnywhere(tokens);
   if (bye) return Intent::kGoodbye;
-  if (HasPhrase(tokens, {"thanks", "thank", "gracias", "appreciate", "agradezco"})) {
+  if (ThanksWords().MatchAnywhere(tokens)) {
     return Intent::kThanks;
   }
-  if (HasPhrase(tokens, {"hi", "hello", "hey", "hola", "buenas", "buenos dias", "good morning",
-                         "good afternoon", "good evening", "saludos", "greetings", "howdy",
-                         "buenas tardes", "buenas noches", "que tal"})) {
+  if (GreetingPhrases().MatchAnywhere(tokens)) {
     return Intent::kGreeting;
   }
   return std::nullopt;
 }
 
-bool HasAgentKeyword(Tokens tokens) {
-  return HasPhrase(tokens, {"human",
-                            "person",
-                            "representative",
-                            "rep",
-                            "agent",
-                            "operator",
-                            "caseworker",
-                            "case worker",
-                            "case manager",
-                            "real person",
-                            "live person",
-                            "somebody",
-                            "someone",
-                            "agente",
-                            "persona",
-                            "representante",
-                            "operador",
-                            "operadora",
-                            "hablar con alguien",
-                            "trabajador de caso",
-                            "trabajadora de caso",
-                            "trabajador social",
-                            "trabajadora social",
-                            "humano",
-                            "alguien real"});
-}
+bool HasAgentKeyword(Tokens tokens) { return AgentPhrases().MatchAnywhere(tokens); }
 
 void ExtractEntities(Tokens tokens, Entities* entities) {
   for (size_t i = 0; i < tokens.size(); ++i) {
@@ -607,7 +709,7 @@ void ExtractEntities(Tokens tokens, Entities* entities) {
         for (size_t j = i >= 3 ? i - 3 : 0; j < i; ++j) {
           std::string_view w = tokens[j];
           if (StartsWith(w, "ending") || StartsWith(w, "ends") || StartsWith(w, "termin") ||
-              Is(w, {"last", "ultimos", "ultimo", "end", "final"})) {
+              EndingWords().Contains(w)) {
             ending = true;
           }
         }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -12,6 +13,16 @@
 namespace connecthub::intents::internal {
 
 using Tokens = std::span<const std::string_view>;
+
+// 64-bit FNV-1a of a word: the key of every word table here.
+inline uint64_t WordHash(std::string_view word) {
+  uint64_t h = 14695981039346656037ull;
+  for (char c : word) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
 
 // The canonical spelling of an SMS abbreviation or common typo ("pymt" -> "payment"), possibly
 // several words; empty when `token` is not one.
