@@ -9,7 +9,7 @@ namespace connecthub::hub::sms {
 struct LinkMessageOptions {
   size_t participant_id_digits = 9;  // length of a Participant ID. Default 9 (e.g. 100000001).
   size_t min_pin_digits = 4;         // shortest PIN accepted. Default 4.
-  size_t max_pin_digits = 8;         // longest PIN accepted. Default 8.
+  size_t max_pin_digits = 12;        // longest PIN accepted (as import). Default 12.
 };
 
 // A text that asks to link the sending number to a participant.
