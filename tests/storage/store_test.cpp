@@ -1,0 +1,703 @@
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+#include "crypto.h"
+#include "schema.h"
+#include "test_util.h"
+
+using namespace connecthub::storage;
+using namespace connecthub::storage::testing;
+
+namespace {
+
+constexpr int64_t kMinute = 60'000;
+constexpr int64_t kDay = 86'400'000;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE("migrations: a new database gets the current schema", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  SQLite::Database raw(dir.File("t.db"));
+  CHECK(SchemaVersion(raw) == kSchemaVersion);
+  CHECK(raw.execAndGet("PRAGMA journal_mode").getString() == "wal");
+}
+
+TEST_CASE("migrations: an older database upgrades in place, keeping its rows", "[storage]") {
+  TempDir dir;
+  {
+    SQLite::Database raw(dir.File("t.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    REQUIRE(Migrate(raw, 1).ok());
+    CHECK(SchemaVersion(raw) == 1);
+    raw.exec("INSERT INTO caseworkers(username, password_hash) VALUES('old', 'x')");
+  }
+  auto store = OpenStore(dir);
+  SQLite::Database raw(dir.File("t.db"));
+  CHECK(SchemaVersion(raw) == kSchemaVersion);
+  CHECK(raw.execAndGet("SELECT count(*) FROM caseworkers WHERE username = 'old'").getInt() == 1);
+  CHECK(raw.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'audit_by_thread'")
+            .getInt() == 1);
+}
+
+TEST_CASE("migrations: a newer database is refused with a clear message", "[storage]") {
+  TempDir dir;
+  { auto store = OpenStore(dir); }
+  {
+    SQLite::Database raw(dir.File("t.db"), SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion + 1));
+  }
+  StoreOptions options;
+  options.db_path = dir.File("t.db");
+  auto store = Store::Open(options);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Code::kVersion);
+  CHECK(store.status().message().find("newer") != std::string::npos);
+}
+
+TEST_CASE("a wrong, missing or too open key file is refused", "[storage]") {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    MustImport(*store, SampleExtract());
+  }
+  StoreOptions options;
+  options.db_path = dir.File("t.db");
+  options.key_file = dir.File("other.key");  // a fresh key: not this database's
+  auto wrong = Store::Open(options);
+  CHECK(wrong.status().code() == Code::kKey);
+
+  options.key_file = dir.File("absent.key");
+  auto missing = Store::Open(options);
+  CHECK(missing.status().code() == Code::kKey);
+  struct stat st {};
+  CHECK(::stat(options.key_file.c_str(), &st) != 0);  // not created for an existing database
+
+  options.key_file.clear();
+  ::chmod(dir.File("t.db.key").c_str(), 0640);
+  CHECK(Store::Open(options).status().code() == Code::kKey);
+  ::chmod(dir.File("t.db.key").c_str(), 0600);
+  CHECK(Store::Open(options).ok());
+}
+
+TEST_CASE("import: good lines kept, bad lines reported by number and skipped", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  std::string extract = SampleExtract();
+  extract += "this is not json\n";  // 9
+  extract += R"({"participant":{"participant_id":"100000003","first_name":"A","pin":"1234"}})"
+             "\n";  // 10
+  extract +=
+      R"({"payment":{"payment_id":"P-9","case_number":"200000001","date":"2026-01-01","amount":"12.345","type":"X"}})"
+      "\n";  // 11
+  extract +=
+      R"({"payment":{"payment_id":"P-9","case_number":"200000001","date":"2026-02-30","amount":"12.34","type":"X"}})"
+      "\n";  // 12
+  extract +=
+      R"({"payment":{"payment_id":"P-9","case_number":"299999999","date":"2026-01-01","amount":"12.34","type":"X"}})"
+      "\n";  // 13
+  extract +=
+      R"({"case":{"case_number":"200000009","county":"FRESNO","status":"OPEN","opened_date":"2020-01-01","monthly_support":"1.00","past_due_installment":"0","past_due":"0","participants":[{"participant_id":"199999999","role":"PAYING"}]}})"
+      "\n";  // 14
+  extract += R"({"widget":{}})"
+             "\n";  // 15
+  extract += "\n";  // 16
+  extract +=
+      R"({"payment":{"payment_id":"P-10","case_number":"200000001","date":"2026-11-20","amount":"5","type":"PERSONAL PAYMENT"}})"
+      "\n";  // 17
+  std::istringstream in(extract);
+  std::vector<std::pair<int64_t, std::string>> rejected;
+  auto stats = store->Import(
+      in, [&](int64_t line, const std::string& why) { rejected.emplace_back(line, why); });
+  REQUIRE(stats.ok());
+  CHECK(stats->participants == 2);
+  CHECK(stats->cases == 1);
+  CHECK(stats->orders == 1);
+  CHECK(stats->payments == 4);
+  CHECK(stats->appointments == 1);
+  CHECK(stats->rejected == 7);
+  REQUIRE(rejected.size() == 7);
+  CHECK(rejected[0].first == 9);
+  CHECK(rejected[0].second.find("bad JSON") != std::string::npos);
+  CHECK(rejected[1].first == 10);
+  CHECK(rejected[1].second.find("last_name") != std::string::npos);
+  CHECK(rejected[2].first == 11);
+  CHECK(rejected[2].second.find("money") != std::string::npos);
+  CHECK(rejected[3].first == 12);
+  CHECK(rejected[3].second.find("date") != std::string::npos);
+  CHECK(rejected[4].first == 13);
+  CHECK(rejected[4].second.find("unknown case") != std::string::npos);
+  CHECK(rejected[5].first == 14);
+  CHECK(rejected[5].second.find("unknown participant") != std::string::npos);
+  CHECK(rejected[6].first == 15);
+
+  // Idempotent upsert: importing again changes nothing, an updated line replaces its row.
+  auto again = MustImport(*store, SampleExtract());
+  CHECK(again.rejected == 0);
+  MustImport(
+      *store,
+      R"({"payment":{"payment_id":"P-1","case_number":"200000001","date":"2026-10-16","amount":"90.00","type":"INCOME WITHHOLDING ORDER"}})"
+      "\n");
+  auto facts = store->LoadFacts("100000001", TestNowMs());
+  REQUIRE(facts.ok());
+  REQUIRE(facts->cases.size() == 1);
+  const auto& k = facts->cases[0];
+  CHECK(k.payments.size() == 3);  // P-10, P-2, P-1 (P-old is older than 24 months)
+  CHECK(k.payments[0].payment_id == "P-10");
+  CHECK(k.payments[1].amount_cents == 8350);
+  CHECK(k.payments[2].amount_cents == 9000);
+}
+
+TEST_CASE("LoadFacts returns the participant's own cases, roles, orders and appointments",
+          "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  auto payer = store->LoadFacts("100000001", TestNowMs());
+  REQUIRE(payer.ok());
+  CHECK(payer->first_name == "Mariaxq");
+  CHECK(payer->last_name == "Lopezqz");
+  CHECK(payer->language == "es");
+  REQUIRE(payer->cases.size() == 1);
+  CHECK(payer->cases[0].role == connecthub::bot::Role::kPaying);
+  CHECK(payer->cases[0].monthly_support_cents == 1000);
+  CHECK(payer->cases[0].past_due_cents == 66793);
+  CHECK(payer->cases[0].county == "MADERA");
+  REQUIRE(payer->cases[0].orders.size() == 1);
+  CHECK(payer->cases[0].orders[0].court_case_number == "MCV012345");
+  REQUIRE(payer->upcoming_appointments.size() == 1);
+  // 2026-12-02T08:00-08:00 is 16:00 UTC.
+  using namespace std::chrono;
+  CHECK(payer->upcoming_appointments[0].start == sys_days{year{2026} / 12 / 2} + hours{16});
+  auto receiver = store->LoadFacts("100000002", TestNowMs());
+  REQUIRE(receiver.ok());
+  CHECK(receiver->cases[0].role == connecthub::bot::Role::kReceiving);
+  CHECK(receiver->upcoming_appointments.empty());
+  // After the appointment it is no longer upcoming.
+  auto later = store->LoadFacts("100000001", TestNowMs() + 30 * kDay);
+  CHECK(later->upcoming_appointments.empty());
+  CHECK(store->LoadFacts("100000999", TestNowMs()).status().code() == Code::kNotFound);
+}
+
+TEST_CASE("PIN check, plain Argon2id hashes from an extract, lockout bookkeeping", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  CHECK(*store->CheckPin("100000001", "482913"));
+  CHECK_FALSE(*store->CheckPin("100000001", "482914"));
+  CHECK_FALSE(*store->CheckPin("100000999", "482913"));
+  // A plain Argon2id string (no pepper), as an extract may give it.
+  char plain[crypto_pwhash_STRBYTES];
+  REQUIRE(crypto_pwhash_str(plain, "246810", 6, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                            crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0);
+  MustImport(
+      *store,
+      std::string(
+          R"({"participant":{"participant_id":"100000005","first_name":"Anaqx","last_name":"Diazqz","pin_hash":")") +
+          plain + "\"}}\n");
+  CHECK(*store->CheckPin("100000005", "246810"));
+  CHECK_FALSE(*store->CheckPin("100000005", "246811"));
+
+  int64_t now = TestNowMs();
+  for (int i = 0; i < 4; ++i) {
+    CHECK(*store->RecordPinFailure("100000001", now + i, 5, 15 * kMinute, 15 * kMinute) == 0);
+  }
+  CHECK(*store->LockedUntil("100000001", now) == 0);
+  int64_t until = *store->RecordPinFailure("100000001", now + 5, 5, 15 * kMinute, 15 * kMinute);
+  CHECK(until == now + 5 + 15 * kMinute);
+  CHECK(*store->LockedUntil("100000001", now + 10) == until);
+  CHECK(*store->LockedUntil("100000001", until + 1) == 0);
+  // Failures spread beyond the window do not lock.
+  REQUIRE(store->ClearPinFailures("100000001").ok());
+  for (int i = 0; i < 8; ++i) {
+    CHECK(*store->RecordPinFailure("100000001", now + i * 16 * kMinute, 5, 15 * kMinute,
+                                   15 * kMinute) == 0);
+  }
+}
+
+TEST_CASE("sessions store only a hash of the token and expire when idle", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  int64_t now = TestNowMs();
+  auto token = store->CreateSession(SessionKind::kParticipant, "100000001", now);
+  REQUIRE(token.ok());
+  CHECK(token->size() >= 43);
+  auto s = store->ResolveSession(*token, now + 10 * kMinute, 15 * kMinute);
+  REQUIRE(s.ok());
+  CHECK(s->subject == "100000001");
+  CHECK(s->kind == SessionKind::kParticipant);
+  CHECK(store->ResolveSession(*token, now + 24 * kMinute, 15 * kMinute).ok());  // touched at 10
+  CHECK(store->ResolveSession(*token, now + 40 * kMinute, 15 * kMinute).status().code() ==
+        Code::kNotFound);
+  CHECK(store->ResolveSession(*token, now + 41 * kMinute, 60 * kMinute).status().code() ==
+        Code::kNotFound);  // deleted when it expired
+  auto cw = store->CreateSession(SessionKind::kCaseworker, "7", now);
+  REQUIRE(store->EndSession(*cw).ok());
+  CHECK(store->ResolveSession(*cw, now, kDay).status().code() == Code::kNotFound);
+  CHECK(store->ResolveSession("garbage", now, kDay).status().code() == Code::kNotFound);
+  store.reset();
+  CHECK(ReadAll(dir.File("t.db")).find(*token) == std::string::npos);
+  CHECK(ReadAll(dir.File("t.db-wal")).find(*token) == std::string::npos);
+}
+
+TEST_CASE("threads and messages: seq, idempotent client ids, notes, updates, claim", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  int64_t now = TestNowMs();
+  auto t = store->OpenThread("100000001", Channel::kWeb, "es", now);
+  REQUIRE(t.ok());
+  CHECK(t->state == ThreadState::kBot);
+  CHECK(t->first_name == "Mariaxq");
+  CHECK(t->counties == std::vector<std::string>{"MADERA"});
+  CHECK(store->OpenThread("100000001", Channel::kWeb, "en", now)->id == t->id);  // one per channel
+  CHECK(store->OpenThread("100000999", Channel::kWeb, "en", now).status().code() ==
+        Code::kNotFound);
+
+  auto a1 = store->Append({t->id, Sender::kParticipant, "c-1", "cuánto debo", "", {}, now});
+  REQUIRE(a1.ok());
+  CHECK(a1->seq == 1);
+  CHECK_FALSE(a1->duplicate);
+  auto a2 = store->Append({t->id, Sender::kBot, "", "Debe $667.93", "balance", {}, now + 1});
+  CHECK(a2->seq == 2);
+  auto dup = store->Append({t->id, Sender::kParticipant, "c-1", "cuánto debo", "", {}, now + 5});
+  CHECK(dup->duplicate);
+  CHECK(dup->seq == 1);
+  CHECK(dup->at_ms == now);
+  CHECK(store->Append({999, Sender::kBot, "", "x", "", {}, now}).status().code() ==
+        Code::kNotFound);
+
+  auto cw = store->AddCaseworker("cw-madera", "correct horse", "MADERA", false);
+  auto other = store->AddCaseworker("cw-other", "correct horse", "MADERA", false);
+  REQUIRE(cw.ok());
+  REQUIRE(other.ok());
+  CHECK(store->AddCaseworker("cw-madera", "another one", "", false).status().code() ==
+        Code::kConflict);
+  auto note = store->Append({t->id, Sender::kNote, "", "internal", "", *cw, now + 2});
+  CHECK(note->seq == 3);
+
+  auto all = store->Messages(t->id, 0, 100, true);
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 3);
+  CHECK((*all)[0].body == "cuánto debo");
+  CHECK((*all)[0].client_id == "c-1");
+  CHECK((*all)[1].intent == "balance");
+  CHECK((*all)[2].caseworker_name == "cw-madera");
+  auto visible = store->Messages(t->id, 1, 100, false);
+  REQUIRE(visible->size() == 1);
+  CHECK((*visible)[0].seq == 2);
+
+  REQUIRE(
+      store->UpdateThread(t->id, {.state = ThreadState::kWaiting, .priority = 1}, now + 10).ok());
+  auto waiting = store->GetThread(t->id);
+  CHECK(waiting->state == ThreadState::kWaiting);
+  CHECK(waiting->waiting_since_ms == now + 10);
+  CHECK(waiting->priority == 1);
+  CHECK(waiting->last_seq == 3);
+
+  auto claimed = store->Claim(t->id, *cw, now + 20);
+  REQUIRE(claimed.ok());
+  CHECK(claimed->state == ThreadState::kAssigned);
+  CHECK(claimed->assigned_name == "cw-madera");
+  CHECK(claimed->waiting_since_ms == 0);
+  CHECK(store->Claim(t->id, *cw, now + 21).ok());
+  CHECK(store->Claim(t->id, *other, now + 22).status().code() == Code::kConflict);
+
+  REQUIRE(store
+              ->UpdateThread(
+                  t->id,
+                  {.state = ThreadState::kResolved,
+                   .assigned_to = std::optional<std::optional<int64_t>>(std::optional<int64_t>())},
+                  now + 30)
+              .ok());
+  auto resolved = store->GetThread(t->id);
+  CHECK(resolved->state == ThreadState::kResolved);
+  CHECK_FALSE(resolved->assigned_to.has_value());
+  CHECK(store->Claim(t->id, *other, now + 40).ok());
+  REQUIRE(store->Audit(*cw, t->id, "read", now).ok());
+}
+
+TEST_CASE("thread list: county scoping, supervisors, states, mine", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  int64_t now = TestNowMs();
+  auto web = store->OpenThread("100000001", Channel::kWeb, "es", now);
+  auto sms = store->OpenSmsThread("+15595550199", "en", now);  // unlinked: no county
+  REQUIRE(sms.ok());
+  CHECK(sms->participant_id.empty());
+  CHECK(sms->phone == "+15595550199");
+  CHECK(sms->counties.empty());
+  store->UpdateThread(web->id, {.state = ThreadState::kWaiting}, now);
+  store->UpdateThread(sms->id, {.state = ThreadState::kWaiting}, now + 1);
+
+  auto madera = store->ListThreads({.county = "MADERA"});
+  REQUIRE(madera.ok());
+  REQUIRE(madera->size() == 1);
+  CHECK((*madera)[0].id == web->id);
+  CHECK(store->ListThreads({.county = "FRESNO"})->empty());
+  CHECK(store->ListThreads({})->empty());
+  CHECK(store->ListThreads({.supervisor = true})->size() == 2);
+  CHECK(store->ListThreads({.states = {ThreadState::kAssigned}, .supervisor = true})->empty());
+  auto cw = store->AddCaseworker("cw", "correct horse", "MADERA", false);
+  store->Claim(web->id, *cw, now);
+  auto mine = store->ListThreads({.assigned_to = *cw, .county = "MADERA"});
+  REQUIRE(mine->size() == 1);
+  CHECK((*mine)[0].assigned_name == "cw");
+}
+
+TEST_CASE("caseworker passwords", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto id = store->AddCaseworker("sup", "s3cret-pass", "", true);
+  REQUIRE(id.ok());
+  auto ok = store->CheckCaseworkerPassword("sup", "s3cret-pass");
+  REQUIRE(ok.ok());
+  CHECK(ok->supervisor);
+  CHECK(ok->id == *id);
+  CHECK(store->CheckCaseworkerPassword("sup", "wrong-pass").status().code() == Code::kNotFound);
+  CHECK(store->CheckCaseworkerPassword("nobody", "s3cret-pass").status().code() == Code::kNotFound);
+  CHECK(store->AddCaseworker("short", "1234567", "", false).status().code() == Code::kInvalid);
+  CHECK(store->GetCaseworker(*id)->username == "sup");
+  CHECK(store->GetCaseworker(999).status().code() == Code::kNotFound);
+}
+
+TEST_CASE("SMS: linking with TTL, opt-outs, inbound reply idempotency", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  int64_t now = TestNowMs();
+  const std::string phone = "+15595550123";
+  auto thread = store->OpenSmsThread("(559) 555-0123", "en", now);
+  REQUIRE(thread.ok());
+  CHECK(store->OpenSmsThread(phone, "en", now)->id == thread->id);
+  CHECK(store->OpenSmsThread("not a phone", "en", now).status().code() == Code::kInvalid);
+  CHECK_FALSE(store->LinkedParticipant(phone, now, kDay)->has_value());
+  REQUIRE(store->LinkPhone(phone, "100000001", now).ok());
+  CHECK(store->LinkPhone(phone, "100000999", now).code() == Code::kNotFound);
+  CHECK(store->LinkedParticipant(phone, now + 1000, kDay)->value() == "100000001");
+  CHECK(store->GetThread(thread->id)->participant_id == "100000001");
+  CHECK(store->LinkedParticipant(phone, now + kDay, kDay)->has_value());  // refreshed at +1000
+  CHECK_FALSE(store->LinkedParticipant(phone, now + 3 * kDay, kDay)->has_value());
+  REQUIRE(store->UnlinkPhone(phone).ok());
+  CHECK_FALSE(store->LinkedParticipant(phone, now, kDay)->has_value());
+  CHECK(store->GetThread(thread->id)->participant_id.empty());
+
+  CHECK_FALSE(*store->IsOptedOut(phone));
+  REQUIRE(store->SetOptOut(phone, true, now).ok());
+  CHECK(*store->IsOptedOut("559-555-0123"));
+  CHECK(store->GetThread(thread->id)->opted_out);
+  REQUIRE(store->SetOptOut(phone, false, now).ok());
+  CHECK_FALSE(*store->IsOptedOut(phone));
+
+  CHECK_FALSE(store->InboundReply("SM0001")->has_value());
+  REQUIRE(store->RecordInboundReply("SM0001", "Reply STOP to stop", now).ok());
+  REQUIRE(store->RecordInboundReply("SM0001", "a different answer", now).ok());
+  CHECK(store->InboundReply("SM0001")->value() == "Reply STOP to stop");
+}
+
+TEST_CASE("outbox: dedupe, due order, retry, sent, delivery status, recovery", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  int64_t now = TestNowMs();
+  auto thread = store->OpenSmsThread("+15595550123", "en", now);
+  auto msg =
+      store->Append({thread->id, Sender::kCaseworker, "", "We got your papers", "", {}, now});
+  REQUIRE_FALSE(msg.ok());  // a caseworker message needs its author
+  auto cw = store->AddCaseworker("cw", "correct horse", "MADERA", false);
+  msg = store->Append({thread->id, Sender::kCaseworker, "", "We got your papers", "", *cw, now});
+  REQUIRE(msg.ok());
+  auto id = store->EnqueueOutbound(
+      {"+15595550123", "We got your papers", thread->id, msg->seq, "reply:1"}, now);
+  REQUIRE(id.ok());
+  CHECK(*store->EnqueueOutbound({"+15595550123", "dup", thread->id, msg->seq, "reply:1"}, now) ==
+        *id);
+  auto later = store->EnqueueOutbound({"+15595550124", "second", 0, 0, "x:2"}, now + 1);
+  CHECK(*store->OutboxDepth() == 2);
+  CHECK(store->Messages(thread->id, 0, 10, false)->at(0).delivery == "queued");
+
+  auto due = store->TakeDueOutbound(now, 10);
+  REQUIRE(due.ok());
+  REQUIRE(due->size() == 1);
+  CHECK((*due)[0].to == "+15595550123");
+  CHECK((*due)[0].body == "We got your papers");
+  CHECK((*due)[0].attempts == 1);
+  CHECK(store->TakeDueOutbound(now, 10)->empty());  // now sending
+  REQUIRE(store->MarkOutboundRetry(*id, now + 5000, "HTTP 503").ok());
+  CHECK(store->TakeDueOutbound(now + 4999, 10)->size() == 1);  // the second one
+  auto retried = store->TakeDueOutbound(now + 5000, 10);
+  REQUIRE(retried->size() == 1);
+  CHECK((*retried)[0].attempts == 2);
+  REQUIRE(store->MarkOutboundSent(*id, "SM123", now + 6000).ok());
+  CHECK(store->Messages(thread->id, 0, 10, false)->at(0).delivery == "sent");
+  REQUIRE(store->RecordDeliveryStatus("SM123", "delivered", now + 7000).ok());
+  CHECK(store->Messages(thread->id, 0, 10, false)->at(0).delivery == "delivered");
+  CHECK(store->RecordDeliveryStatus("SMnope", "delivered", now).code() == Code::kNotFound);
+  REQUIRE(store->MarkOutboundFailed(*later, "HTTP 400").ok());
+  CHECK(*store->OutboxDepth() == 0);
+
+  auto third = store->EnqueueOutbound({"+15595550125", "third", 0, 0, ""}, now);
+  REQUIRE(store->TakeDueOutbound(now, 10)->size() == 1);
+  CHECK(*store->OutboxDepth() == 1);
+  REQUIRE(store->RecoverOutbound(now + 1).ok());  // as after a crash
+  auto again = store->TakeDueOutbound(now + 1, 10);
+  REQUIRE(again->size() == 1);
+  CHECK((*again)[0].id == *third);
+}
+
+TEST_CASE("reminders are due 10 and 2 days before, once, to opted-in linked numbers", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());  // A-1 starts 2026-12-02T16:00Z, 9 days after "now"
+  int64_t now = TestNowMs();
+  CHECK(store->DueReminders(now, 10)->empty());  // no linked phone yet
+  REQUIRE(store->LinkPhone("+15595550101", "100000001", now).ok());
+  auto due = store->DueReminders(now, 10);
+  REQUIRE(due->size() == 1);
+  CHECK((*due)[0].days_before == 10);
+  CHECK((*due)[0].phone == "+15595550101");
+  CHECK((*due)[0].lang == "es");
+  CHECK((*due)[0].appointment.appointment_id == "A-1");
+  REQUIRE(
+      store->EnqueueOutbound({(*due)[0].phone, "reminder", 0, 0, (*due)[0].dedupe_key}, now).ok());
+  CHECK(store->DueReminders(now, 10)->empty());
+  int64_t two_days_before = now + 7 * kDay + 5 * 3'600'000;
+  auto second = store->DueReminders(two_days_before, 10);
+  REQUIRE(second->size() == 1);
+  CHECK((*second)[0].days_before == 2);
+  REQUIRE(store->SetOptOut("+15595550101", true, now).ok());
+  CHECK(store->DueReminders(two_days_before, 10)->empty());
+  CHECK(store->DueReminders(now + 20 * kDay, 10)->empty());  // past
+}
+
+TEST_CASE("tampering: a flipped byte or swapped ciphertexts are reported, never returned",
+          "[storage]") {
+  TempDir dir;
+  int64_t now = TestNowMs();
+  int64_t thread_id = 0;
+  {
+    auto store = OpenStore(dir);
+    MustImport(*store, SampleExtract());
+    auto t = store->OpenThread("100000001", Channel::kWeb, "es", now);
+    thread_id = t->id;
+    store->Append({thread_id, Sender::kParticipant, "", "first message", "", {}, now});
+    store->Append({thread_id, Sender::kParticipant, "", "second message", "", {}, now});
+  }
+  SECTION("flip a byte") {
+    SQLite::Database raw(dir.File("t.db"), SQLite::OPEN_READWRITE);
+    SQLite::Statement get(raw, "SELECT body FROM messages WHERE seq = 2");
+    REQUIRE(get.executeStep());
+    std::string body = get.getColumn(0).getString();
+    get.reset();
+    body[body.size() / 2] = static_cast<char>(body[body.size() / 2] ^ 0x20);
+    SQLite::Statement put(raw, "UPDATE messages SET body = ? WHERE seq = 2");
+    put.bind(1, body.data(), static_cast<int>(body.size()));
+    put.exec();
+  }
+  SECTION("swap two rows' ciphertexts") {
+    SQLite::Database raw(dir.File("t.db"), SQLite::OPEN_READWRITE);
+    raw.exec(
+        "UPDATE messages SET body = (SELECT body FROM messages m2 WHERE m2.thread_id = "
+        "messages.thread_id AND m2.seq = 3 - messages.seq)");
+  }
+  SECTION("swap two participants' names") {
+    SQLite::Database raw(dir.File("t.db"), SQLite::OPEN_READWRITE);
+    raw.exec(
+        "UPDATE participants SET first_name = (SELECT first_name FROM participants p2 WHERE "
+        "p2.participant_id != participants.participant_id)");
+    auto store = OpenStore(dir);
+    CHECK(store->LoadFacts("100000001", now).status().code() == Code::kTampered);
+    CHECK(store->GetThread(thread_id).status().code() == Code::kTampered);
+    return;
+  }
+  auto store = OpenStore(dir);
+  auto messages = store->Messages(thread_id, 0, 10, true);
+  REQUIRE_FALSE(messages.ok());
+  CHECK(messages.status().code() == Code::kTampered);
+  CHECK(messages.status().message().find("first message") == std::string::npos);  // no plaintext
+  CHECK(messages.status().message().find("second message") == std::string::npos);
+}
+
+TEST_CASE("key rotation: rows under two key ids stay readable, then all move", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  int64_t now = TestNowMs();
+  auto t = store->OpenThread("100000001", Channel::kWeb, "es", now);
+  store->Append({t->id, Sender::kParticipant, "", "before rotation", "", {}, now});
+  REQUIRE(store->LinkPhone("+15595550101", "100000001", now).ok());
+  REQUIRE(store->RecordInboundReply("SM1", "sealed reply", now).ok());
+  store->EnqueueOutbound({"+15595550101", "queued text", 0, 0, "k1"}, now);
+
+  // A second store on the same files rotates while the first keeps working (as
+  // `connecthub rotate-key` beside a running hub).
+  StoreOptions options;
+  options.db_path = dir.File("t.db");
+  auto rotator = Store::Open(options);
+  REQUIRE(rotator.ok());
+  auto stats = (*rotator)->RotateKey(2);  // tiny batches: many transactions
+  REQUIRE(stats.ok());
+  CHECK(stats->new_key_id == 2);
+  CHECK(stats->rows_rewritten >= 8);
+  CHECK(stats->rows_tampered == 0);
+  // New writes through the rotator use key 2; the old store reads them (it reloads the key file).
+  auto t2 = (*rotator)->OpenThread("100000002", Channel::kWeb, "en", now);
+  (*rotator)->Append({t2->id, Sender::kParticipant, "", "after rotation", "", {}, now});
+  // And the old store still writes under key 1: both ids live side by side.
+  store->Append({t->id, Sender::kParticipant, "", "old writer", "", {}, now});
+  {
+    SQLite::Database raw(dir.File("t.db"));
+    SQLite::Statement q(raw, "SELECT body FROM messages ORDER BY rowid");
+    std::vector<uint32_t> ids;
+    while (q.executeStep()) ids.push_back(KeyRing::SealedKeyId(q.getColumn(0).getString()));
+    CHECK(ids == std::vector<uint32_t>{2, 2, 1});
+  }
+  CHECK(store->Messages(t2->id, 0, 10, false)->at(0).body == "after rotation");
+  CHECK(store->Messages(t->id, 0, 10, false)->at(0).body == "before rotation");
+  CHECK(store->Messages(t->id, 0, 10, false)->at(1).body == "old writer");
+  CHECK(store->LoadFacts("100000001", now)->first_name == "Mariaxq");
+  CHECK(store->InboundReply("SM1")->value() == "sealed reply");
+  // Blind index and PINs survive rotation.
+  CHECK(store->LinkedParticipant("+15595550101", now, kDay)->value() == "100000001");
+  CHECK(*(*rotator)->CheckPin("100000001", "482913"));
+
+  // A second rotation moves everything, including the old writer's row, to key 3.
+  auto again = (*rotator)->RotateKey(100);
+  REQUIRE(again.ok());
+  CHECK(again->new_key_id == 3);
+  SQLite::Database raw(dir.File("t.db"));
+  CHECK(raw.execAndGet("SELECT count(*) FROM messages WHERE substr(body, 1, 4) != x'00000003'")
+            .getInt() == 0);
+  CHECK(raw.execAndGet("SELECT count(*) FROM data_keys").getInt() == 3);
+  store.reset();
+  rotator = Status(Code::kInternal, "closed");
+  // Reopen: the key file with three keys matches.
+  CHECK(OpenStore(dir)->Messages(t->id, 0, 10, false)->size() == 2);
+}
+
+TEST_CASE("the database file holds no message text, name, phone number or e-mail", "[storage]") {
+  TempDir dir;
+  int64_t now = TestNowMs();
+  {
+    auto store = OpenStore(dir);
+    MustImport(*store, SampleExtract());
+    auto t = store->OpenThread("100000001", Channel::kWeb, "es", now);
+    store->Append({t->id, Sender::kParticipant, "", "Zyzzyvamessage about my kids", "", {}, now});
+    auto sms = store->OpenSmsThread("+15595550177", "en", now);
+    store->Append({sms->id, Sender::kParticipant, "", "Quokkatext by sms", "", {}, now});
+    store->LinkPhone("+15595550177", "100000002", now);
+    store->EnqueueOutbound({"+15595550177", "Wombatreply outbound", sms->id, 1, "r1"}, now);
+    store->RecordInboundReply("SMx", "Numbatreply cached", now);
+    // Check the WAL too, before and after a checkpoint.
+    for (const char* file : {"t.db", "t.db-wal"}) {
+      std::string bytes = ReadAll(dir.File(file));
+      for (const char* secret :
+           {"Zyzzyvamessage", "Quokkatext", "Wombatreply", "Numbatreply", "Mariaxq", "Lopezqz",
+            "Jamesqx", "Smithqz", "5595550101", "555-0101", "5595550102", "5595550177",
+            "mxq@example.org", "482913"}) {
+        INFO(file << " contains " << secret);
+        CHECK(bytes.find(secret) == std::string::npos);
+      }
+    }
+  }
+  SQLite::Database raw(dir.File("t.db"), SQLite::OPEN_READWRITE);
+  raw.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  std::string bytes = ReadAll(dir.File("t.db"));
+  CHECK(bytes.size() > 10000);
+  for (const char* secret : {"Zyzzyvamessage", "Mariaxq", "5595550177", "mxq@example.org"}) {
+    CHECK(bytes.find(secret) == std::string::npos);
+  }
+  CHECK(bytes.find("MADERA") != std::string::npos);  // the scan itself works
+}
+
+TEST_CASE("concurrent writers: every append gets a unique seq and survives reopen", "[storage]") {
+  TempDir dir;
+  int64_t now = TestNowMs();
+  int64_t thread_id = 0;
+  constexpr int kThreads = 4, kPerThread = 50;
+  {
+    auto store = OpenStore(dir);
+    MustImport(*store, SampleExtract());
+    thread_id = store->OpenThread("100000001", Channel::kWeb, "es", now)->id;
+    std::vector<std::thread> workers;
+    std::atomic<int> failures{0};
+    for (int w = 0; w < kThreads; ++w) {
+      workers.emplace_back([&, w] {
+        for (int i = 0; i < kPerThread; ++i) {
+          auto r = store->Append({thread_id,
+                                  Sender::kParticipant,
+                                  "w" + std::to_string(w) + "-" + std::to_string(i),
+                                  "msg",
+                                  "",
+                                  {},
+                                  now + i});
+          if (!r.ok() || r->duplicate) ++failures;
+        }
+      });
+    }
+    for (auto& t : workers) t.join();
+    CHECK(failures == 0);
+  }
+  auto store = OpenStore(dir);
+  auto all = store->Messages(thread_id, 0, 1000, true);
+  REQUIRE(all->size() == kThreads * kPerThread);
+  for (size_t i = 0; i < all->size(); ++i) CHECK((*all)[i].seq == static_cast<int64_t>(i + 1));
+}
+
+TEST_CASE("demo data: deterministic, varied logins that work", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  DemoOptions options;
+  options.participants = 60;
+  options.seed = 7;
+  options.now_ms = TestNowMs();
+  auto demo = store->GenerateDemo(options);
+  REQUIRE(demo.ok());
+  CHECK(demo->participants == 60);
+  CHECK(demo->cases > 20);
+  CHECK(demo->payments > 100);
+  REQUIRE(demo->logins.size() == 6);
+  bool en = false, es = false;
+  for (const auto& login : demo->logins) {
+    en |= login.lang == "en";
+    es |= login.lang == "es";
+    CHECK(*store->CheckPin(login.participant_id, login.pin));
+    auto facts = store->LoadFacts(login.participant_id, options.now_ms);
+    REQUIRE(facts.ok());
+    CHECK(facts->first_name == login.first_name);
+    CHECK(facts->language == login.lang);
+    CHECK_FALSE(facts->cases.empty());
+  }
+  CHECK(en);
+  CHECK(es);
+  auto first = store->LoadFacts(demo->logins[0].participant_id, options.now_ms);
+  CHECK(first->cases.size() == 2);
+  CHECK(first->cases[0].past_due_cents > 0);
+  REQUIRE(first->upcoming_appointments.size() == 1);
+  CHECK(first->cases[0].county == demo->caseworker_county);
+  auto cw = store->CheckCaseworkerPassword(demo->caseworker_username, demo->caseworker_password);
+  REQUIRE(cw.ok());
+  CHECK(cw->county == demo->caseworker_county);
+  CHECK(store->CheckCaseworkerPassword(demo->supervisor_username, demo->supervisor_password)
+            ->supervisor);
+
+  // Same seed, same population (in another database).
+  TempDir dir2;
+  auto store2 = OpenStore(dir2);
+  auto demo2 = store2->GenerateDemo(options);
+  REQUIRE(demo2.ok());
+  CHECK(demo2->logins[0].participant_id == demo->logins[0].participant_id);
+  CHECK(demo2->logins[0].pin == demo->logins[0].pin);
+  CHECK(demo2->payments == demo->payments);
+}
