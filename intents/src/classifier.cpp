@@ -28,6 +28,10 @@ constexpr int kHashBits = 16;
 constexpr uint32_t kBuckets = 1u << kHashBits;
 constexpr uint32_t kMask = kBuckets - 1;
 constexpr int kClasses = kIntentCount;
+// Rows of the weight table are padded to a multiple of 4 floats so that the scoring loop runs on
+// 4-wide vectors with no remainder.
+constexpr int kStride = (kClasses + 3) / 4 * 4;
+using Vec4 = float __attribute__((vector_size(16)));
 constexpr size_t kMaxTokens = 64;     // longer messages: the first 64 words decide
 constexpr size_t kMaxNgramWord = 32;  // character n-grams come from a word's first 32 bytes
 constexpr uint32_t kSeed = 20261123;  // SGD shuffling; fixed so training is reproducible
@@ -127,7 +131,7 @@ struct Example {
 // Multinomial logistic regression over the intents plus a binary one for the language, sharing
 // the hashed feature space.
 struct Model {
-  std::vector<float> w = std::vector<float>(static_cast<size_t>(kBuckets) * kClasses, 0.0f);
+  std::vector<float> w = std::vector<float>(static_cast<size_t>(kBuckets) * kStride, 0.0f);
   std::array<float, kClasses> bias{};
   std::vector<float> lang_w = std::vector<float>(kBuckets, 0.0f);
   double temperature = 1;
@@ -136,11 +140,17 @@ struct Model {
   void Logits(std::span<const uint32_t> features, std::array<float, kClasses>* z) const {
     *z = bias;
     if (features.empty()) return;
-    std::array<float, kClasses> sum{};
+    Vec4 acc[kStride / 4] = {};
     for (uint32_t f : features) {
-      const float* row = &w[static_cast<size_t>(f) * kClasses];
-      for (int k = 0; k < kClasses; ++k) sum[k] += row[k];
+      const float* row = &w[static_cast<size_t>(f) * kStride];
+      for (int j = 0; j < kStride / 4; ++j) {
+        Vec4 v;
+        std::memcpy(&v, row + 4 * j, sizeof v);
+        acc[j] += v;
+      }
     }
+    float sum[kStride];
+    std::memcpy(sum, acc, sizeof sum);
     float v = 1.0f / std::sqrt(static_cast<float>(features.size()));
     for (int k = 0; k < kClasses; ++k) (*z)[k] += sum[k] * v;
   }
@@ -178,7 +188,7 @@ void TrainIntent(const Example& ex, float lr, Model* m) {
     m->bias[k] -= g[k] * 0.1f;
   }
   for (uint32_t f : ex.features) {
-    float* row = &m->w[static_cast<size_t>(f) * kClasses];
+    float* row = &m->w[static_cast<size_t>(f) * kStride];
     for (int k = 0; k < kClasses; ++k) row[k] -= g[k] * v;
   }
 }
