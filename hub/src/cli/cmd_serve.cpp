@@ -1,19 +1,287 @@
-// TEMPORARY STUB: replaced by the real command.
+// `connecthub serve`: builds the hub (store, bot, catalog, event bus, conversation service,
+// router, server) in one place and runs it until SIGINT/SIGTERM.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <charconv>
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
+#include "chat/chat_session.h"
 #include "cli/commands.h"
+#include "hub_context.h"
+#include "inbox/inbox_api.h"
+#include "inbox/inbox_session.h"
+#include "log.h"
+#include "server/registry.h"
+#include "server/server.h"
+#include "sms/sms_channel.h"
+#include "static_pages.h"
 
 namespace connecthub::hub::cli {
+namespace {
+
+namespace net = boost::asio;
+
+constexpr int kUsageError = 2;
+
+bool ParseInt(const std::string& text, int64_t min, int64_t max, int64_t* out) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size() || v < min || v > max) return false;
+  *out = v;
+  return true;
+}
+
+// Reads the serve options; false and *error on a bad value (a usage error).
+bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
+  out->listen = o.Get("listen", "127.0.0.1:8080");
+  out->allowed_origins = o.GetAll("allowed-origin");
+  int64_t v = 0;
+  if (!ParseInt(o.Get("threads", "2"), 1, 64, &v)) {
+    *error = "--threads must be 1..64";
+    return false;
+  }
+  out->io_threads = static_cast<int>(v);
+  if (!ParseInt(o.Get("session-idle-seconds", "900"), 1, 86400 * 30, &v)) {
+    *error = "--session-idle-seconds must be a positive number of seconds";
+    return false;
+  }
+  out->session_idle_ms = v * 1000;
+  if (!ParseInt(o.Get("lockout-seconds", "900"), 1, 86400 * 30, &v)) {
+    *error = "--lockout-seconds must be a positive number of seconds";
+    return false;
+  }
+  out->lockout_ms = v * 1000;
+  out->public_url = o.Get("public-url");
+  out->twilio_account_sid = o.Get("twilio-account-sid");
+  out->twilio_auth_token = o.Get("twilio-auth-token");
+  out->twilio_from = o.Get("twilio-from");
+  out->twilio_messaging_service_sid = o.Get("twilio-messaging-service-sid");
+  out->sms_api_base = o.Get("sms-api-base", "https://api.twilio.com");
+  return true;
+}
+
+// Everything the running hub owns. Members are declared so that whatever a running session may
+// still touch (metrics, registry, store) outlives the io_context and the pools.
+class Hub {
+ public:
+  Hub(ServeOptions options, std::unique_ptr<storage::Store> store,
+      std::unique_ptr<locales::Catalog> catalog, std::unique_ptr<bot::Bot> bot)
+      : options_(std::move(options)),
+        store_(std::move(store)),
+        catalog_(std::move(catalog)),
+        bot_(std::move(bot)),
+        conversations_(*store_, *bot_, *catalog_, bus_, metrics_),
+        registry_(bus_),
+        chat_limiter_(options_.max_address_failures, options_.lockout_ms),
+        inbox_limiter_(options_.max_address_failures, options_.lockout_ms),
+        io_(options_.io_threads),
+        blocking_(static_cast<size_t>(options_.blocking_threads)),
+        context_{*store_, *bot_,     *catalog_, bus_,     conversations_, router_,
+                 io_,     blocking_, clock_,    metrics_, options_} {
+    RegisterStaticPages(router_, *catalog_);
+    RegisterOps(router_, *store_, metrics_, [this] {
+      metrics_.Set("connecthub_chat_subscriptions", {},
+                   static_cast<double>(registry_.chat_count()));
+    });
+    inbox::RegisterInboxApi(router_,
+                            inbox::InboxDeps{*store_,
+                                             conversations_,
+                                             metrics_,
+                                             clock_,
+                                             inbox_limiter_,
+                                             {.session_idle_ms = options_.session_idle_ms}});
+
+    // SMS channel wiring: POST /sms/twilio(/status), the outbound SMS subscriber, the outbox
+    // worker and the reminder scheduler, all from the SMS engineer's hub/src/sms/sms_channel.cpp.
+    // TODO(SMS engineer / lead): enable once hub/src/sms/sms_channel.cpp defines it.
+    // sms::RegisterSmsChannel(context_);
+
+    server::ServerOptions server_options;
+    server_options.allowed_origins = options_.allowed_origins;
+    if (!options_.public_url.empty()) {
+      // The hub's own public origin (scheme://host[:port]) is always allowed.
+      std::string origin = options_.public_url;
+      if (size_t scheme = origin.find("://"); scheme != std::string::npos) {
+        if (size_t slash = origin.find('/', scheme + 3); slash != std::string::npos) {
+          origin.resize(slash);
+        }
+        server_options.allowed_origins.push_back(origin);
+      }
+    }
+    server_ = std::make_unique<server::Server>(
+        io_, blocking_, router_, metrics_, server_options,
+        [this](std::string_view path) -> server::WsRoute {
+          if (path == "/ws/chat") {
+            return {std::make_shared<chat::ChatSession>(
+                        chat::ChatDeps{*store_, conversations_, registry_, *catalog_, metrics_,
+                                       clock_, chat_limiter_, options_, chat::FrameLimits{}}),
+                    "chat"};
+          }
+          if (path == "/ws/inbox") {
+            return {std::make_shared<inbox::InboxSession>(inbox::InboxSessionDeps{
+                        *store_, registry_, clock_, options_.session_idle_ms}),
+                    "inbox"};
+          }
+          return {};
+        });
+  }
+
+  int Run() {
+    std::string error;
+    if (!server_->Listen(options_.listen, &error)) {
+      std::cerr << "connecthub serve: " << error << "\n";
+      return 1;
+    }
+    if (auto s = store_->RecoverOutbound(clock_()); !s.ok()) {
+      Log(LogLevel::kWarn, "outbox_recover_failed", {{"error", s.message()}});
+    }
+    Log(LogLevel::kInfo, "listening",
+        {{"url", server_->url()},
+         {"io_threads", options_.io_threads},
+         {"allowed_origins", static_cast<int64_t>(options_.allowed_origins.size())}});
+    std::cout << "ConnectHub listening on " << server_->url() << std::endl;
+
+    net::signal_set signals(io_, SIGINT, SIGTERM);
+    std::mutex mu;
+    std::condition_variable cv;
+    bool stopping = false, done = false;
+    signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+      if (ec) return;
+      Log(LogLevel::kInfo, "shutting_down", {{"signal", signo}});
+      server_->Shutdown();
+      std::lock_guard lock(mu);
+      stopping = true;
+      cv.notify_all();
+    });
+
+    // If some connection does not finish within the grace period, stop the loop anyway.
+    std::thread watchdog([&] {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return stopping || done; });
+      if (done) return;
+      if (!cv.wait_for(lock, std::chrono::seconds(5), [&] { return done; })) {
+        Log(LogLevel::kWarn, "shutdown_forced");
+        io_.stop();
+      }
+    });
+
+    std::vector<std::thread> threads;
+    for (int i = 0; i < options_.io_threads; ++i) {
+      threads.emplace_back([this] {
+        for (;;) {
+          try {
+            io_.run();
+            break;
+          } catch (const std::exception& e) {
+            Log(LogLevel::kError, "io_exception", {{"what", e.what()}});
+          }
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    {
+      std::lock_guard lock(mu);
+      done = true;
+      cv.notify_all();
+    }
+    watchdog.join();
+    blocking_.join();
+    Log(LogLevel::kInfo, "stopped");
+    return 0;
+  }
+
+ private:
+  ServeOptions options_;
+  Clock clock_ = SystemNowMs;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<locales::Catalog> catalog_;
+  std::unique_ptr<bot::Bot> bot_;
+  Metrics metrics_;
+  events::LocalEventBus bus_;
+  conversation::ConversationService conversations_;
+  http::Router router_;
+  server::Registry registry_;
+  chat::LoginLimiter chat_limiter_;
+  chat::LoginLimiter inbox_limiter_;
+  net::io_context io_;
+  net::thread_pool blocking_;
+  HubContext context_;
+  std::unique_ptr<server::Server> server_;
+};
+
+int RunServe(const Options& o) {
+  ServeOptions options;
+  std::string error;
+  if (!ReadServeOptions(o, &options, &error)) {
+    std::cerr << "connecthub serve: " << error << "\n";
+    return kUsageError;
+  }
+  storage::StoreOptions store_options;
+  store_options.db_path = o.DbPath();
+  store_options.key_file = o.KeyFilePath();
+  auto store = storage::Store::Open(store_options);
+  if (!store.ok()) {
+    std::cerr << "connecthub serve: cannot open database: " << store.status().message() << "\n";
+    return 1;
+  }
+  auto catalog = locales::Catalog::Create({}, &error);
+  if (!catalog) {
+    std::cerr << "connecthub serve: catalogs: " << error << "\n";
+    return 1;
+  }
+  auto bot = bot::Bot::Create({}, &error);
+  if (!bot) {
+    std::cerr << "connecthub serve: bot: " << error << "\n";
+    return 1;
+  }
+  Hub hub(std::move(options), std::move(store).value(), std::move(catalog), std::move(bot));
+  return hub.Run();
+}
+
+}  // namespace
 
 Command ServeCommand() {
+  std::vector<OptionSpec> specs = DatabaseOptionSpecs();
+  std::vector<OptionSpec> more = {
+      {.name = "listen",
+       .default_value = "127.0.0.1:8080",
+       .help = "address to serve HTTP and WebSocket on (port 0: any free port)"},
+      {.name = "config", .help = "config file of `name = value` lines (same names as options)"},
+      {.name = "allowed-origin",
+       .repeatable = true,
+       .help = "an Origin allowed to open /ws/chat, e.g. https://agency.example (same origin "
+               "always allowed)"},
+      {.name = "threads", .default_value = "2", .help = "I/O threads"},
+      {.name = "public-url", .help = "the hub's URL as the SMS provider calls it (signatures)"},
+      {.name = "twilio-account-sid", .help = "Twilio account SID"},
+      {.name = "twilio-auth-token", .secret = true, .help = "Twilio auth token"},
+      {.name = "twilio-from", .help = "sender number for outbound SMS (E.164)"},
+      {.name = "twilio-messaging-service-sid",
+       .help = "Twilio messaging service (instead of from)"},
+      {.name = "sms-api-base",
+       .default_value = "https://api.twilio.com",
+       .help = "base URL of the SMS provider's REST API"},
+      {.name = "session-idle-seconds",
+       .default_value = "900",
+       .help = "sessions expire after this long idle"},
+      {.name = "lockout-seconds",
+       .default_value = "900",
+       .help = "logins refused this long after 5 failed PINs"},
+  };
+  specs.insert(specs.end(), more.begin(), more.end());
   return {.name = "serve",
-          .usage = "connecthub serve",
-          .summary = "(not built yet)",
-          .options = DatabaseOptionSpecs(),
-          .run = [](const Options&) {
-            std::cerr << "connecthub: serve is not built yet\n";
-            return 1;
-          }};
+          .usage =
+              "connecthub serve [--listen 127.0.0.1:8080] [--db FILE] [--key-file FILE] "
+              "[--config FILE] [--allowed-origin ORIGIN]...",
+          .summary = "run the hub (HTTP, WebSocket chat, SMS webhook, caseworker inbox)",
+          .options = std::move(specs),
+          .min_positional = 0,
+          .max_positional = 0,
+          .run = RunServe};
 }
 
 }  // namespace connecthub::hub::cli

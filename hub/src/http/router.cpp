@@ -143,7 +143,7 @@ bool ParseTarget(std::string_view target, std::string* path,
   } catch (const std::exception&) {
     return false;
   }
-  if (path->empty()) *path = "/";
+  if (path->empty()) path->push_back('/');
   return true;
 }
 

@@ -1,0 +1,419 @@
+#include "chat/chat_session.h"
+
+#include <chrono>
+
+#include "log.h"
+
+namespace connecthub::hub::chat {
+namespace {
+
+constexpr int kFetchBatch = 200;
+constexpr int64_t kLoginReplay = 50;
+
+bool IsNote(const storage::MessageRecord& m) { return m.sender == storage::Sender::kNote; }
+
+}  // namespace
+
+ChatSession::ChatSession(ChatDeps deps)
+    : deps_(std::move(deps)),
+      bucket_(deps_.options.ws_rate_per_second, deps_.options.ws_rate_burst) {}
+
+template <typename Work, typename Then>
+void ChatSession::RunBlocking(Work work, Then then) {
+  auto conn = conn_.lock();
+  if (!conn) return;
+  conn->Blocking(
+      [self = shared_from_this(), work = std::move(work), then = std::move(then)]() mutable {
+        auto result = work();
+        auto c = self->conn_.lock();
+        if (!c) return;
+        c->Dispatch([self, result = std::move(result), then = std::move(then)]() mutable {
+          then(std::move(result));
+        });
+      });
+}
+
+void ChatSession::OnOpen(std::weak_ptr<server::WsConnection> connection) {
+  conn_ = std::move(connection);
+  if (auto c = conn_.lock()) address_ = c->remote_address();
+}
+
+void ChatSession::Send(std::string frame) {
+  if (auto c = conn_.lock()) c->Send(std::move(frame));
+}
+
+void ChatSession::SendError(std::string_view code, std::string_view key, std::string_view id,
+                            std::string_view retry_at, int64_t retry_after_ms) {
+  Send(ErrorFrame(code, deps_.catalog.Format(lang_, key), id, retry_at, retry_after_ms));
+}
+
+void ChatSession::OnText(std::string text) {
+  int64_t now = deps_.clock();
+  int64_t retry_after = 0;
+  if (!bucket_.Take(now, &retry_after)) {
+    SendError("rate_limited", "hub.error.rate_limited", {}, {}, retry_after);
+    return;
+  }
+  auto parsed = ParseClientFrame(text, deps_.limits);
+  if (auto* err = std::get_if<FrameError>(&parsed)) {
+    Send(ErrorFrame(err->code, err->message, err->id));
+    return;
+  }
+  pending_.push_back(Pending{std::get<ClientFrame>(std::move(parsed)), now});
+  ProcessNext();
+}
+
+void ChatSession::ProcessNext() {
+  if (busy_ || closed_ || pending_.empty()) return;
+  Pending p = std::move(pending_.front());
+  pending_.pop_front();
+  busy_ = true;
+  std::visit(
+      [&](auto& f) {
+        using T = std::decay_t<decltype(f)>;
+        if constexpr (std::is_same_v<T, LoginFrame>) {
+          HandleLogin(f, p.received_ms);
+        } else if constexpr (std::is_same_v<T, ResumeFrame>) {
+          HandleResume(f, p.received_ms);
+        } else if constexpr (std::is_same_v<T, SendFrame>) {
+          HandleSend(f, p.received_ms);
+        } else {
+          HandleLogout(p.received_ms);
+        }
+      },
+      p.frame);
+}
+
+void ChatSession::Done(const char* type, int64_t received_ms) {
+  deps_.metrics.Observe("connecthub_ws_frame_duration_seconds", {{"type", type}},
+                        static_cast<double>(deps_.clock() - received_ms) / 1000.0);
+  busy_ = false;
+  ProcessNext();
+}
+
+namespace {
+
+struct LoginOutcome {
+  std::string error;  // SPEC §4 code, empty on success
+  int64_t retry_at_ms = 0;
+  std::string token;
+  storage::ThreadRecord thread;
+  std::string first_name;
+};
+
+}  // namespace
+
+void ChatSession::HandleLogin(const LoginFrame& f, int64_t now) {
+  auto& store = deps_.store;
+  auto& limiter = deps_.address_limiter;
+  const ServeOptions& opts = deps_.options;
+  std::string address = address_;
+  RunBlocking(
+      [&store, &limiter, &opts, f, now, address]() {
+        LoginOutcome out;
+        if (int64_t until = limiter.BlockedUntil(address, now); until > 0) {
+          out.error = "locked_out";
+          out.retry_at_ms = until;
+          return out;
+        }
+        auto locked = store.LockedUntil(f.participant_id, now);
+        if (!locked.ok()) {
+          out.error = "internal";
+          return out;
+        }
+        if (*locked > now) {
+          out.error = "locked_out";
+          out.retry_at_ms = *locked;
+          return out;
+        }
+        auto ok = store.CheckPin(f.participant_id, f.pin);
+        if (!ok.ok()) {
+          out.error = "internal";
+          return out;
+        }
+        if (!*ok) {
+          auto until = store.RecordPinFailure(f.participant_id, now, opts.max_pin_failures,
+                                              opts.lockout_ms, opts.lockout_ms);
+          int64_t address_until = limiter.RecordFailure(address, now);
+          int64_t lock = std::max(until.ok() ? *until : 0, address_until);
+          out.error = lock > now ? "locked_out" : "auth_failed";
+          out.retry_at_ms = lock;
+          return out;
+        }
+        (void)store.ClearPinFailures(f.participant_id);
+        std::string preferred = f.lang;
+        if (auto facts = store.LoadFacts(f.participant_id, now); facts.ok()) {
+          out.first_name = facts->first_name;
+          if (preferred.empty() && (facts->language == "en" || facts->language == "es")) {
+            preferred = facts->language;
+          }
+        }
+        auto thread = store.OpenThread(f.participant_id, storage::Channel::kWeb,
+                                       preferred.empty() ? "en" : preferred, now);
+        if (!thread.ok()) {
+          out.error = "internal";
+          return out;
+        }
+        out.thread = *thread;
+        if (!f.lang.empty() && thread->lang != f.lang) {
+          storage::ThreadUpdate u;
+          u.lang = f.lang;
+          if (store.UpdateThread(thread->id, u, now).ok()) out.thread.lang = f.lang;
+        }
+        auto token = store.CreateSession(storage::SessionKind::kParticipant, f.participant_id, now);
+        if (!token.ok()) {
+          out.error = "internal";
+          return out;
+        }
+        out.token = *token;
+        return out;
+      },
+      [this, f, now](LoginOutcome out) {
+        if (closed_) return;
+        deps_.metrics.Inc(
+            "connecthub_logins_total",
+            {{"kind", "participant"}, {"result", out.error.empty() ? "ok" : out.error}});
+        if (!f.lang.empty()) lang_ = f.lang;
+        if (!out.error.empty()) {
+          Log(LogLevel::kInfo, "chat_login_failed", {{"reason", out.error}});
+          SendError(out.error, "hub.error." + out.error, {},
+                    out.retry_at_ms > 0 ? IsoTime(out.retry_at_ms) : std::string());
+          Done("login", now);
+          return;
+        }
+        Detach();
+        token_ = out.token;
+        participant_id_ = f.participant_id;
+        lang_ = out.thread.lang;
+        Send(WelcomeFrame(token_, participant_id_, out.first_name, lang_, out.thread.state,
+                          out.thread.last_seq));
+        Log(LogLevel::kInfo, "chat_login", {{"thread_id", out.thread.id}});
+        Attach(out.thread, std::max<int64_t>(0, out.thread.last_seq - kLoginReplay));
+        Done("login", now);
+      });
+}
+
+void ChatSession::HandleResume(const ResumeFrame& f, int64_t now) {
+  auto& store = deps_.store;
+  int64_t idle = deps_.options.session_idle_ms;
+  RunBlocking(
+      [&store, f, now, idle]() {
+        LoginOutcome out;
+        auto session = store.ResolveSession(f.token, now, idle);
+        if (!session.ok() || session->kind != storage::SessionKind::kParticipant) {
+          out.error = session.ok() || session.status().code() == storage::Code::kNotFound
+                          ? "unauthenticated"
+                          : "internal";
+          return out;
+        }
+        auto thread = store.OpenThread(session->subject, storage::Channel::kWeb, "en", now);
+        if (!thread.ok()) {
+          out.error = "internal";
+          return out;
+        }
+        out.thread = *thread;
+        if (auto facts = store.LoadFacts(session->subject, now); facts.ok()) {
+          out.first_name = facts->first_name;
+        }
+        out.token = f.token;
+        return out;
+      },
+      [this, f, now](LoginOutcome out) {
+        if (closed_) return;
+        if (!out.error.empty()) {
+          SendError(out.error, out.error == "unauthenticated" ? "hub.error.session_expired"
+                                                              : "hub.error.internal");
+          Done("resume", now);
+          return;
+        }
+        Detach();
+        token_ = out.token;
+        participant_id_ = out.thread.participant_id;
+        lang_ = out.thread.lang;
+        Send(WelcomeFrame(token_, participant_id_, out.first_name, lang_, out.thread.state,
+                          out.thread.last_seq));
+        Attach(out.thread, std::min(f.after_seq, out.thread.last_seq));
+        Done("resume", now);
+      });
+}
+
+namespace {
+
+struct SendOutcome {
+  std::string error;
+  bool expired = false;
+  int64_t seq = 0;
+  std::string lang;
+};
+
+}  // namespace
+
+void ChatSession::HandleSend(const SendFrame& f, int64_t now) {
+  if (token_.empty()) {
+    SendError("unauthenticated", "hub.error.unauthenticated", f.id);
+    Done("send", now);
+    return;
+  }
+  auto& store = deps_.store;
+  auto& conversations = deps_.conversations;
+  int64_t idle = deps_.options.session_idle_ms;
+  std::string token = token_;
+  int64_t thread_id = thread_id_;
+  std::weak_ptr<server::WsConnection> weak_conn = conn_;
+  RunBlocking(
+      [&store, &conversations, f, now, idle, token, thread_id, weak_conn]() {
+        SendOutcome out;
+        auto session = store.ResolveSession(token, now, idle);
+        if (!session.ok()) {
+          out.error =
+              session.status().code() == storage::Code::kNotFound ? "unauthenticated" : "internal";
+          out.expired = out.error == "unauthenticated";
+          return out;
+        }
+        conversation::ParentText msg;
+        msg.thread_id = thread_id;
+        msg.text = f.text;
+        msg.client_id = f.id;
+        // The ack goes out as soon as the message is durable, before the bot has answered; it is
+        // dispatched to the strand ahead of the message events, so it arrives first.
+        auto result = conversations.HandleParentText(
+            msg, now, [&weak_conn, &f](const storage::Appended& appended) {
+              if (auto c = weak_conn.lock()) c->Send(AckFrame(f.id, appended.seq));
+            });
+        if (!result.ok()) {
+          out.error = "internal";
+          return out;
+        }
+        out.seq = result->stored.seq;
+        out.lang = result->thread.lang;
+        return out;
+      },
+      [this, f, now](SendOutcome out) {
+        if (closed_) return;
+        if (!out.error.empty()) {
+          if (out.expired) {
+            SendError("unauthenticated", "hub.error.session_expired", f.id);
+            Detach();
+            token_.clear();
+          } else {
+            SendError("internal", "hub.error.internal", f.id);
+          }
+        } else if (!out.lang.empty()) {
+          lang_ = out.lang;
+        }
+        Done("send", now);
+      });
+}
+
+void ChatSession::HandleLogout(int64_t now) {
+  if (token_.empty()) {
+    Send(LoggedOutFrame());
+    Done("logout", now);
+    return;
+  }
+  auto& store = deps_.store;
+  std::string token = token_;
+  Detach();
+  token_.clear();
+  participant_id_.clear();
+  RunBlocking([&store, token]() { return store.EndSession(token).ok(); },
+              [this, now](bool) {
+                if (closed_) return;
+                Send(LoggedOutFrame());
+                Done("logout", now);
+              });
+}
+
+void ChatSession::Attach(const storage::ThreadRecord& thread, int64_t after_seq) {
+  thread_id_ = thread.id;
+  state_ = thread.state;
+  assigned_name_ = thread.assigned_name;
+  delivered_ = after_seq;
+  known_ = thread.last_seq;
+  fetching_ = false;
+  ++generation_;
+  deps_.registry.AddChat(thread_id_, shared_from_this());
+  // Replays what the client has not seen; events arriving meanwhile only raise known_.
+  if (known_ > delivered_) Fetch();
+}
+
+void ChatSession::Detach() {
+  if (thread_id_ != 0) deps_.registry.RemoveChat(thread_id_, this);
+  thread_id_ = 0;
+  ++generation_;
+  fetching_ = false;
+}
+
+void ChatSession::Deliver(const events::HubEvent& event) {
+  auto c = conn_.lock();
+  if (!c) return;
+  c->Dispatch([self = shared_from_this(), event] { self->OnEvent(event); });
+}
+
+void ChatSession::OnEvent(const events::HubEvent& event) {
+  if (closed_ || thread_id_ == 0 || event.thread.id != thread_id_) return;
+  if (event.kind == events::HubEvent::Kind::kThread) {
+    if (event.thread.state != state_ || (event.thread.state == storage::ThreadState::kAssigned &&
+                                         event.thread.assigned_name != assigned_name_)) {
+      state_ = event.thread.state;
+      assigned_name_ = event.thread.assigned_name;
+      Send(StateFrame(state_, assigned_name_));
+    }
+    if (!event.thread.lang.empty()) lang_ = event.thread.lang;
+    return;
+  }
+  const storage::MessageRecord& m = event.message;
+  if (m.seq <= delivered_) return;
+  if (m.seq == delivered_ + 1 && !fetching_) {
+    if (!IsNote(m)) Send(MessageFrame(m));
+    delivered_ = m.seq;
+    known_ = std::max(known_, m.seq);
+    return;
+  }
+  // Out of order (events from concurrent writers) or a gap: read the thread from the store.
+  known_ = std::max(known_, m.seq);
+  Fetch();
+}
+
+void ChatSession::Fetch() {
+  if (fetching_ || thread_id_ == 0) return;
+  fetching_ = true;
+  auto& store = deps_.store;
+  int64_t thread_id = thread_id_;
+  int64_t after = delivered_;
+  int64_t target = known_;
+  uint64_t generation = generation_;
+  RunBlocking(
+      [&store, thread_id, after]() {
+        return store.Messages(thread_id, after, kFetchBatch, /*include_notes=*/false);
+      },
+      [this, target, generation](storage::Result<std::vector<storage::MessageRecord>> result) {
+        if (closed_ || generation != generation_) return;
+        fetching_ = false;
+        if (!result.ok()) {
+          Log(LogLevel::kError, "chat_replay_failed",
+              {{"thread_id", thread_id_}, {"error", result.status().message()}});
+          SendError("internal", "hub.error.internal");
+          return;
+        }
+        for (const auto& m : *result) {
+          if (m.seq <= delivered_ || IsNote(m)) continue;
+          Send(MessageFrame(m));
+          delivered_ = m.seq;
+        }
+        // Everything up to `target` was committed before the read: a shorter batch covered it
+        // (the rest were notes, which are never shown).
+        if (static_cast<int>(result->size()) < kFetchBatch) {
+          delivered_ = std::max(delivered_, target);
+        }
+        if (known_ > delivered_ || static_cast<int>(result->size()) == kFetchBatch) Fetch();
+      });
+}
+
+void ChatSession::OnClose() {
+  closed_ = true;
+  Detach();
+  pending_.clear();
+}
+
+}  // namespace connecthub::hub::chat

@@ -1,0 +1,301 @@
+#include "inbox/inbox_api.h"
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "inbox/inbox_json.h"
+#include "log.h"
+
+namespace connecthub::hub::inbox {
+namespace {
+
+namespace json = boost::json;
+using http::ErrorResponse;
+using http::HttpRequest;
+using http::HttpResponse;
+using http::JsonResponse;
+using http::PathParams;
+
+HttpResponse Json(int status, const json::value& v) {
+  return JsonResponse(status, json::serialize(v));
+}
+
+HttpResponse StoreError(const storage::Status& s) {
+  switch (s.code()) {
+    case storage::Code::kNotFound:
+      return ErrorResponse(404, "not found");
+    case storage::Code::kConflict:
+      return ErrorResponse(409, "claimed by another caseworker");
+    case storage::Code::kInvalid:
+      return ErrorResponse(400, "invalid request");
+    default:
+      Log(LogLevel::kError, "store_error",
+          {{"code", static_cast<int>(s.code())}, {"error", s.message()}});
+      return ErrorResponse(500, "internal error");
+  }
+}
+
+// Parses a JSON object body. nullopt (and *error set) for garbage.
+std::optional<json::object> ParseBody(const HttpRequest& req, HttpResponse* error) {
+  boost::system::error_code ec;
+  json::value v = json::parse(req.body, ec);
+  if (ec || !v.is_object()) {
+    *error = ErrorResponse(400, "body must be a JSON object");
+    return std::nullopt;
+  }
+  return std::move(v.as_object());
+}
+
+std::optional<std::string> StringField(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return std::string(v->as_string());
+}
+
+std::optional<int64_t> ParseId(const PathParams& params) {
+  auto it = params.find("id");
+  if (it == params.end()) return std::nullopt;
+  int64_t id = 0;
+  const std::string& s = it->second;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc() || p != s.data() + s.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+std::string BearerToken(const HttpRequest& req) {
+  std::string h = req.Header("authorization");
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (h.size() <= kPrefix.size()) return "";
+  for (size_t i = 0; i < kPrefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(h[i])) !=
+        std::tolower(static_cast<unsigned char>(kPrefix[i]))) {
+      return "";
+    }
+  }
+  return h.substr(kPrefix.size());
+}
+
+// Runs `fn(caseworker, now)` for an authenticated caseworker; 401 otherwise.
+template <typename Fn>
+HttpResponse WithCaseworker(const InboxDeps& deps, const HttpRequest& req, Fn fn) {
+  int64_t now = deps.clock();
+  std::string token = BearerToken(req);
+  if (token.empty()) return ErrorResponse(401, "missing bearer token");
+  auto cw = AuthenticateCaseworker(deps.store, token, now, deps.options.session_idle_ms);
+  if (!cw.ok()) {
+    if (cw.status().code() == storage::Code::kNotFound) {
+      return ErrorResponse(401, "invalid or expired token");
+    }
+    return StoreError(cw.status());
+  }
+  return fn(*cw, now);
+}
+
+// Loads a thread the caseworker may see: 404 for unknown and for out-of-county alike.
+template <typename Fn>
+HttpResponse WithThread(const InboxDeps& deps, const HttpRequest& req, const PathParams& params,
+                        Fn fn) {
+  auto id = ParseId(params);
+  if (!id) return ErrorResponse(404, "not found");
+  return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
+    auto thread = deps.store.GetThread(*id);
+    if (!thread.ok()) return StoreError(thread.status());
+    if (!Visible(cw, *thread)) return ErrorResponse(404, "not found");
+    return fn(cw, *thread, now);
+  });
+}
+
+std::optional<std::string> TextBody(const InboxDeps& deps, const HttpRequest& req,
+                                    HttpResponse* error) {
+  auto body = ParseBody(req, error);
+  if (!body) return std::nullopt;
+  auto text = StringField(*body, "text");
+  if (!text) {
+    *error = ErrorResponse(400, "\"text\" must be a string");
+    return std::nullopt;
+  }
+  if (text->find_first_not_of(" \t\r\n") == std::string::npos) {
+    *error = ErrorResponse(400, "\"text\" is empty");
+    return std::nullopt;
+  }
+  if (text->size() > deps.options.max_text_bytes) {
+    *error = ErrorResponse(413, "\"text\" is too long");
+    return std::nullopt;
+  }
+  return text;
+}
+
+}  // namespace
+
+storage::Result<storage::Caseworker> AuthenticateCaseworker(storage::Store& store,
+                                                            const std::string& token,
+                                                            int64_t now_ms, int64_t idle_ms) {
+  auto session = store.ResolveSession(token, now_ms, idle_ms);
+  if (!session.ok()) return session.status();
+  if (session->kind != storage::SessionKind::kCaseworker) {
+    return storage::Status(storage::Code::kNotFound, "not a caseworker session");
+  }
+  int64_t id = 0;
+  const std::string& s = session->subject;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc() || p != s.data() + s.size()) {
+    return storage::Status(storage::Code::kNotFound, "bad session subject");
+  }
+  return store.GetCaseworker(id);
+}
+
+void RegisterInboxApi(http::Router& router, const InboxDeps& deps) {
+  router.Add("POST", "/api/inbox/login", [&deps](const HttpRequest& req, const PathParams&) {
+    int64_t now = deps.clock();
+    HttpResponse error;
+    auto body = ParseBody(req, &error);
+    if (!body) return error;
+    auto username = StringField(*body, "username");
+    auto password = StringField(*body, "password");
+    if (!username || !password || username->empty() || username->size() > 128 ||
+        password->size() > 1024) {
+      return ErrorResponse(400, "\"username\" and \"password\" must be strings");
+    }
+    if (int64_t until = deps.login_limiter.BlockedUntil(req.remote_address, now); until > 0) {
+      deps.metrics.Inc("connecthub_logins_total",
+                       {{"kind", "caseworker"}, {"result", "locked_out"}});
+      return Json(429,
+                  json::object{{"error", "too many failed logins"}, {"retry_at", IsoTime(until)}});
+    }
+    auto cw = deps.store.CheckCaseworkerPassword(*username, *password);
+    if (!cw.ok()) {
+      if (cw.status().code() != storage::Code::kNotFound) return StoreError(cw.status());
+      deps.login_limiter.RecordFailure(req.remote_address, now);
+      deps.metrics.Inc("connecthub_logins_total", {{"kind", "caseworker"}, {"result", "failed"}});
+      Log(LogLevel::kInfo, "inbox_login_failed");
+      return ErrorResponse(401, "invalid username or password");
+    }
+    auto token =
+        deps.store.CreateSession(storage::SessionKind::kCaseworker, std::to_string(cw->id), now);
+    if (!token.ok()) return StoreError(token.status());
+    deps.metrics.Inc("connecthub_logins_total", {{"kind", "caseworker"}, {"result", "ok"}});
+    Log(LogLevel::kInfo, "inbox_login", {{"caseworker_id", cw->id}});
+    return Json(200, json::object{{"token", *token}, {"caseworker", CaseworkerJson(*cw)}});
+  });
+
+  router.Add("POST", "/api/inbox/logout", [&deps](const HttpRequest& req, const PathParams&) {
+    return WithCaseworker(deps, req, [&](const storage::Caseworker&, int64_t) {
+      (void)deps.store.EndSession(BearerToken(req));
+      return Json(200, json::object{{"ok", true}});
+    });
+  });
+
+  router.Add("GET", "/api/inbox/me", [&deps](const HttpRequest& req, const PathParams&) {
+    return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t) {
+      return Json(200, CaseworkerJson(cw));
+    });
+  });
+
+  router.Add("GET", "/api/inbox/threads", [&deps](const HttpRequest& req, const PathParams&) {
+    return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t) {
+      std::string state = req.Query("state", "all");
+      storage::ThreadQuery q;
+      if (state == "waiting") {
+        q.states = {storage::ThreadState::kWaiting};
+      } else if (state == "assigned") {
+        q.states = {storage::ThreadState::kAssigned};
+      } else if (state == "mine") {
+        q.states = {storage::ThreadState::kAssigned};
+        q.assigned_to = cw.id;
+      } else if (state == "bot") {
+        q.states = {storage::ThreadState::kBot};
+      } else if (state == "resolved") {
+        q.states = {storage::ThreadState::kResolved};
+      } else if (state != "all") {
+        return ErrorResponse(400, "state must be waiting, assigned, mine, bot, resolved or all");
+      }
+      q.supervisor = cw.supervisor;
+      if (!cw.supervisor) q.county = cw.county;
+      auto threads = deps.store.ListThreads(q);
+      if (!threads.ok()) return StoreError(threads.status());
+      json::array list;
+      for (const auto& t : *threads) {
+        if (Visible(cw, t)) list.push_back(ThreadSummaryJson(t));
+      }
+      return Json(200, json::object{{"threads", std::move(list)}});
+    });
+  });
+
+  router.Add("GET", "/api/inbox/threads/{id}",
+             [&deps](const HttpRequest& req, const PathParams& params) {
+               return WithThread(
+                   deps, req, params,
+                   [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
+                     if (auto s = deps.store.Audit(cw.id, t.id, "read", now); !s.ok()) {
+                       // An unaudited read is not allowed to happen.
+                       return StoreError(s);
+                     }
+                     auto messages = deps.store.Messages(t.id, 0, deps.options.max_messages, true);
+                     if (!messages.ok()) return StoreError(messages.status());
+                     json::object out;
+                     out["thread"] = ThreadSummaryJson(t);
+                     json::array list;
+                     for (const auto& m : *messages) list.push_back(MessageJson(m));
+                     out["messages"] = std::move(list);
+                     out["cases"] = json::array();
+                     out["appointments"] = json::array();
+                     if (!t.participant_id.empty()) {
+                       auto facts = deps.store.LoadFacts(t.participant_id, now);
+                       if (facts.ok()) AddFactsJson(*facts, &out);
+                     }
+                     return Json(200, out);
+                   });
+             });
+
+  router.Add("POST", "/api/inbox/threads/{id}/claim",
+             [&deps](const HttpRequest& req, const PathParams& params) {
+               return WithThread(
+                   deps, req, params,
+                   [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
+                     auto claimed = deps.conversations.Claim(t.id, cw, now);
+                     if (!claimed.ok()) return StoreError(claimed.status());
+                     return Json(200, json::object{{"thread", ThreadSummaryJson(*claimed)}});
+                   });
+             });
+
+  router.Add("POST", "/api/inbox/threads/{id}/reply",
+             [&deps](const HttpRequest& req, const PathParams& params) {
+               HttpResponse error;
+               auto text = TextBody(deps, req, &error);
+               return WithThread(
+                   deps, req, params,
+                   [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
+                     if (!text) return error;
+                     auto m = deps.conversations.Reply(t.id, cw, *text, now);
+                     if (!m.ok()) return StoreError(m.status());
+                     return Json(200, json::object{{"seq", m->seq}});
+                   });
+             });
+
+  router.Add("POST", "/api/inbox/threads/{id}/note",
+             [&deps](const HttpRequest& req, const PathParams& params) {
+               HttpResponse error;
+               auto text = TextBody(deps, req, &error);
+               return WithThread(
+                   deps, req, params,
+                   [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
+                     if (!text) return error;
+                     auto m = deps.conversations.Note(t.id, cw, *text, now);
+                     if (!m.ok()) return StoreError(m.status());
+                     return Json(200, json::object{{"seq", m->seq}});
+                   });
+             });
+
+  router.Add("POST", "/api/inbox/threads/{id}/resolve",
+             [&deps](const HttpRequest& req, const PathParams& params) {
+               return WithThread(
+                   deps, req, params,
+                   [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
+                     auto resolved = deps.conversations.Resolve(t.id, cw, now);
+                     if (!resolved.ok()) return StoreError(resolved.status());
+                     return Json(200, json::object{{"thread", ThreadSummaryJson(*resolved)}});
+                   });
+             });
+}
+
+}  // namespace connecthub::hub::inbox

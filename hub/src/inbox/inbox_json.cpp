@@ -1,0 +1,131 @@
+#include "inbox/inbox_json.h"
+
+#include <boost/json.hpp>
+#include <cstdio>
+
+#include "log.h"
+
+namespace connecthub::hub::inbox {
+
+namespace json = boost::json;
+
+std::string CentsToDecimal(int64_t cents) {
+  bool negative = cents < 0;
+  uint64_t abs = negative ? static_cast<uint64_t>(-(cents + 1)) + 1 : static_cast<uint64_t>(cents);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s%llu.%02llu", negative ? "-" : "",
+                static_cast<unsigned long long>(abs / 100),
+                static_cast<unsigned long long>(abs % 100));
+  return buf;
+}
+
+std::string IsoDate(std::chrono::sys_days day) {
+  std::chrono::year_month_day ymd{day};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+bool Visible(const storage::Caseworker& caseworker, const storage::ThreadRecord& thread) {
+  if (caseworker.supervisor) return true;
+  for (const auto& c : thread.counties) {
+    if (c == caseworker.county) return true;
+  }
+  return false;
+}
+
+json::object ThreadSummaryJson(const storage::ThreadRecord& t) {
+  json::object o;
+  o["id"] = t.id;
+  o["state"] = storage::ThreadStateName(t.state);
+  o["channel"] = storage::ChannelName(t.channel);
+  o["lang"] = t.lang;
+  o["priority"] = t.priority > 0 ? "high" : "normal";
+  json::object p;
+  p["participant_id"] = t.participant_id;
+  p["first_name"] = t.first_name;
+  p["last_name"] = t.last_name;
+  o["participant"] = std::move(p);
+  json::array counties;
+  for (const auto& c : t.counties) counties.emplace_back(c);
+  o["counties"] = std::move(counties);
+  o["waiting_since"] = t.state == storage::ThreadState::kWaiting && t.waiting_since_ms > 0
+                           ? json::value(IsoTime(t.waiting_since_ms))
+                           : json::value(nullptr);
+  o["assigned_to"] = t.assigned_to.has_value() && !t.assigned_name.empty()
+                         ? json::value(t.assigned_name)
+                         : json::value(nullptr);
+  o["last_message_at"] =
+      t.last_message_ms > 0 ? json::value(IsoTime(t.last_message_ms)) : json::value(nullptr);
+  o["last_seq"] = t.last_seq;
+  o["opted_out"] = t.opted_out;
+  return o;
+}
+
+json::object MessageJson(const storage::MessageRecord& m) {
+  json::object o;
+  o["seq"] = m.seq;
+  o["from"] = storage::SenderName(m.sender);
+  o["text"] = m.body;
+  o["at"] = IsoTime(m.at_ms);
+  if (!m.intent.empty()) o["intent"] = m.intent;
+  if (!m.caseworker_name.empty()) o["caseworker"] = m.caseworker_name;
+  if (!m.delivery.empty()) o["delivery"] = m.delivery;
+  return o;
+}
+
+json::object CaseworkerJson(const storage::Caseworker& c) {
+  json::object o;
+  o["id"] = c.id;
+  o["username"] = c.username;
+  o["county"] = c.county;
+  o["supervisor"] = c.supervisor;
+  return o;
+}
+
+void AddFactsJson(const bot::ParticipantFacts& facts, json::object* out) {
+  json::array cases;
+  for (const auto& c : facts.cases) {
+    json::object o;
+    o["case_number"] = c.case_number;
+    o["county"] = c.county;
+    o["status"] = c.status;
+    o["role"] = c.role == bot::Role::kPaying ? "PAYING" : "RECEIVING";
+    o["opened_date"] = IsoDate(c.opened_date);
+    o["monthly_support"] = CentsToDecimal(c.monthly_support_cents);
+    o["past_due_installment"] = CentsToDecimal(c.past_due_installment_cents);
+    o["past_due"] = CentsToDecimal(c.past_due_cents);
+    json::array orders;
+    for (const auto& ord : c.orders) {
+      orders.push_back(json::object{{"court_case_number", ord.court_case_number},
+                                    {"file_date", IsoDate(ord.file_date)},
+                                    {"county", ord.county},
+                                    {"status", ord.status}});
+    }
+    o["orders"] = std::move(orders);
+    json::array payments;
+    for (const auto& pay : c.payments) {
+      payments.push_back(json::object{{"date", IsoDate(pay.date)},
+                                      {"amount", CentsToDecimal(pay.amount_cents)},
+                                      {"type", pay.type}});
+    }
+    o["payments"] = std::move(payments);
+    cases.push_back(std::move(o));
+  }
+  (*out)["cases"] = std::move(cases);
+  json::array appointments;
+  for (const auto& a : facts.upcoming_appointments) {
+    auto ms = [](std::chrono::sys_seconds s) {
+      return static_cast<int64_t>(s.time_since_epoch().count()) * 1000;
+    };
+    appointments.push_back(json::object{{"start", IsoTime(ms(a.start))},
+                                        {"end", IsoTime(ms(a.end))},
+                                        {"type", a.type},
+                                        {"location", a.location},
+                                        {"case_number", a.case_number}});
+  }
+  (*out)["appointments"] = std::move(appointments);
+}
+
+}  // namespace connecthub::hub::inbox

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <string>
+
+#include "bot/facts.h"
+#include "storage/store.h"
+
+namespace connecthub::hub::inbox {
+
+// JSON shapes of the caseworker API and the /ws/inbox pushes (hub/API.md). Pure; thread-safe.
+boost::json::object ThreadSummaryJson(const storage::ThreadRecord& thread);
+// A message as caseworkers see it (notes included, from "note").
+boost::json::object MessageJson(const storage::MessageRecord& message);
+// Cases and appointments of a participant, for the thread detail.
+boost::json::object CaseworkerJson(const storage::Caseworker& caseworker);
+void AddFactsJson(const bot::ParticipantFacts& facts, boost::json::object* out);
+
+// Integer cents as a decimal string ("667.93", "-5.00").
+std::string CentsToDecimal(int64_t cents);
+// A calendar day as "YYYY-MM-DD".
+std::string IsoDate(std::chrono::sys_days day);
+
+// Whether `caseworker` may see `thread`: a supervisor sees all; others see threads with a case in
+// their county.
+bool Visible(const storage::Caseworker& caseworker, const storage::ThreadRecord& thread);
+
+}  // namespace connecthub::hub::inbox

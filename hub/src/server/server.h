@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/router.h"
+#include "metrics.h"
+#include "server/ws_connection.h"
+
+namespace boost::asio {
+class io_context;
+class thread_pool;
+}  // namespace boost::asio
+
+namespace connecthub::hub::server {
+
+struct ServerOptions {
+  std::vector<std::string> allowed_origins;  // WebSocket Origin allow-list; same origin always ok
+  size_t ws_max_message = 16 * 1024;         // bigger frames close the socket with 1009. 16 KiB.
+  size_t ws_max_queue = 1024;                // frames queued to a slow client before closing it.
+  size_t http_header_limit = 16 * 1024;      // request header bytes. Default 16 KiB.
+  int http_timeout_seconds = 30;             // read/write timeout and keep-alive idle. 30 s.
+};
+
+// What a WebSocket upgrade to a path speaks: a fresh handler (null: no WebSocket at that path,
+// 404) and a metrics label ("chat", "inbox").
+struct WsRoute {
+  std::shared_ptr<WsHandler> handler;
+  std::string kind;
+};
+using WsFactory = std::function<WsRoute(std::string_view path)>;
+
+struct ServerState;
+class Listener;
+
+// The hub's one port: accepts TCP connections, speaks HTTP/1.1 (requests go to the Router on the
+// blocking pool) and upgrades /ws/* to WebSocket sessions (Origin checked). Each connection runs on
+// its own strand of `io`. Thread-safe: Shutdown() may be called from any thread.
+class Server {
+ public:
+  Server(boost::asio::io_context& io, boost::asio::thread_pool& blocking, http::Router& router,
+         Metrics& metrics, ServerOptions options, WsFactory ws_factory);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds `host:port` (port 0: any free port) and starts accepting. False and *error when the
+  // address is malformed or cannot be bound.
+  bool Listen(const std::string& host_port, std::string* error);
+  uint16_t port() const;
+  // "http://host:port/"
+  std::string url() const;
+
+  // Stops accepting, closes WebSockets with 1001 (going away) after their queued frames, and
+  // closes idle HTTP connections; in-flight requests finish first.
+  void Shutdown();
+
+ private:
+  std::shared_ptr<ServerState> state_;
+  std::shared_ptr<Listener> listener_;
+  std::string host_;
+  uint16_t port_ = 0;
+};
+
+// Whether a WebSocket handshake's Origin header is acceptable: absent (not a browser), the same
+// origin as `host` (http or https), or on the allow-list. Pure.
+bool OriginAllowed(std::string_view origin, std::string_view host,
+                   const std::vector<std::string>& allowed);
+
+}  // namespace connecthub::hub::server
