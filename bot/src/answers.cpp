@@ -298,6 +298,7 @@ std::string CaseAnswers::NextAppointment(const ParticipantFacts& facts,
                             {{"type", Label(next.type)},
                              {"day", DateTime{next.start, DateTimeStyle::kFullDate}},
                              {"time", DateTime{next.start, DateTimeStyle::kTime}},
+                             {"hour", int64_t{calendar_.Hour12(next.start)}},
                              {"location", next.location},
                              {"has_case", std::string(next.case_number.empty() ? "no" : "yes")},
                              {"case", CaseName(next.case_number)}});

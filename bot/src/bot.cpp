@@ -121,6 +121,7 @@ class BotImpl final : public Bot {
         {{"days", int64_t{days_before}},
          {"day", locales::DateTime{appointment.start, locales::DateTimeStyle::kFullDate}},
          {"time", locales::DateTime{appointment.start, locales::DateTimeStyle::kTime}},
+         {"hour", int64_t{calendar_->Hour12(appointment.start)}},
          {"type", labels_.Get(code, appointment.type)},
          {"location", appointment.location},
          {"has_case", std::string(number.empty() ? "no" : "yes")},

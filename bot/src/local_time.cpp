@@ -11,18 +11,30 @@ class IcuLocalCalendar final : public LocalCalendar {
   explicit IcuLocalCalendar(std::unique_ptr<icu::TimeZone> zone) : zone_(std::move(zone)) {}
 
   std::chrono::year_month_day Today(std::chrono::sys_seconds now) const override {
+    return std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(Local(now)));
+  }
+
+  int Hour12(std::chrono::sys_seconds at) const override {
+    auto local = Local(at);
+    auto hour =
+        std::chrono::floor<std::chrono::hours>(local - std::chrono::floor<std::chrono::days>(local))
+            .count();
+    return hour % 12 == 0 ? 12 : static_cast<int>(hour % 12);
+  }
+
+ private:
+  // Local wall-clock time, expressed as if it were UTC.
+  std::chrono::sys_time<std::chrono::milliseconds> Local(std::chrono::sys_seconds at) const {
     int32_t raw = 0;
     int32_t dst = 0;
     UErrorCode status = U_ZERO_ERROR;
     // getOffset() on a const Olson zone only reads its immutable transition table.
-    zone_->getOffset(static_cast<UDate>(now.time_since_epoch().count()) * 1000.0, false, raw, dst,
+    zone_->getOffset(static_cast<UDate>(at.time_since_epoch().count()) * 1000.0, false, raw, dst,
                      status);
     if (U_FAILURE(status)) raw = dst = 0;
-    auto local = now + std::chrono::milliseconds(raw + dst);
-    return std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(local));
+    return at + std::chrono::milliseconds(raw + dst);
   }
 
- private:
   std::unique_ptr<icu::TimeZone> zone_;
 };
 

@@ -16,6 +16,9 @@ class LocalCalendar {
   virtual ~LocalCalendar() = default;
 
   virtual std::chrono::year_month_day Today(std::chrono::sys_seconds now) const = 0;
+
+  // The hour on a 12-hour clock (1..12) at `at`: Spanish says "a la 1:00" but "a las 2:00".
+  virtual int Hour12(std::chrono::sys_seconds at) const = 0;
 };
 
 }  // namespace connecthub::bot

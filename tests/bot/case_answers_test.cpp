@@ -96,6 +96,18 @@ TEST_CASE("balance: payer, receiver, several cases, named, masked (es)", "[bot][
   CheckRows(BalanceRows(), "es");
 }
 
+// An appointment at 1 PM with no case number.
+const bot::ParticipantFacts& OneOClock() {
+  static const bot::ParticipantFacts facts = [] {
+    bot::ParticipantFacts p = fixture::Receiver();
+    p.upcoming_appointments.push_back(bot::Appointment{"A-9", "", Utc(2026, 12, 3, 21),
+                                                       Utc(2026, 12, 3, 22), "COURT HEARING",
+                                                       "Fresno County Courthouse"});
+    return p;
+  }();
+  return facts;
+}
+
 const std::vector<Row>& AppointmentRows() {
   static const std::vector<Row> rows = {
       {"next_appointment", &kPayer, Channel::kWeb,
@@ -117,6 +129,12 @@ const std::vector<Row>& AppointmentRows() {
        "Su próxima cita: audiencia en la corte de apelaciones, el miércoles, 2 de diciembre de "
        "2026, a las 8:00 a. m., en Madera Superior Court (caso que termina en 0001). Tiene 1 cita "
        "más programada."},
+      {"next_appointment", &OneOClock(), Channel::kWeb,
+       "Your next appointment: court hearing on Thursday, December 3, 2026 at 1:00 PM, Fresno "
+       "County Courthouse.",
+       "Su próxima cita: audiencia en la corte, el jueves, 3 de diciembre de 2026, a la 1:00 p. "
+       "m., "
+       "en Fresno County Courthouse."},
       {"next_appointment", &kReceiver, Channel::kWeb, "You have no upcoming appointments.",
        "No tiene citas programadas."},
       {"next_appointment", &kPayer, Channel::kWeb, "You have no upcoming appointments.",

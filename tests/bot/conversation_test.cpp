@@ -357,6 +357,21 @@ TEST_CASE("reminders: 10 and 2 days before, web and SMS (es)", "[bot][es]") {
         "Recordatorio de manutención de menores: en 2 días, el martes, 12 de enero de 2027, a las "
         "10:30 a. m.: entrevista en Madera County Child Support Office (caso 200000001). "
         "¿Preguntas? Llame al 1-866-901-3212.");
+  // One o'clock takes the singular article ("a la 1:15"), in standard and daylight time.
+  bot::Appointment one = interview;
+  one.start = fixture::Utc(2026, 12, 2, 21, 15);  // 1:15 PM PST
+  CHECK(ScriptedBot()
+            .ReminderText(one, 2, "es", Channel::kSms)
+            .find("el miércoles, 2 de diciembre de 2026, a la 1:15 p. m.: entrevista") !=
+        std::string::npos);
+  one.start = fixture::Utc(2026, 7, 1, 20, 0);  // 1:00 PM PDT
+  CHECK(ScriptedBot().ReminderText(one, 2, "es", Channel::kSms).find("a la 1:00 p. m.") !=
+        std::string::npos);
+  one.start = fixture::Utc(2026, 7, 1, 21, 0);  // 2:00 PM PDT
+  CHECK(ScriptedBot().ReminderText(one, 2, "es", Channel::kSms).find("a las 2:00 p. m.") !=
+        std::string::npos);
+  CHECK(ScriptedBot().ReminderText(one, 2, "en", Channel::kSms).find("at 2:00 PM") !=
+        std::string::npos);
   bot::Appointment long_one = interview;
   long_one.location = std::string(400, 'x');
   CHECK(CodePointCount(ScriptedBot().ReminderText(long_one, 2, "es", Channel::kSms)) <= 320);
