@@ -144,8 +144,11 @@ storage::Result<storage::Caseworker> AuthenticateCaseworker(storage::Store& stor
   return store.GetCaseworker(id);
 }
 
-void RegisterInboxApi(http::Router& router, const InboxDeps& deps) {
-  router.Add("POST", "/api/inbox/login", [&deps](const HttpRequest& req, const PathParams&) {
+void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
+  // The handlers outlive this call: they share one copy of the dependencies.
+  auto holder = std::make_shared<const InboxDeps>(deps_in);
+  router.Add("POST", "/api/inbox/login", [holder](const HttpRequest& req, const PathParams&) {
+    const InboxDeps& deps = *holder;
     int64_t now = deps.clock();
     HttpResponse error;
     auto body = ParseBody(req, &error);
@@ -178,20 +181,23 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps) {
     return Json(200, json::object{{"token", *token}, {"caseworker", CaseworkerJson(*cw)}});
   });
 
-  router.Add("POST", "/api/inbox/logout", [&deps](const HttpRequest& req, const PathParams&) {
+  router.Add("POST", "/api/inbox/logout", [holder](const HttpRequest& req, const PathParams&) {
+    const InboxDeps& deps = *holder;
     return WithCaseworker(deps, req, [&](const storage::Caseworker&, int64_t) {
       (void)deps.store.EndSession(BearerToken(req));
       return Json(200, json::object{{"ok", true}});
     });
   });
 
-  router.Add("GET", "/api/inbox/me", [&deps](const HttpRequest& req, const PathParams&) {
+  router.Add("GET", "/api/inbox/me", [holder](const HttpRequest& req, const PathParams&) {
+    const InboxDeps& deps = *holder;
     return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t) {
       return Json(200, CaseworkerJson(cw));
     });
   });
 
-  router.Add("GET", "/api/inbox/threads", [&deps](const HttpRequest& req, const PathParams&) {
+  router.Add("GET", "/api/inbox/threads", [holder](const HttpRequest& req, const PathParams&) {
+    const InboxDeps& deps = *holder;
     return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t) {
       std::string state = req.Query("state", "all");
       storage::ThreadQuery q;
@@ -222,7 +228,8 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps) {
   });
 
   router.Add("GET", "/api/inbox/threads/{id}",
-             [&deps](const HttpRequest& req, const PathParams& params) {
+             [holder](const HttpRequest& req, const PathParams& params) {
+               const InboxDeps& deps = *holder;
                return WithThread(
                    deps, req, params,
                    [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
@@ -248,7 +255,8 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps) {
              });
 
   router.Add("POST", "/api/inbox/threads/{id}/claim",
-             [&deps](const HttpRequest& req, const PathParams& params) {
+             [holder](const HttpRequest& req, const PathParams& params) {
+               const InboxDeps& deps = *holder;
                return WithThread(
                    deps, req, params,
                    [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
@@ -259,7 +267,8 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps) {
              });
 
   router.Add("POST", "/api/inbox/threads/{id}/reply",
-             [&deps](const HttpRequest& req, const PathParams& params) {
+             [holder](const HttpRequest& req, const PathParams& params) {
+               const InboxDeps& deps = *holder;
                HttpResponse error;
                auto text = TextBody(deps, req, &error);
                return WithThread(
@@ -273,7 +282,8 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps) {
              });
 
   router.Add("POST", "/api/inbox/threads/{id}/note",
-             [&deps](const HttpRequest& req, const PathParams& params) {
+             [holder](const HttpRequest& req, const PathParams& params) {
+               const InboxDeps& deps = *holder;
                HttpResponse error;
                auto text = TextBody(deps, req, &error);
                return WithThread(
@@ -287,7 +297,8 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps) {
              });
 
   router.Add("POST", "/api/inbox/threads/{id}/resolve",
-             [&deps](const HttpRequest& req, const PathParams& params) {
+             [holder](const HttpRequest& req, const PathParams& params) {
+               const InboxDeps& deps = *holder;
                return WithThread(
                    deps, req, params,
                    [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
