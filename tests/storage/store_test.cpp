@@ -1,8 +1,11 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sodium.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -700,4 +703,39 @@ TEST_CASE("demo data: deterministic, varied logins that work", "[storage]") {
   CHECK(demo2->logins[0].participant_id == demo->logins[0].participant_id);
   CHECK(demo2->logins[0].pin == demo->logins[0].pin);
   CHECK(demo2->payments == demo->payments);
+}
+
+TEST_CASE("a write that returned ok survives the process being killed", "[storage]") {
+  TempDir dir;
+  int64_t now = TestNowMs();
+  int64_t thread_id = 0;
+  {
+    auto store = OpenStore(dir);
+    MustImport(*store, SampleExtract());
+    thread_id = store->OpenThread("100000001", Channel::kWeb, "es", now)->id;
+  }
+  constexpr int kMessages = 30;
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // The child appends, then dies at once: no destructor, no checkpoint, no clean close.
+    StoreOptions options;
+    options.db_path = dir.File("t.db");
+    auto store = Store::Open(options);
+    if (!store.ok()) ::_exit(3);
+    for (int i = 0; i < kMessages; ++i) {
+      if (!(*store)->Append({thread_id, Sender::kParticipant, "", "m", "", {}, now}).ok()) {
+        ::_exit(4);
+      }
+    }
+    ::kill(::getpid(), SIGKILL);
+    ::_exit(5);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+  auto store = OpenStore(dir);
+  CHECK(store->Messages(thread_id, 0, 100, false)->size() == kMessages);
+  CHECK(store->GetThread(thread_id)->last_seq == kMessages);
 }
