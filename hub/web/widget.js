@@ -236,7 +236,7 @@
 
     // Chat view
     ui.banner = h('div', { class: 'ch-banner', role: 'status', hidden: true });
-    ui.log = h('div', { class: 'ch-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
+    ui.log = h('div', { class: 'ch-log', tabindex: '0', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
     L(ui.log, 'widget.chat.logLabel', 'aria-label');
     ui.chips = h('div', { class: 'ch-chips', role: 'group' });
     L(ui.chips, 'widget.chips.label', 'aria-label');

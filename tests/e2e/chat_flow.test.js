@@ -120,6 +120,7 @@ test('Spanish: answers, a person is requested, caseworkers see it live, claim, r
   // Another parent is already waiting (so the queue shows its order and waiting times).
   const lena = await B.wsParent(hub.url, PARENTS.lena, ['I want to talk to a person, please'], 'en');
   await lena.waitFor((f) => f.type === 'state' && f.state === 'waiting');
+  await parent.waitForTimeout(1100); // waiting times are kept to the second
 
   await w.text.fill('quiero hablar con una persona');
   await w.send.click();
