@@ -452,7 +452,7 @@ Result<ImportStats> SqliteStore::Import(
         BatchOutcome out;
         for (const Line& line : batch) {
           // A savepoint per line: a line that fails half-way leaves nothing behind.
-          c.db().exec("SAVEPOINT line");
+          c.Prep("SAVEPOINT line")->exec();
           std::string why;
           try {
             why = WriteRecord(c, line.record);
@@ -460,12 +460,12 @@ Result<ImportStats> SqliteStore::Import(
             why = std::string("database rejected the record: ") + e.what();
           }
           if (!why.empty()) {
-            c.db().exec("ROLLBACK TO line");
+            c.Prep("ROLLBACK TO line")->exec();
             out.rejected.emplace_back(line.number, why);
           } else {
             ++out.counts[line.record.index()];
           }
-          c.db().exec("RELEASE line");
+          c.Prep("RELEASE line")->exec();
         }
         return out;
       });
