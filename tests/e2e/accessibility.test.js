@@ -165,3 +165,25 @@ test('reduced motion, 200% text and a phone-sized full-screen panel', { timeout:
   await B.shot(dp, 'widget-desktop-en-200pct');
   await Promise.all([ctx.close(), desk.close()]);
 });
+
+test('the demo page and the widget switch language together', { timeout: 60000 }, async () => {
+  const ctx = await browser.newContext({ ...B.DESKTOP, locale: 'en-US' });
+  const page = await ctx.newPage();
+  const problems = B.guard(page, hub.url);
+  await page.goto(hub.url + '/');
+  const w = B.W(page);
+  await w.launcher.filter({ hasText: 'Chat with us' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.locator('#lang-toggle').click();
+  await page.locator('h1', { hasText: 'Ayuda con su caso' }).waitFor();
+  await w.launcher.filter({ hasText: 'Chatee con nosotros' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'es');
+  await B.shot(page, 'demo-page-es');
+  // The widget's own switch brings the page along.
+  await w.launcher.click();
+  await w.langBtn.click();
+  await page.locator('h1', { hasText: 'Help with your child support case' }).waitFor();
+  assert.equal((await w.submit.textContent()).trim(), 'Sign in');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
