@@ -187,6 +187,7 @@ Result<DemoSummary> SqliteStore::GenerateDemo(const DemoOptions& options) {
     *pid_out = pid;
     *first_out = first;
     *pin_out = pins[pin_index];
+    if (options.on_login) options.on_login(pid, pins[pin_index]);
   };
 
   auto flush = [&]() -> Status {

@@ -1,6 +1,12 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.h"
 #include "storage/store.h"
@@ -34,6 +40,26 @@ int RunDemoData(const Options& options) {
       if (done == total) std::cerr << "\n";
     };
   }
+  // --logins-out: every participant's id and PIN, for load tests that need many logins. The file
+  // is created 0600 (it holds PINs, even if synthetic ones).
+  std::unique_ptr<FILE, int (*)(FILE*)> logins_out(nullptr, &std::fclose);
+  if (std::string path = options.Get("logins-out"); !path.empty()) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+      if (fd >= 0) ::close(fd);
+      std::cerr << "connecthub demo-data: cannot write --logins-out file\n";
+      return 1;
+    }
+    logins_out.reset(::fdopen(fd, "w"));
+    if (!logins_out) {
+      ::close(fd);
+      std::cerr << "connecthub demo-data: cannot write --logins-out file\n";
+      return 1;
+    }
+    demo.on_login = [f = logins_out.get()](const std::string& pid, const std::string& pin) {
+      std::fprintf(f, "%s\t%s\n", pid.c_str(), pin.c_str());
+    };
+  }
   storage::StoreOptions store_options;
   store_options.db_path = options.DbPath();
   store_options.key_file = options.KeyFilePath();
@@ -45,6 +71,10 @@ int RunDemoData(const Options& options) {
   auto summary = (*store)->GenerateDemo(demo);
   if (!summary.ok()) {
     std::cerr << "connecthub demo-data: " << summary.status().message() << "\n";
+    return 1;
+  }
+  if (logins_out && std::fflush(logins_out.get()) != 0) {
+    std::cerr << "connecthub demo-data: cannot write --logins-out file\n";
     return 1;
   }
   const auto& s = *summary;
@@ -70,8 +100,12 @@ Command DemoDataCommand() {
   specs.push_back(
       {.name = "participants", .default_value = "200", .help = "number of synthetic participants"});
   specs.push_back({.name = "seed", .default_value = "1", .help = "same seed, same population"});
+  specs.push_back({.name = "logins-out",
+                   .help = "also write every participant's `id<TAB>PIN` to this file (0600), for "
+                           "load tests"});
   return {.name = "demo-data",
-          .usage = "connecthub demo-data [--db FILE] [--participants N] [--seed S]",
+          .usage = "connecthub demo-data [--db FILE] [--participants N] [--seed S] "
+                   "[--logins-out FILE]",
           .summary = "write synthetic case data and print demo logins",
           .options = specs,
           .run = RunDemoData};

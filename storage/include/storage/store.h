@@ -153,6 +153,9 @@ struct DemoOptions {
   int64_t now_ms = 0;          // dates are relative to this
   // Called after each written batch with (participants written, total); may be empty.
   std::function<void(int64_t done, int64_t total)> progress;
+  // Called once per participant written with its id and PIN (benchmarks need many logins: see
+  // `demo-data --logins-out`); may be empty. Synthetic data only.
+  std::function<void(const std::string& participant_id, const std::string& pin)> on_login;
 };
 
 struct DemoLogin {
