@@ -31,6 +31,7 @@ struct ServeOptions {
   int max_address_failures = 20;             // per source address within lockout. Default 20.
   double ws_rate_per_second = 10;            // per-connection frame rate. Default 10/s.
   double ws_rate_burst = 20;                 // token bucket size. Default 20.
+  bool bench_echo = false;  // benchmarks only: /ws/chat echoes instead of routing. Default false.
   std::string public_url;                    // the hub's URL as Twilio calls it (signatures)
   std::string twilio_account_sid;
   std::string twilio_auth_token;  // secret: never logged

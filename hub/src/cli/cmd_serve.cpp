@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "chat/chat_session.h"
+#include "chat/echo_session.h"
 #include "cli/commands.h"
 #include "hub_context.h"
 #include "inbox/inbox_api.h"
@@ -55,6 +56,18 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
     return false;
   }
   out->lockout_ms = v * 1000;
+  if (!ParseInt(o.Get("blocking-threads", "4"), 1, 256, &v)) {
+    *error = "--blocking-threads must be 1..256";
+    return false;
+  }
+  out->blocking_threads = static_cast<int>(v);
+  if (!ParseInt(o.Get("ws-rate", "10"), 1, 1'000'000, &v)) {
+    *error = "--ws-rate must be 1..1000000 frames per second";
+    return false;
+  }
+  out->ws_rate_per_second = static_cast<double>(v);
+  out->ws_rate_burst = 2.0 * static_cast<double>(v);
+  out->bench_echo = o.Flag("bench-echo");
   out->public_url = o.Get("public-url");
   out->twilio_account_sid = o.Get("twilio-account-sid");
   out->twilio_auth_token = o.Get("twilio-auth-token");
@@ -115,6 +128,12 @@ class Hub {
     server_ = std::make_unique<server::Server>(
         io_, blocking_, router_, metrics_, server_options,
         [this](std::string_view path) -> server::WsRoute {
+          if (path == "/ws/chat" && options_.bench_echo) {
+            return {std::make_shared<chat::EchoSession>(clock_, options_.ws_rate_per_second,
+                                                        options_.ws_rate_burst,
+                                                        chat::FrameLimits{}),
+                    "chat"};
+          }
           if (path == "/ws/chat") {
             return {std::make_shared<chat::ChatSession>(
                         chat::ChatDeps{*store_, conversations_, registry_, *catalog_, metrics_,
@@ -143,6 +162,7 @@ class Hub {
         {{"url", server_->url()},
          {"io_threads", options_.io_threads},
          {"allowed_origins", static_cast<int64_t>(options_.allowed_origins.size())}});
+    if (options_.bench_echo) Log(LogLevel::kWarn, "bench_echo_mode_no_routing");
     std::cout << "ConnectHub listening on " << server_->url() << std::endl;
 
     net::signal_set signals(io_, SIGINT, SIGTERM);
@@ -271,6 +291,16 @@ Command ServeCommand() {
       {.name = "lockout-seconds",
        .default_value = "900",
        .help = "logins refused this long after 5 failed PINs"},
+      {.name = "blocking-threads",
+       .default_value = "4",
+       .help = "threads for database work and Argon2id (off the I/O threads)"},
+      {.name = "ws-rate",
+       .default_value = "10",
+       .help = "frames per second one chat connection may send (burst: twice this)"},
+      {.name = "bench-echo",
+       .takes_value = false,
+       .help = "benchmarks only: /ws/chat answers each send with an echo, without PIN check, "
+               "storage or bot (tests/bench/README.md)"},
   };
   specs.insert(specs.end(), more.begin(), more.end());
   return {.name = "serve",

@@ -72,6 +72,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
       Log(LogLevel::kWarn, "accept_failed", {{"error", ec.message()}});
     } else if (!state_->stopping) {
       state_->metrics.Inc("connecthub_connections_total", {{"kind", "tcp"}});
+      // Small frames (an ack, then the answer) must not wait for the peer's delayed ACK (Nagle).
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       StartHttpSession(std::move(socket), state_);
     }
     do_accept();
