@@ -14,7 +14,14 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  if (hub) await hub.stop();
+  if (hub) {
+    await hub.stop();
+    // No PIN, auth token, phone number or message text in any log line.
+    const log = hub.stderr();
+    for (const secret of [h.PIN, '924681', h.AUTH_TOKEN, '+15557770010', '5557770010', 'cuánto debo']) {
+      assert.ok(!log.includes(secret), 'log leaks a secret or personal data');
+    }
+  }
   if (api) await api.close();
 });
 
