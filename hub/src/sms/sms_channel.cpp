@@ -254,8 +254,9 @@ void SmsService::PublishThread(int64_t thread_id) {
   ctx_.bus.Publish(event);
 }
 
-storage::Result<SmsService::Reply> SmsService::Process(const std::string& from, const std::string& body,
-                                              const std::string& sid, int64_t now_ms) {
+storage::Result<SmsService::Reply> SmsService::Process(const std::string& from,
+                                                       const std::string& body,
+                                                       const std::string& sid, int64_t now_ms) {
   auto opted_out = ctx_.store.IsOptedOut(from);
   if (!opted_out.ok()) return opted_out.status();
   KeywordMatch keyword = DetectKeyword(body);
@@ -342,8 +343,8 @@ storage::Result<SmsService::Reply> SmsService::Process(const std::string& from, 
 }
 
 storage::Result<SmsService::Reply> SmsService::HandleLink(const storage::ThreadRecord& thread,
-                                                 const LinkAttempt& link, const std::string& sid,
-                                                 int64_t now_ms) {
+                                                          const LinkAttempt& link,
+                                                          const std::string& sid, int64_t now_ms) {
   Reply reply;
   // The PIN is never stored: only the redacted text is.
   if (Status s = StoreParent(thread, link.redacted, sid, now_ms); !s.ok()) return s;
