@@ -11,6 +11,9 @@ Conn::Conn(const std::string& path, bool read_only, int busy_timeout_ms)
     // FULL in WAL mode fsyncs the WAL at every commit: a call that returned ok survives power
     // loss, not only a process crash. Group commit amortises the fsync over many writes.
     db_.exec("PRAGMA synchronous = FULL");
+    // Bulk transactions (import, demo data, rotation) touch many index pages; with SQLite's 2 MiB
+    // default they spill to the WAL mid-transaction and are rewritten again and again.
+    db_.exec("PRAGMA cache_size = -65536");
   }
 }
 

@@ -15,7 +15,7 @@ namespace {
 namespace json = boost::json;
 
 constexpr size_t kMaxLineBytes = 1 << 20;  // longer lines are rejected (memory stays bounded)
-constexpr size_t kBatchLines = 5000;       // lines per transaction
+constexpr size_t kBatchLines = 20000;      // lines per transaction
 constexpr size_t kMaxText = 500;           // any text field
 
 // Reads lines of at most kMaxLineBytes; longer ones are flagged and their tail discarded, so
