@@ -8,8 +8,11 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
+const fs = require('node:fs');
 const net = require('node:net');
-const { PARENTS, CASEWORKERS, Client, prepare, api, loginParent, ask, loginCaseworker } =
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { BINARY, PARENTS, CASEWORKERS, Client, prepare, api, loginParent, ask, loginCaseworker } =
   require('./lib/hub');
 const sms = require('./lib/sms_helpers');
 const { startFullHub, findSecrets, phoneForms, sleep } = require('./lib/faults');
@@ -333,6 +336,34 @@ test('a thousand idle unauthenticated sockets do not slow a parent', { timeout: 
       idle.forEach((c) => c.terminate());
     }
     await stillFast(2);
+  });
+
+test('the key file is 0600 and a key readable by others stops the hub, without leaking it',
+  async () => {
+    const key = `${prepared.db}.key`;
+    assert.equal(fs.statSync(key).mode & 0o777, 0o600, 'created 0600');
+    const dir = fs.mkdtempSync(path.join(path.dirname(prepared.db), 'copy-'));
+    const db = path.join(dir, 'hub.db');
+    await hub.stop();  // a consistent copy (WAL checkpointed on close)
+    try {
+      fs.copyFileSync(prepared.db, db);
+      fs.copyFileSync(key, `${db}.key`);
+      const content = fs.readFileSync(key, 'utf8').trim();
+      for (const mode of [0o644, 0o640, 0o604]) {
+        fs.chmodSync(`${db}.key`, mode);
+        const r = spawnSync(BINARY, ['serve', '--listen', '127.0.0.1:0', '--db', db],
+          { encoding: 'utf8', timeout: 20000 });
+        assert.equal(r.status, 1, `mode ${mode.toString(8)}: exit 1`);
+        assert.match(r.stderr, /key/i);
+        assert.equal(r.stderr.trim().split('\n').length, 1, 'a one-line reason');
+        for (const secret of content.split(/\s+/)) {
+          if (secret.length >= 8) assert.ok(!r.stderr.includes(secret), 'no key material');
+        }
+      }
+    } finally {
+      hub = await startFullHub(prepared.db, { logs, extraArgs: ['--allowed-origin', ALLOWED] });
+      normal = await loginParent(hub, PARENTS.john);
+    }
   });
 
 test('no log line of the whole run carries a PIN, token, password, text or phone', async () => {
