@@ -40,7 +40,7 @@ const std::vector<Row>& InformationRows() {
        "Monday to Friday, 8 AM to 5 PM. Or type \"agent\" to reach a caseworker here.",
        "Llámenos al 1-866-901-3212 (TTY 1-866-399-4096; desde fuera de EE. UU. 1-408-273-0073), "
        "de lunes a viernes, de 8 a. m. a 5 p. m. O escriba \"agente\" para hablar con un "
-       "trabajador social aquí."},
+       "trabajador de casos aquí."},
       {"documents", &kPayer, Channel::kWeb,
        "Your notices and documents from the last six months are available online: log in and "
        "open Documents. For older copies, call 1-866-901-3212.",
@@ -57,7 +57,7 @@ const std::vector<Row>& InformationRows() {
        "information. Type \"agent\" to reach a caseworker.",
        "Puedo decirle su saldo, su próxima cita, su último pago, su historial de pagos y el "
        "estado de su caso, y explicarle cómo pagar, restablecer su PIN, obtener documentos o "
-       "actualizar su información. Escriba \"agente\" para hablar con un trabajador social."},
+       "actualizar su información. Escriba \"agente\" para hablar con un trabajador de casos."},
       {"greeting", &kPayer, Channel::kWeb,
        "Hi Maria! How can I help you with your child support case today?",
        "¡Hola, Maria! ¿En qué puedo ayudarle hoy con su caso de manutención de menores?"},
@@ -81,7 +81,7 @@ const std::vector<Row>& InformationRows() {
        "Monday to Friday, 8 AM to 5 PM. Or type \"agent\" to reach a caseworker here.",
        "Llámenos al 1-866-901-3212 (TTY 1-866-399-4096; desde fuera de EE. UU. 1-408-273-0073), "
        "de lunes a viernes, de 8 a. m. a 5 p. m. O escriba \"agente\" para hablar con un "
-       "trabajador social aquí."},
+       "trabajador de casos aquí."},
       // ... and a greeting has no name but says how to link.
       {"greeting", nullptr, Channel::kSms,
        "Hi! How can I help you with your child support case today?\nTo see your case "
@@ -161,7 +161,7 @@ TEST_CASE("agent hands over to a caseworker (es)", "[bot][es]") {
   CHECK(reply.escalate);
   CHECK(reply.priority == Priority::kNormal);
   CHECK(reply.text ==
-        "Voy a pasar su conversación a un trabajador social, que le responderá aquí. Horario: de "
+        "Voy a pasar su conversación a un trabajador de casos, que le responderá aquí. Horario: de "
         "lunes a viernes, de 8 a. m. a 5 p. m.");
 }
 
@@ -196,9 +196,9 @@ TEST_CASE("a first unknown explains, the second hands over (es)", "[bot][es]") {
   CheckTwoUnknowns("es",
                    "Lo siento, no entendí. Puede preguntar por su saldo, su próxima cita, su "
                    "último pago, su historial de pagos, el estado de su caso o cómo pagar. Escriba "
-                   "\"agente\" para hablar con un trabajador social.",
+                   "\"agente\" para hablar con un trabajador de casos.",
                    "Lo siento, sigo sin entender. Voy a pasar su conversación a un trabajador "
-                   "social, que le responderá aquí.");
+                   "de casos, que le responderá aquí.");
 }
 
 TEST_CASE("an understood message resets the misses; low confidence is a miss", "[bot][en][es]") {
@@ -255,7 +255,7 @@ TEST_CASE("safety words hand over at once with high priority (es)", "[bot][es]")
   CHECK(reply.text ==
         "Si usted u otra persona está en peligro, llame al 911 ahora. Si está pensando en hacerse "
         "daño, llame o envíe un mensaje al 988 (Línea de Prevención del Suicidio y Crisis). Un "
-        "trabajador social se comunicará con usted lo antes posible, o llámenos al "
+        "trabajador de casos se comunicará con usted lo antes posible, o llámenos al "
         "1-866-901-3212.");
   CHECK(CodePointCount(reply.text) <= 320);
 }

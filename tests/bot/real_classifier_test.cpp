@@ -63,7 +63,7 @@ TEST_CASE("real classifier: parents' Spanish questions get their answers", "[bot
           {"cuál fue mi último pago", "last_payment", "$83.08 el 2 de noviembre de 2026"},
           {"cómo puedo hacer un pago", "make_payment", "State Disbursement Unit"},
           {"olvidé mi PIN", "reset_pin", "Olvidé mi PIN"},
-          {"quiero hablar con una persona", "agent", "trabajador social"},
+          {"quiero hablar con una persona", "agent", "trabajador de casos"},
           {"hola", "greeting", "¡Hola, Maria!"},
           {"gracias", "thanks", "¡De nada!"},
       },

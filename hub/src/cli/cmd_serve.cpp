@@ -56,7 +56,7 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
     return false;
   }
   out->lockout_ms = v * 1000;
-  if (!ParseInt(o.Get("blocking-threads", "4"), 1, 256, &v)) {
+  if (!ParseInt(o.Get("blocking-threads", "32"), 1, 256, &v)) {
     *error = "--blocking-threads must be 1..256";
     return false;
   }
@@ -110,8 +110,7 @@ class Hub {
 
     // SMS channel wiring: POST /sms/twilio(/status), the outbound SMS subscriber, the outbox
     // worker and the reminder scheduler, all from the SMS engineer's hub/src/sms/sms_channel.cpp.
-    // TODO(SMS engineer / lead): enable once hub/src/sms/sms_channel.cpp defines it.
-    // sms::RegisterSmsChannel(context_);
+    sms::RegisterSmsChannel(context_);
 
     server::ServerOptions server_options;
     server_options.allowed_origins = options_.allowed_origins;
@@ -292,7 +291,7 @@ Command ServeCommand() {
        .default_value = "900",
        .help = "logins refused this long after 5 failed PINs"},
       {.name = "blocking-threads",
-       .default_value = "4",
+       .default_value = "32",
        .help = "threads for database work and Argon2id (off the I/O threads)"},
       {.name = "ws-rate",
        .default_value = "10",

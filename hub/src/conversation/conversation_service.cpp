@@ -140,6 +140,9 @@ Result<ParentTextResult> ConversationService::HandleParentText(
   bot_request.thread_id = message.thread_id;
   bot_request.sender = storage::Sender::kBot;
   bot_request.body = reply.text;
+  // One hand-off message, not two: the bot's words plus how long a caseworker usually takes to
+  // answer (live from the queue-wait metrics, which only the hub knows).
+  if (reply.escalate) bot_request.body += " " + WaitingNotice(reply.lang);
   bot_request.intent = reply.intent;
   bot_request.at_ms = now_ms;
   if (!reply.text.empty()) {
@@ -167,14 +170,6 @@ Result<ParentTextResult> ConversationService::HandleParentText(
         "connecthub_escalations_total",
         {{"channel", std::string(ChannelLabel(result.thread.channel))}, {"reason", reason}});
     Log(LogLevel::kInfo, "escalated", {{"thread_id", message.thread_id}, {"reason", reason}});
-    storage::AppendRequest notice;
-    notice.thread_id = message.thread_id;
-    notice.sender = storage::Sender::kSystem;
-    notice.body = WaitingNotice(reply.lang);
-    notice.at_ms = now_ms;
-    auto stored = AppendAndPublish(notice, &result.thread);
-    if (!stored.ok()) return stored.status();
-    result.replies.push_back(*stored);
   }
 
   auto after = store_.GetThread(message.thread_id);
