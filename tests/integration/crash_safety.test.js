@@ -182,7 +182,7 @@ test.after(async () => {
   if (fake) await fake.close();
 });
 
-test(`${KILLS} kill -9 cycles lose nothing acked, duplicate nothing (seed ${SEED})`,
+test(`${KILLS} kill -9 cycles lose nothing acked and store nothing twice (seed ${SEED})`,
   { timeout: 240000 }, async () => {
     // Link both numbers; escalate Maria's SMS thread and let the supervisor claim it.
     await sms.text(hub, SMS_BOT, `${PARENTS.john.id} ${PARENTS.john.pin}`);
