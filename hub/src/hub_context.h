@@ -24,7 +24,9 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";     // host:port; port 0 picks a free one
   std::vector<std::string> allowed_origins;  // WebSocket Origin allow-list (same origin always ok)
   int io_threads = 2;                        // threads running the io_context. Default 2.
-  int blocking_threads = 4;                  // Argon2id / SQLite pool. Default 4.
+  // Store calls and Argon2id. Most of them wait on a group commit (an fsync), so many in flight
+  // make big batches; Argon2id is capped by the store itself. Default 32.
+  int blocking_threads = 32;
   int64_t session_idle_ms = 15 * 60 * 1000;  // parent and caseworker sessions. Default 15 min.
   int64_t lockout_ms = 15 * 60 * 1000;       // after 5 failed PINs. Default 15 min.
   int max_pin_failures = 5;                  // per participant id. Default 5.

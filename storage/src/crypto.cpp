@@ -5,10 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 namespace connecthub::storage {
 namespace {
@@ -372,8 +376,43 @@ std::string KeyRing::Peppered(std::string_view secret) const {
   return hex;
 }
 
+namespace {
+
+// Argon2id (interactive) takes 64 MiB and ~0.1 s of a core per call. The hub runs Store calls on a
+// pool sized for group-commit concurrency, not for that: a burst of logins on every pool thread
+// would cost gigabytes. At most this many run at once; the rest wait their turn.
+class Argon2Slot {
+ public:
+  Argon2Slot() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [] { return running_ < Limit(); });
+    ++running_;
+  }
+  ~Argon2Slot() {
+    {
+      std::lock_guard lock(mu_);
+      --running_;
+    }
+    cv_.notify_one();
+  }
+  Argon2Slot(const Argon2Slot&) = delete;
+  Argon2Slot& operator=(const Argon2Slot&) = delete;
+
+ private:
+  static int Limit() {
+    static const int limit = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+    return limit;
+  }
+  static inline std::mutex mu_;
+  static inline std::condition_variable cv_;
+  static inline int running_ = 0;
+};
+
+}  // namespace
+
 Result<std::string> KeyRing::HashSecret(std::string_view secret) const {
   std::string input = Peppered(secret);
+  Argon2Slot slot;
   char out[crypto_pwhash_STRBYTES];
   int rc = crypto_pwhash_str(out, input.data(), input.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                              crypto_pwhash_MEMLIMIT_INTERACTIVE);
@@ -384,6 +423,7 @@ Result<std::string> KeyRing::HashSecret(std::string_view secret) const {
 
 bool KeyRing::VerifySecret(const std::string& hash, std::string_view secret, bool peppered) const {
   std::string input = peppered ? Peppered(secret) : std::string(secret);
+  Argon2Slot slot;
   bool ok = crypto_pwhash_str_verify(hash.c_str(), input.data(), input.size()) == 0;
   sodium_memzero(input.data(), input.size());
   return ok;

@@ -184,6 +184,29 @@ Result<std::string> SqliteStore::CreateSession(SessionKind kind, const std::stri
 Result<Session> SqliteStore::ResolveSession(const std::string& token, int64_t now_ms,
                                             int64_t idle_ttl_ms) {
   std::string hash = keys_->TokenHash(token);
+  // Fast path: a session used within the last minute is live and needs no touch. Every chat
+  // message resolves its session, and a write here would cost each message a group commit (an
+  // fsync) before any work is done; expiry stays within a minute of `idle_ttl_ms`.
+  {
+    auto read = readers_->Call<Session>([&](Conn& c) -> Result<Session> {
+      auto q = c.Prep(
+          "SELECT kind, subject, created_ms, last_used_ms FROM sessions WHERE token_hash = ?");
+      BindBlob(q, 1, hash);
+      if (!q->executeStep()) return Status(Code::kNotFound, "no such session");
+      Session session;
+      session.kind = q->getColumn(0).getString() == "caseworker" ? SessionKind::kCaseworker
+                                                                 : SessionKind::kParticipant;
+      session.subject = q->getColumn(1).getString();
+      session.created_ms = q->getColumn(2).getInt64();
+      session.last_used_ms = q->getColumn(3).getInt64();
+      return session;
+    });
+    constexpr int64_t kTouchEveryMs = 60'000;
+    if (read.ok() && now_ms >= read->last_used_ms &&
+        now_ms - read->last_used_ms < std::min(kTouchEveryMs, idle_ttl_ms)) {
+      return read;
+    }
+  }
   auto resolved = writer_->Call<Session>([&](Conn& c) -> Result<Session> {
     Session session;
     {
@@ -355,6 +378,19 @@ Result<ThreadRecord> SqliteStore::GetThread(int64_t thread_id) {
 }
 
 Status SqliteStore::UpdateThread(int64_t thread_id, const ThreadUpdate& update, int64_t now_ms) {
+  // After most bot answers nothing changes (same language, still no misses): checking that on a
+  // reader spares the turn a group commit. A concurrent update may land between the read and
+  // here; skipping is then the same as this update having committed just before it.
+  if (!update.state && !update.priority && !update.assigned_to && (update.lang || update.misses)) {
+    auto same = readers_->Call<bool>([&](Conn& c) -> Result<bool> {
+      auto q = c.Prep("SELECT lang, misses FROM threads WHERE id = ?");
+      q->bind(1, thread_id);
+      if (!q->executeStep()) return false;
+      return (!update.lang || *update.lang == q->getColumn(0).getString()) &&
+             (!update.misses || *update.misses == q->getColumn(1).getInt());
+    });
+    if (same.ok() && *same) return Status::Ok();
+  }
   return writer_->Run([&](Conn& c) -> Status {
     std::string state;
     int64_t waiting_since = 0;

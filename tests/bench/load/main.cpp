@@ -47,7 +47,32 @@ struct Config {
 
 void Progress(const std::string& line) { std::cerr << "[bench] " << line << std::endl; }
 
-double Round(double v, double unit = 0.001) { return std::round(v / unit) * unit; }
+// JSON text like json::serialize(), but doubles in plain decimal (shortest round trip: "0.184",
+// "4321.5"), not Boost.JSON's "1.84E-1", so the figures read well in a terminal and a README.
+std::string ToJson(const json::value& v) {
+  if (v.is_double()) {
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_double(), std::chars_format::fixed);
+    if (ec != std::errc()) return json::serialize(v);
+    return std::string(buf, end);
+  }
+  if (v.is_object()) {
+    std::string out = "{";
+    for (const auto& kv : v.as_object()) {
+      if (out.size() > 1) out += ',';
+      out += json::serialize(json::value(kv.key())) + ":" + ToJson(kv.value());
+    }
+    return out + "}";
+  }
+  return json::serialize(v);
+}
+
+// `v` rounded to a multiple of `unit` (0.001, 0.01, 0.1): divides by the exact inverse so the
+// result is the double nearest the decimal and prints short.
+double Round(double v, double unit = 0.001) {
+  double inverse = std::round(1.0 / unit);
+  return std::round(v * inverse) / inverse;
+}
 
 template <typename T>
 bool ParseNumber(const std::string& s, T* out) {
@@ -228,7 +253,7 @@ class Bench {
     out_["ok"] = ok;
     // A passing smoke run leaves nothing behind; a failing one keeps the server logs.
     remove_work_dir_ = c_.smoke && own_work_dir_ && ok;
-    std::cout << json::serialize(out_) << std::endl;
+    std::cout << ToJson(out_) << std::endl;
     return ok ? 0 : 1;
   }
 
@@ -331,8 +356,8 @@ class Bench {
     double cpu1 = server->CpuSeconds();
     AddRun(out_, "bot_closed", closed, cpu1 - cpu0);
     out_["bot_msgs_per_s"] = out_["bot_closed_msgs_per_s"];
-    Progress("bot: " + json::serialize(out_["bot_msgs_per_s"]) + " msgs/s closed loop, p99 " +
-             json::serialize(out_["bot_closed_p99_ms"]) + " ms");
+    Progress("bot: " + ToJson(out_["bot_msgs_per_s"]) + " msgs/s closed loop, p99 " +
+             ToJson(out_["bot_closed_p99_ms"]) + " ms");
 
     Progress("bot: paced, " + std::to_string(c_.sessions) + " sessions x " +
              std::to_string(c_.rate) + "/s, " + std::to_string(c_.seconds) + " s");
@@ -348,9 +373,8 @@ class Bench {
     out_["bot_paced_errors"] = paced.errors;
     out_["bot_paced_unanswered"] = paced.unanswered;
     out_["bot_peak_rss_kib"] = server->PeakRssKib();
-    Progress("bot: paced p50 " + json::serialize(out_["bot_p50_ms"]) + " ms, p99 " +
-             json::serialize(out_["bot_p99_ms"]) + " ms, p999 " +
-             json::serialize(out_["bot_p999_ms"]) + " ms");
+    Progress("bot: paced p50 " + ToJson(out_["bot_p50_ms"]) + " ms, p99 " +
+             ToJson(out_["bot_p99_ms"]) + " ms, p999 " + ToJson(out_["bot_p999_ms"]) + " ms");
     fleet.CloseAll(5000);
     server->Stop();
     bool answered = closed.latency.count() > 0 && paced.latency.count() > 0;
@@ -367,8 +391,8 @@ class Bench {
     double cpu1 = server->CpuSeconds();
     AddRun(out_, "echo", closed, cpu1 - cpu0);
     out_["echo_peak_rss_kib"] = server->PeakRssKib();
-    Progress("echo: " + json::serialize(out_["echo_msgs_per_s"]) + " msgs/s closed loop, p99 " +
-             json::serialize(out_["echo_p99_ms"]) + " ms");
+    Progress("echo: " + ToJson(out_["echo_msgs_per_s"]) + " msgs/s closed loop, p99 " +
+             ToJson(out_["echo_p99_ms"]) + " ms");
     fleet.CloseAll(5000);
     server->Stop();
     return closed.latency.count() > 0 || Fail("echo: no answers");
@@ -424,7 +448,7 @@ class Bench {
     out_["rss_kib_per_idle_conn"] = Round(static_cast<double>(after - before) / more, 0.01);
     out_["idle_peak_rss_kib"] = server->PeakRssKib();
     Progress("idle: " + std::to_string(open) + " sockets open, RSS " + std::to_string(after) +
-             " KiB, " + json::serialize(out_["rss_kib_per_idle_conn"]) + " KiB per socket");
+             " KiB, " + ToJson(out_["rss_kib_per_idle_conn"]) + " KiB per socket");
     fleet.CloseAll(10000);
     server->Stop();
     return open == c_.idle || Fail("idle: only " + std::to_string(open) + " sockets stayed open");
@@ -464,8 +488,8 @@ class Bench {
       out_["sms_error_statuses"] = std::move(s);
     }
     out_["sms_peak_rss_kib"] = server->PeakRssKib();
-    Progress("sms: " + json::serialize(out_["sms_req_per_s"]) + " req/s, p99 " +
-             json::serialize(out_["sms_p99_ms"]) + " ms, errors " + std::to_string(r.errors));
+    Progress("sms: " + ToJson(out_["sms_req_per_s"]) + " req/s, p99 " + ToJson(out_["sms_p99_ms"]) +
+             " ms, errors " + std::to_string(r.errors));
     server->Stop();
     return r.ok > 0 || Fail("sms: no successful webhook (see " + server->log_path() + ")");
   }
