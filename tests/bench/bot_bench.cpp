@@ -1,8 +1,12 @@
 // Bot answer latency: Bot::Answer() on a mix of parents' messages (English and Spanish, web and
 // SMS, one case and five cases) with in-memory facts, single-threaded and from two threads at once.
 // Prints p50/p90/p99/max in microseconds. Target: p99 < 200 us.
+// With --db, also the path the hub takes for each message: Store::LoadFacts() of a random
+// participant of that database (e.g. one from `connecthub demo-data --participants 1000000`) and
+// Bot::Answer() on those facts.
 //
-//   bot_bench [--iterations N] [--smoke]     (--smoke: a tiny run that checks it works, exit 0)
+//   bot_bench [--iterations N] [--smoke] [--db FILE [--key-file K] [--participants N]]
+//   (--smoke: a tiny run that checks it works, exit 0)
 
 #include <algorithm>
 #include <chrono>
@@ -15,6 +19,7 @@
 
 #include "../fakes/facts_fixture.h"
 #include "bot/bot.h"
+#include "storage/store.h"
 
 namespace {
 
@@ -77,18 +82,88 @@ std::vector<double> Run(const Bot& bot, const std::vector<Message>& mix, size_t 
   return micros;
 }
 
+// LoadFacts + Answer for random participants of a real database, as the hub does per message.
+int RunAgainstDatabase(const Bot& bot, const std::vector<Message>& mix, const std::string& db,
+                       const std::string& key_file, int64_t participants, size_t iterations) {
+  connecthub::storage::StoreOptions options;
+  options.db_path = db;
+  options.key_file = key_file.empty() ? db + ".key" : key_file;
+  options.create_key_if_missing = false;
+  auto store = connecthub::storage::Store::Open(options);
+  if (!store.ok()) {
+    std::fprintf(stderr, "bot_bench: cannot open %s: %s\n", db.c_str(),
+                 store.status().message().c_str());
+    return 1;
+  }
+  uint64_t state = 0x9E3779B97F4A7C15ull;  // fixed seed: the same participants every run
+  auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  std::chrono::sys_seconds now{std::chrono::seconds(now_ms / 1000)};
+  std::vector<double> load_us, answer_us, total_us;
+  size_t missing = 0, checksum = 0, cases = 0;
+  for (size_t i = 0; i < iterations; ++i) {
+    std::string pid = std::to_string(
+        100000001 + static_cast<int64_t>(next() % static_cast<uint64_t>(participants)));
+    const Message& m = mix[i % mix.size()];
+    auto t0 = Clock::now();
+    auto facts = (*store)->LoadFacts(pid, now_ms);
+    auto t1 = Clock::now();
+    if (!facts.ok()) {
+      ++missing;
+      continue;
+    }
+    Conversation conversation;
+    conversation.channel = m.channel;
+    conversation.lang = m.lang;
+    auto reply = bot.Answer(m.text, &*facts, conversation, now);
+    auto t2 = Clock::now();
+    checksum += reply.text.size();
+    cases += facts->cases.size();
+    load_us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    answer_us.push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
+    total_us.push_back(std::chrono::duration<double, std::micro>(t2 - t0).count());
+  }
+  std::printf("database %s: %zu answered, %zu ids not found, %.2f cases per participant\n",
+              db.c_str(), total_us.size(), missing,
+              total_us.empty() ? 0.0 : static_cast<double>(cases) / total_us.size());
+  Print("LoadFacts (database)", load_us.size(), Summarize(load_us));
+  Print("Answer on loaded facts", answer_us.size(), Summarize(answer_us));
+  Stats total = Summarize(total_us);
+  Print("LoadFacts + Answer", total_us.size(), total);
+  std::printf("database path p99 < 200 us: %s (checksum %zu)\n", total.p99 < 200 ? "met" : "MISSED",
+              checksum);
+  return total_us.empty() ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   size_t iterations = 20000;
   bool smoke = false;
+  std::string db, key_file;
+  int64_t participants = 1000000;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--smoke") == 0) {
       smoke = true;
     } else if (std::strcmp(argv[i], "--iterations") == 0 && i + 1 < argc) {
       iterations = std::strtoul(argv[++i], nullptr, 10);
+    } else if (std::strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+      db = argv[++i];
+    } else if (std::strcmp(argv[i], "--key-file") == 0 && i + 1 < argc) {
+      key_file = argv[++i];
+    } else if (std::strcmp(argv[i], "--participants") == 0 && i + 1 < argc) {
+      participants = std::max<int64_t>(1, std::strtoll(argv[++i], nullptr, 10));
     } else {
-      std::fprintf(stderr, "usage: bot_bench [--iterations N] [--smoke]\n");
+      std::fprintf(stderr,
+                   "usage: bot_bench [--iterations N] [--smoke] [--db FILE [--key-file K] "
+                   "[--participants N]]\n");
       return 2;
     }
   }
@@ -171,5 +246,6 @@ int main(int argc, char** argv) {
 
   std::printf("target p99 < 200 us: %s (checksum %zu)\n", s1.p99 < 200 ? "met" : "MISSED",
               checksum + checksum_a + checksum_b);
+  if (!db.empty()) return RunAgainstDatabase(*bot, mix, db, key_file, participants, iterations);
   return 0;
 }
