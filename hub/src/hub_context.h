@@ -34,12 +34,20 @@ struct ServeOptions {
   double ws_rate_per_second = 10;            // per-connection frame rate. Default 10/s.
   double ws_rate_burst = 20;                 // token bucket size. Default 20.
   bool bench_echo = false;  // benchmarks only: /ws/chat echoes instead of routing. Default false.
-  std::string public_url;                    // the hub's URL as Twilio calls it (signatures)
+  std::string public_url;   // the hub's URL as Twilio calls it (signatures)
   std::string twilio_account_sid;
   std::string twilio_auth_token;  // secret: never logged
   std::string twilio_from;
   std::string twilio_messaging_service_sid;
   std::string sms_api_base = "https://api.twilio.com";
+  // SMS channel timings (tests shorten them).
+  int64_t reminder_interval_ms = 60'000;              // due reminders looked up. Default 60 s.
+  int64_t sms_poll_ms = 1000;                         // outbox poll when idle. Default 1 s.
+  int64_t sms_retry_base_ms = 2000;                   // first retry's delay ceiling. Default 2 s.
+  int64_t sms_retry_max_ms = 10 * 60 * 1000;          // any retry's delay ceiling. Default 10 min.
+  int sms_max_attempts = 8;                           // sends before failed. Default 8.
+  int64_t sms_send_timeout_ms = 15'000;               // one REST request. Default 15 s.
+  int64_t sms_link_ttl_ms = 90LL * 24 * 3600 * 1000;  // unused link expires. Default 90 days.
 };
 
 // Everything a channel needs, owned by the Hub in cmd_serve.cpp and alive for the whole run. The

@@ -74,6 +74,31 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
   out->twilio_from = o.Get("twilio-from");
   out->twilio_messaging_service_sid = o.Get("twilio-messaging-service-sid");
   out->sms_api_base = o.Get("sms-api-base", "https://api.twilio.com");
+  struct Timing {
+    const char* name;
+    int64_t min, max, scale;
+    int64_t* out;
+  };
+  int64_t attempts = out->sms_max_attempts;
+  const Timing timings[] = {
+      {"reminder-interval-seconds", 1, 86400, 1000, &out->reminder_interval_ms},
+      {"sms-poll-ms", 10, 60'000, 1, &out->sms_poll_ms},
+      {"sms-retry-base-ms", 1, 3'600'000, 1, &out->sms_retry_base_ms},
+      {"sms-retry-max-ms", 1, 86'400'000, 1, &out->sms_retry_max_ms},
+      {"sms-max-attempts", 1, 100, 1, &attempts},
+      {"sms-send-timeout-ms", 100, 120'000, 1, &out->sms_send_timeout_ms},
+      {"sms-link-ttl-days", 1, 3650, 24LL * 3600 * 1000, &out->sms_link_ttl_ms},
+  };
+  for (const Timing& t : timings) {
+    if (!o.Has(t.name)) continue;
+    if (!ParseInt(o.Get(t.name), t.min, t.max, &v)) {
+      *error = "--" + std::string(t.name) + " must be " + std::to_string(t.min) + ".." +
+               std::to_string(t.max);
+      return false;
+    }
+    *t.out = v * t.scale;
+  }
+  out->sms_max_attempts = static_cast<int>(attempts);
   return true;
 }
 
@@ -128,10 +153,10 @@ class Hub {
         io_, blocking_, router_, metrics_, server_options,
         [this](std::string_view path) -> server::WsRoute {
           if (path == "/ws/chat" && options_.bench_echo) {
-            return {std::make_shared<chat::EchoSession>(clock_, options_.ws_rate_per_second,
-                                                        options_.ws_rate_burst,
-                                                        chat::FrameLimits{}),
-                    "chat"};
+            return {
+                std::make_shared<chat::EchoSession>(clock_, options_.ws_rate_per_second,
+                                                    options_.ws_rate_burst, chat::FrameLimits{}),
+                "chat"};
           }
           if (path == "/ws/chat") {
             return {std::make_shared<chat::ChatSession>(
@@ -284,6 +309,25 @@ Command ServeCommand() {
       {.name = "sms-api-base",
        .default_value = "https://api.twilio.com",
        .help = "base URL of the SMS provider's REST API"},
+      {.name = "reminder-interval-seconds",
+       .default_value = "60",
+       .help = "how often due appointment reminders are looked up"},
+      {.name = "sms-poll-ms", .default_value = "1000", .help = "outbox poll interval when idle"},
+      {.name = "sms-retry-base-ms",
+       .default_value = "2000",
+       .help = "outbound SMS: first retry delay ceiling (exponential backoff, full jitter)"},
+      {.name = "sms-retry-max-ms",
+       .default_value = "600000",
+       .help = "outbound SMS: ceiling of any retry delay"},
+      {.name = "sms-max-attempts",
+       .default_value = "8",
+       .help = "outbound SMS: sends tried before it is marked failed"},
+      {.name = "sms-send-timeout-ms",
+       .default_value = "15000",
+       .help = "outbound SMS: timeout of one REST request"},
+      {.name = "sms-link-ttl-days",
+       .default_value = "90",
+       .help = "a phone link unused this long expires"},
       {.name = "session-idle-seconds",
        .default_value = "900",
        .help = "sessions expire after this long idle"},

@@ -3,7 +3,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <charconv>
 #include <csignal>
 #include <cstdlib>
 #include <functional>
@@ -72,19 +71,6 @@ http::HttpResponse Twiml(std::string body) {
   return r;
 }
 
-void EnvInt(const char* name, int64_t min, int64_t max, int64_t scale, int64_t* out) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return;
-  std::string_view s(v);
-  int64_t n = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || p != s.data() + s.size() || n < min || n > max) {
-    Log(LogLevel::kWarn, "sms_option_ignored", {{"variable", name}});
-    return;
-  }
-  *out = n * scale;
-}
-
 std::string FirstOf(const FormFields& form, std::string_view a, std::string_view b) {
   std::string v = form.Get(a);
   return v.empty() ? form.Get(b) : v;
@@ -92,20 +78,16 @@ std::string FirstOf(const FormFields& form, std::string_view a, std::string_view
 
 }  // namespace
 
-SmsOptions SmsOptionsFromEnvironment() {
+SmsOptions SmsOptionsFrom(const ServeOptions& serve) {
   SmsOptions o;
-  EnvInt("CONNECTHUB_REMINDER_INTERVAL_SECONDS", 1, 86400, 1000, &o.reminder_interval_ms);
-  EnvInt("CONNECTHUB_SMS_POLL_MS", 10, 60000, 1, &o.poll_interval_ms);
-  EnvInt("CONNECTHUB_SMS_RETRY_BASE_MS", 1, 3600000, 1, &o.backoff.base_ms);
-  EnvInt("CONNECTHUB_SMS_RETRY_MAX_MS", 1, 86400000, 1, &o.backoff.max_ms);
+  o.reminder_interval_ms = serve.reminder_interval_ms;
+  o.poll_interval_ms = serve.sms_poll_ms;
+  o.backoff.base_ms = serve.sms_retry_base_ms;
+  o.backoff.max_ms = serve.sms_retry_max_ms;
   o.backoff.min_ms = std::min(o.backoff.min_ms, o.backoff.base_ms);
-  int64_t attempts = o.backoff.max_attempts;
-  EnvInt("CONNECTHUB_SMS_MAX_ATTEMPTS", 1, 100, 1, &attempts);
-  o.backoff.max_attempts = static_cast<int>(attempts);
-  int64_t timeout = o.send_timeout.count();
-  EnvInt("CONNECTHUB_SMS_SEND_TIMEOUT_MS", 100, 120000, 1, &timeout);
-  o.send_timeout = std::chrono::milliseconds(timeout);
-  EnvInt("CONNECTHUB_SMS_LINK_TTL_DAYS", 1, 3650, 24LL * 3600 * 1000, &o.link_ttl_ms);
+  o.backoff.max_attempts = serve.sms_max_attempts;
+  o.send_timeout = std::chrono::milliseconds(serve.sms_send_timeout_ms);
+  o.link_ttl_ms = serve.sms_link_ttl_ms;
   return o;
 }
 
@@ -607,7 +589,7 @@ void SmsService::Stop() {
 }
 
 void RegisterSmsChannel(HubContext& ctx) {
-  auto service = std::make_shared<SmsService>(ctx, SmsOptionsFromEnvironment());
+  auto service = std::make_shared<SmsService>(ctx, SmsOptionsFrom(ctx.options));
   http::RouteOptions limits{.max_body = service->max_webhook_body()};
   ctx.router.Add(
       "POST", "/sms/twilio",

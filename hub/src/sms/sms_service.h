@@ -20,8 +20,8 @@
 
 namespace connecthub::hub::sms {
 
-// Limits and timings of the SMS channel, with documented defaults. Read from the environment by
-// SmsOptionsFromEnvironment() so tests can shorten the timings.
+// Limits and timings of the SMS channel, with documented defaults. The timings come from the
+// `serve` options (SmsOptionsFrom) so tests can shorten them.
 struct SmsOptions {
   int64_t link_ttl_ms = 90LL * 24 * 3600 * 1000;  // a link unused this long expires. Default 90 d.
   int64_t reminder_interval_ms = 60'000;  // how often due reminders are looked up. Default 60 s.
@@ -33,11 +33,9 @@ struct SmsOptions {
   LinkMessageOptions link;                        // Participant ID / PIN shapes
 };
 
-// Overrides from CONNECTHUB_REMINDER_INTERVAL_SECONDS, CONNECTHUB_SMS_POLL_MS,
-// CONNECTHUB_SMS_RETRY_BASE_MS, CONNECTHUB_SMS_RETRY_MAX_MS, CONNECTHUB_SMS_MAX_ATTEMPTS,
-// CONNECTHUB_SMS_SEND_TIMEOUT_MS, CONNECTHUB_SMS_LINK_TTL_DAYS. Malformed values are ignored
-// (the default stays) with a warning.
-SmsOptions SmsOptionsFromEnvironment();
+// The SMS options from `serve`'s (--reminder-interval-seconds, --sms-*; each also
+// CONNECTHUB_<NAME> in the environment or the config file).
+SmsOptions SmsOptionsFrom(const ServeOptions& serve);
 
 // The SMS channel (SPEC §5): the inbound webhook and status callback handlers, the outbound
 // subscriber, and the worker thread that sends the outbox and schedules reminders. Handlers run
