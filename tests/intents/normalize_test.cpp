@@ -13,6 +13,14 @@ TEST_CASE("Normalize folds case and removes accents", "[intents][es]") {
   CHECK(Normalize("INGLÉS") == "ingles");
 }
 
+// Regression (tests/fuzz/classify_fuzz): two-byte characters U+0250..U+027F (lead byte 0xC9, IPA
+// letters) read past the fast-path table; they now go through ICU like any other letter.
+TEST_CASE("Normalize handles IPA letters after Latin Extended-B", "[intents][en]") {
+  CHECK(Normalize("name \u0250 test") == "name \u0250 test");
+  CHECK(Normalize("\u025E\u027F ments") == "\u025E\u027F ments");
+  CHECK(Normalize("\u024F") == "\u024F");  // the table's last entry still takes the fast path
+}
+
 TEST_CASE("Normalize composes decomposed accents (NFD input)", "[intents][es]") {
   // "cua" + U+0301 COMBINING ACUTE + "nto": the ICU path must give the same as precomposed.
   CHECK(Normalize("cua\xCC\x81nto debo") == "cuanto debo");
