@@ -17,7 +17,7 @@ case "$MODE" in
 esac
 
 DEB_PACKAGES=(
-  build-essential cmake pkg-config clang-format
+  build-essential cmake pkg-config clang-format clang libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlitecpp-dev libsqlite3-dev sqlite3 libsodium-dev libicu-dev catch2 libssl-dev
   nodejs npm chromium
@@ -69,7 +69,29 @@ fi
 BIN="$BUILD_DIR/hub/connecthub"
 
 if [ "$MODE" = test ]; then
-  exec ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 600
+  rc=0
+  ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 600 || rc=$?
+  # Issue #8: a clang build with ASan+UBSan and libFuzzer (tests/fuzz/README.md): the fuzz
+  # targets, each for a bounded time, and the storage and intents unit tests under the sanitizers.
+  # CONNECTHUB_FUZZ=0 skips it.
+  if [ "${CONNECTHUB_FUZZ:-1}" != 0 ]; then
+    FUZZ_DIR="${CONNECTHUB_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
+    FUZZ_TARGETS=(chat_frame_fuzz form_twiml_fuzz api_request_fuzz classify_fuzz extract_line_fuzz
+      storage_tests intents_tests)
+    if [ ! -f "$FUZZ_DIR/CMakeCache.txt" ]; then
+      CC=clang CXX=clang++ cmake -S "$ROOT" -B "$FUZZ_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCONNECTHUB_FUZZ=ON >/dev/null
+    fi
+    if ! cmake --build "$FUZZ_DIR" -j "$JOBS" --target "${FUZZ_TARGETS[@]}" \
+      >"$FUZZ_DIR/build.log" 2>&1; then
+      grep -E 'error|Error' -A3 "$FUZZ_DIR/build.log" | head -60 >&2
+      echo "setup: fuzz build failed (full log: $FUZZ_DIR/build.log)" >&2
+      exit 1
+    fi
+    ctest --test-dir "$FUZZ_DIR" --output-on-failure -j "$JOBS" --timeout 600 \
+      -R '^(fuzz: |storage:|intents:)' || rc=$?
+  fi
+  exit "$rc"
 fi
 
 # run: a demo database dated today (dates in demo data are relative to the day it was made).
