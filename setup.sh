@@ -76,8 +76,8 @@ if [ "$MODE" = test ]; then
   # CONNECTHUB_FUZZ=0 skips it.
   if [ "${CONNECTHUB_FUZZ:-1}" != 0 ]; then
     FUZZ_DIR="${CONNECTHUB_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
-    FUZZ_TARGETS=(ws_frame_fuzz chat_frame_fuzz form_twiml_fuzz api_request_fuzz classify_fuzz extract_line_fuzz
-      storage_tests intents_tests)
+    FUZZ_TARGETS=(ws_frame_fuzz chat_frame_fuzz form_twiml_fuzz api_request_fuzz classify_fuzz
+      extract_line_fuzz storage_tests intents_tests)
     if [ ! -f "$FUZZ_DIR/CMakeCache.txt" ]; then
       CC=clang CXX=clang++ cmake -S "$ROOT" -B "$FUZZ_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCONNECTHUB_FUZZ=ON >/dev/null
