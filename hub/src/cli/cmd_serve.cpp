@@ -175,9 +175,10 @@ class Hub {
 
   int Run() {
     std::string error;
-    if (!server_->Listen(options_.listen, &error)) {
+    bool usage_error = false;
+    if (!server_->Listen(options_.listen, &error, &usage_error)) {
       std::cerr << "connecthub serve: " << error << "\n";
-      return 1;
+      return usage_error ? 2 : 1;
     }
     if (auto s = store_->RecoverOutbound(clock_()); !s.ok()) {
       Log(LogLevel::kWarn, "outbox_recover_failed", {{"error", s.message()}});

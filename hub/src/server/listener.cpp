@@ -91,7 +91,10 @@ Server::Server(net::io_context& io, net::thread_pool& blocking, http::Router& ro
 
 Server::~Server() = default;
 
-bool Server::Listen(const std::string& host_port, std::string* error) {
+bool Server::Listen(const std::string& host_port, std::string* error, bool* usage_error) {
+  bool ignored = false;
+  if (usage_error == nullptr) usage_error = &ignored;
+  *usage_error = true;  // until the address parses; a failure to bind is not the caller's typo
   size_t colon = host_port.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == host_port.size()) {
     *error = "--listen must be HOST:PORT, got '" + host_port + "'";
@@ -117,6 +120,7 @@ bool Server::Listen(const std::string& host_port, std::string* error) {
     *error = "--listen host must be an IP address, got '" + host + "'";
     return false;
   }
+  *usage_error = false;
   listener_ = std::make_shared<Listener>(state_);
   if (!listener_->Open(tcp::endpoint(address, static_cast<uint16_t>(port)), error)) return false;
   port_ = listener_->port();

@@ -50,7 +50,8 @@ class Server {
 
   // Binds `host:port` (port 0: any free port) and starts accepting. False and *error when the
   // address is malformed or cannot be bound.
-  bool Listen(const std::string& host_port, std::string* error);
+  // *usage_error (if given) tells a malformed HOST:PORT (exit code 2) from a failure to bind.
+  bool Listen(const std::string& host_port, std::string* error, bool* usage_error = nullptr);
   uint16_t port() const;
   // "http://host:port/"
   std::string url() const;
