@@ -1,4 +1,10 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <string>
 
 #include "sms/twilio_client.h"
 
@@ -84,8 +90,18 @@ TEST_CASE("client creation checks its options", "[hub][sms]") {
 }
 
 TEST_CASE("a refused connection is a retry, not a crash", "[hub][sms]") {
+  // A loopback port that is bound but not listening: connecting to it is refused, and no other
+  // process can take it while the test runs (a fixed port such as 1 may be in use).
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
   TwilioClientOptions o;
-  o.api_base = "http://127.0.0.1:1";  // nothing listens on port 1
+  o.api_base = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
   o.account_sid = "AC123";
   o.auth_token = "secret";
   o.from = "+15550000000";
@@ -95,4 +111,5 @@ TEST_CASE("a refused connection is a retry, not a crash", "[hub][sms]") {
   auto r = (*client)->Send("+15559990000", "hello");
   CHECK(r.outcome == Outcome::kRetry);
   CHECK(r.error.rfind("connect", 0) == 0);
+  ::close(fd);
 }
