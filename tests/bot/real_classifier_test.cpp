@@ -93,5 +93,28 @@ TEST_CASE("real classifier: gibberish twice escalates; safety words at once", "[
   CHECK(danger.text.find("988") != std::string::npos);
 }
 
+TEST_CASE("real classifier: the extract's payment types read naturally in both languages",
+          "[bot][en][es]") {
+  // The values demo-data and agency extracts use: none may reach a parent as raw upper case.
+  const std::vector<std::pair<const char*, std::pair<const char*, const char*>>> types = {
+      {"EMPLOYER PAYMENT", {"employer payment", "pago del empleador"}},
+      {"TAX INTERCEPT", {"tax refund intercept", "intercepción de reembolso de impuestos"}},
+      {"PERSONAL PAYMENT", {"personal payment", "pago personal"}},
+      {"INCOME WITHHOLDING ORDER", {"income withholding", "retención de ingresos"}},
+  };
+  for (const auto& [type, words] : types) {
+    bot::ParticipantFacts facts = kPayer;
+    facts.cases.resize(1);
+    facts.cases[0].payments = {fixture::MakePayment("T-1", facts.cases[0].case_number,
+                                                    fixture::Day(2026, 11, 2), 23200, type)};
+    INFO(type);
+    Reply en = RealBot().Answer("when was my last payment", &facts, Web("en"), fixture::Now());
+    CHECK(en.text.find(words.first) != std::string::npos);
+    Reply es = RealBot().Answer("cuál fue mi último pago", &facts, Web("es"), fixture::Now());
+    CHECK(es.text.find(words.second) != std::string::npos);
+    CHECK(es.text.find(type) == std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace connecthub::bot_test
