@@ -63,7 +63,14 @@ test('garbage HTTP gets 400 and the hub keeps serving', async () => {
 test('/metrics is Prometheus text with the hub\'s families', async () => {
   const { client } = await loginParent(hub, PARENTS.john);
   await ask(client, 'm-1', 'what is my balance');
-  const r = await api(hub, 'GET', '/metrics');
+  // The frame's duration is observed once its handler finishes, which can be
+  // a moment after the answer reached the client: poll briefly for it.
+  let r;
+  for (let i = 0; i < 50; i++) {
+    r = await api(hub, 'GET', '/metrics');
+    if (/^connecthub_ws_frame_duration_seconds_count\{type="send"\}/m.test(r.text)) break;
+    await new Promise((res) => setTimeout(res, 20));
+  }
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
   const body = r.text;
