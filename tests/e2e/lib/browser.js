@@ -122,6 +122,15 @@ const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 async function axe(page, include) {
   // Runtime evaluation from the DevTools protocol is not subject to the page's CSP.
   if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE);
+  // Colours measured mid-animation (the panel fading in) are blends, not what anyone reads:
+  // wait for running animations, in the page and in shadow roots, to finish.
+  await page.evaluate(async () => {
+    const roots = [document];
+    for (const el of document.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+    const running = roots.flatMap((r) => r.getAnimations()).filter((a) => a.playState === 'running');
+    await Promise.race([Promise.all(running.map((a) => a.finished.catch(() => {}))),
+      new Promise((res) => setTimeout(res, 2000))]);
+  });
   const result = await page.evaluate(async (inc) => {
     const r = await window.axe.run(inc || document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
