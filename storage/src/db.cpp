@@ -14,13 +14,10 @@ Conn::Conn(const std::string& path, bool read_only, int busy_timeout_ms)
     // Bulk transactions (import, demo data, rotation) touch many index pages; with SQLite's 2 MiB
     // default they spill to the WAL mid-transaction and are rewritten again and again.
     db_.exec("PRAGMA cache_size = -65536");
-  } else {
-    // Readers map the file instead of pread()ing it: a parent's facts touch a few dozen pages
-    // scattered over a state-sized file, and each pread was a syscall with kernel readahead. The
-    // mapping is address space, not memory: the kernel's page cache backs it, shared by all
-    // readers. (SQLite still reads pages written since the last checkpoint from the WAL.)
-    db_.exec("PRAGMA mmap_size = 17179869184");
   }
+  // Read connections do not memory-map the file (PRAGMA mmap_size): it halved LoadFacts on a
+  // read-only 1M-participant file, but with the hub writing, SQLite re-maps after commits and the
+  // page-table churn (mmap/munmap of a 1.6 GB mapping) cost ~5 ms of kernel time a chat turn.
 }
 
 Conn::Query Conn::Prep(const char* sql) {
