@@ -336,6 +336,20 @@ Result<ThreadRecord> SqliteStore::OpenSmsThread(const std::string& phone, const 
   std::string e164;
   auto index = PhoneIndex(phone, &e164);
   if (!index.ok()) return index.status();
+  // Almost every text comes from a number that has a thread: find it on a reader and spare the
+  // webhook a group commit. The writer checks again before creating one.
+  auto existing = readers_->Call<std::optional<ThreadRecord>>(
+      [&](Conn& c) -> Result<std::optional<ThreadRecord>> {
+        auto q = c.Prep("SELECT id FROM threads WHERE channel = 'sms' AND phone_index = ?");
+        BindBlob(q, 1, *index);
+        if (!q->executeStep()) return std::optional<ThreadRecord>();
+        int64_t id = q->getColumn(0).getInt64();
+        auto t = LoadThread(c, id);
+        if (!t.ok()) return t.status();
+        return std::optional<ThreadRecord>(std::move(*t));
+      });
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) return std::move(**existing);
   return writer_->Call<ThreadRecord>([&](Conn& c) -> Result<ThreadRecord> {
     {
       auto q = c.Prep("SELECT id FROM threads WHERE channel = 'sms' AND phone_index = ?");
@@ -391,43 +405,47 @@ Status SqliteStore::UpdateThread(int64_t thread_id, const ThreadUpdate& update, 
     });
     if (same.ok() && *same) return Status::Ok();
   }
-  return writer_->Run([&](Conn& c) -> Status {
-    std::string state;
-    int64_t waiting_since = 0;
-    {
-      auto q = c.Prep("SELECT state, waiting_since_ms FROM threads WHERE id = ?");
-      q->bind(1, thread_id);
-      if (!q->executeStep()) return Status(Code::kNotFound, "no such thread");
-      state = q->getColumn(0).getString();
-      waiting_since = q->getColumn(1).getInt64();
+  return writer_->Run(
+      [&](Conn& c) -> Status { return UpdateThreadIn(c, thread_id, update, now_ms); });
+}
+
+Status SqliteStore::UpdateThreadIn(Conn& c, int64_t thread_id, const ThreadUpdate& update,
+                                   int64_t now_ms) {
+  std::string state;
+  int64_t waiting_since = 0;
+  {
+    auto q = c.Prep("SELECT state, waiting_since_ms FROM threads WHERE id = ?");
+    q->bind(1, thread_id);
+    if (!q->executeStep()) return Status(Code::kNotFound, "no such thread");
+    state = q->getColumn(0).getString();
+    waiting_since = q->getColumn(1).getInt64();
+  }
+  if (update.state) {
+    std::string next(ThreadStateName(*update.state));
+    if (next == "waiting") {
+      if (state != "waiting" || waiting_since == 0) waiting_since = now_ms;
+    } else {
+      waiting_since = 0;
     }
-    if (update.state) {
-      std::string next(ThreadStateName(*update.state));
-      if (next == "waiting") {
-        if (state != "waiting" || waiting_since == 0) waiting_since = now_ms;
-      } else {
-        waiting_since = 0;
-      }
-      state = next;
-    }
-    if (update.lang && (update.lang->empty() || update.lang->size() > 16)) {
-      return Status(Code::kInvalid, "bad language code");
-    }
-    auto q = c.Prep(
-        "UPDATE threads SET state = ?, waiting_since_ms = ?, priority = COALESCE(?, priority), "
-        "misses = COALESCE(?, misses), lang = COALESCE(?, lang), "
-        "assigned_to = CASE WHEN ? THEN ? ELSE assigned_to END WHERE id = ?");
-    q->bind(1, state);
-    q->bind(2, waiting_since);
-    if (update.priority) q->bind(3, *update.priority);
-    if (update.misses) q->bind(4, *update.misses);
-    if (update.lang) q->bind(5, *update.lang);
-    q->bind(6, update.assigned_to.has_value() ? 1 : 0);
-    if (update.assigned_to && *update.assigned_to) q->bind(7, **update.assigned_to);
-    q->bind(8, thread_id);
-    q->exec();
-    return Status::Ok();
-  });
+    state = next;
+  }
+  if (update.lang && (update.lang->empty() || update.lang->size() > 16)) {
+    return Status(Code::kInvalid, "bad language code");
+  }
+  auto q = c.Prep(
+      "UPDATE threads SET state = ?, waiting_since_ms = ?, priority = COALESCE(?, priority), "
+      "misses = COALESCE(?, misses), lang = COALESCE(?, lang), "
+      "assigned_to = CASE WHEN ? THEN ? ELSE assigned_to END WHERE id = ?");
+  q->bind(1, state);
+  q->bind(2, waiting_since);
+  if (update.priority) q->bind(3, *update.priority);
+  if (update.misses) q->bind(4, *update.misses);
+  if (update.lang) q->bind(5, *update.lang);
+  q->bind(6, update.assigned_to.has_value() ? 1 : 0);
+  if (update.assigned_to && *update.assigned_to) q->bind(7, **update.assigned_to);
+  q->bind(8, thread_id);
+  q->exec();
+  return Status::Ok();
 }
 
 Result<ThreadRecord> SqliteStore::Claim(int64_t thread_id, int64_t caseworker_id, int64_t now_ms) {
@@ -495,51 +513,96 @@ Result<std::vector<ThreadRecord>> SqliteStore::ListThreads(const ThreadQuery& qu
       });
 }
 
-Result<Appended> SqliteStore::Append(const AppendRequest& request) {
+namespace {
+
+Status CheckAppend(const AppendRequest& request) {
   if (request.client_id.size() > 200) return Status(Code::kInvalid, "client id too long");
   if (request.sender == Sender::kCaseworker || request.sender == Sender::kNote) {
     if (!request.caseworker_id) return Status(Code::kInvalid, "caseworker message without author");
   }
-  return writer_->Call<Appended>([&](Conn& c) -> Result<Appended> {
-    if (!request.client_id.empty()) {
-      auto q = c.Prep("SELECT seq, at_ms FROM messages WHERE thread_id = ? AND client_id = ?");
-      q->bind(1, request.thread_id);
-      q->bind(2, request.client_id);
-      if (q->executeStep()) {
-        return Appended{q->getColumn(0).getInt64(), true, q->getColumn(1).getInt64()};
-      }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Appended> SqliteStore::Append(const AppendRequest& request) {
+  if (Status s = CheckAppend(request); !s.ok()) return s;
+  return writer_->Call<Appended>([&](Conn& c) -> Result<Appended> { return AppendIn(c, request); });
+}
+
+Result<Appended> SqliteStore::AppendIn(Conn& c, const AppendRequest& request) {
+  if (!request.client_id.empty()) {
+    auto q = c.Prep("SELECT seq, at_ms FROM messages WHERE thread_id = ? AND client_id = ?");
+    q->bind(1, request.thread_id);
+    q->bind(2, request.client_id);
+    if (q->executeStep()) {
+      return Appended{q->getColumn(0).getInt64(), true, q->getColumn(1).getInt64()};
     }
-    int64_t seq = 0;
-    {
-      auto q = c.Prep("SELECT last_seq FROM threads WHERE id = ?");
-      q->bind(1, request.thread_id);
-      if (!q->executeStep()) return Status(Code::kNotFound, "no such thread");
-      seq = q->getColumn(0).getInt64() + 1;
-    }
-    std::string sealed =
-        keys_->Seal(request.body, "messages", "body", MessageRow(request.thread_id, seq));
-    {
-      auto q = c.Prep(
-          "INSERT INTO messages(thread_id, seq, sender, client_id, body, intent, "
-          "caseworker_id, at_ms) VALUES(?,?,?,?,?,?,?,?)");
-      q->bind(1, request.thread_id);
-      q->bind(2, seq);
-      q->bind(3, std::string(SenderName(request.sender)));
-      if (!request.client_id.empty()) q->bind(4, request.client_id);
-      BindBlob(q, 5, sealed);
-      q->bind(6, request.intent);
-      if (request.caseworker_id) q->bind(7, *request.caseworker_id);
-      q->bind(8, request.at_ms);
-      q->exec();
-    }
+  }
+  int64_t seq = 0;
+  {
+    auto q = c.Prep("SELECT last_seq FROM threads WHERE id = ?");
+    q->bind(1, request.thread_id);
+    if (!q->executeStep()) return Status(Code::kNotFound, "no such thread");
+    seq = q->getColumn(0).getInt64() + 1;
+  }
+  std::string sealed =
+      keys_->Seal(request.body, "messages", "body", MessageRow(request.thread_id, seq));
+  {
     auto q = c.Prep(
-        "UPDATE threads SET last_seq = ?, last_message_ms = MAX(last_message_ms, ?) "
-        "WHERE id = ?");
-    q->bind(1, seq);
-    q->bind(2, request.at_ms);
-    q->bind(3, request.thread_id);
+        "INSERT INTO messages(thread_id, seq, sender, client_id, body, intent, "
+        "caseworker_id, at_ms) VALUES(?,?,?,?,?,?,?,?)");
+    q->bind(1, request.thread_id);
+    q->bind(2, seq);
+    q->bind(3, std::string(SenderName(request.sender)));
+    if (!request.client_id.empty()) q->bind(4, request.client_id);
+    BindBlob(q, 5, sealed);
+    q->bind(6, request.intent);
+    if (request.caseworker_id) q->bind(7, *request.caseworker_id);
+    q->bind(8, request.at_ms);
     q->exec();
-    return Appended{seq, false, request.at_ms};
+  }
+  auto q = c.Prep(
+      "UPDATE threads SET last_seq = ?, last_message_ms = MAX(last_message_ms, ?) "
+      "WHERE id = ?");
+  q->bind(1, seq);
+  q->bind(2, request.at_ms);
+  q->bind(3, request.thread_id);
+  q->exec();
+  return Appended{seq, false, request.at_ms};
+}
+
+Result<std::vector<Appended>> SqliteStore::WriteTurn(const TurnWrite& turn) {
+  if (turn.messages.empty()) return Status(Code::kInvalid, "a turn without messages");
+  int64_t thread_id = turn.messages.front().thread_id;
+  for (const auto& m : turn.messages) {
+    if (m.thread_id != thread_id) return Status(Code::kInvalid, "a turn spans threads");
+    if (Status s = CheckAppend(m); !s.ok()) return s;
+  }
+  std::string sealed_reply;
+  if (!turn.inbound_sid.empty()) {
+    if (turn.inbound_sid.size() > 128) return Status(Code::kInvalid, "bad MessageSid");
+    sealed_reply = keys_->Seal(turn.inbound_reply, "inbound_sms", "reply", turn.inbound_sid);
+  }
+  using Out = std::vector<Appended>;
+  return writer_->Call<Out>([&](Conn& c) -> Result<Out> {
+    Out out;
+    for (const auto& m : turn.messages) {
+      auto appended = AppendIn(c, m);
+      if (!appended.ok()) return appended.status();
+      if (appended->duplicate) {
+        if (out.empty()) return Out{*appended};  // the whole turn was stored before
+        return Status(Code::kInvalid, "a duplicate client id inside a turn");
+      }
+      out.push_back(*appended);
+    }
+    if (turn.update) {
+      if (Status s = UpdateThreadIn(c, thread_id, *turn.update, turn.now_ms); !s.ok()) return s;
+    }
+    if (!turn.inbound_sid.empty()) {
+      RecordInboundReplyIn(c, turn.inbound_sid, sealed_reply, turn.now_ms);
+    }
+    return out;
   });
 }
 
@@ -660,6 +723,20 @@ Result<std::optional<std::string>> SqliteStore::LinkedParticipant(const std::str
   auto index = PhoneIndex(phone, nullptr);
   if (!index.ok()) return index.status();
   using Out = std::optional<std::string>;
+  int64_t last_used = 0;
+  auto found = readers_->Call<Out>([&](Conn& c) -> Result<Out> {
+    auto q = c.Prep("SELECT participant_id, last_used_ms FROM linked_phones WHERE phone_index = ?");
+    BindBlob(q, 1, *index);
+    if (!q->executeStep()) return Out();
+    last_used = q->getColumn(1).getInt64();
+    if (now_ms - last_used > link_ttl_ms) return Out();
+    return Out(q->getColumn(0).getString());
+  });
+  if (!found.ok() || !found->has_value()) return found;
+  // Links expire after months without use: touching them at most once an hour (or a tenth of a
+  // short test TTL) keeps the expiry exact to the hour and spares nearly every text a write.
+  int64_t touch_every_ms = std::min<int64_t>(3'600'000, link_ttl_ms / 10);
+  if (now_ms - last_used < touch_every_ms) return found;
   return writer_->Call<Out>([&](Conn& c) -> Result<Out> {
     std::string participant;
     {
@@ -779,14 +856,19 @@ Status SqliteStore::RecordInboundReply(const std::string& message_sid, const std
   }
   std::string sealed = keys_->Seal(reply, "inbound_sms", "reply", message_sid);
   return writer_->Run([&](Conn& c) -> Status {
-    // The first recorded reply wins: a redelivery must get exactly the same answer.
-    auto q = c.Prep("INSERT OR IGNORE INTO inbound_sms(message_sid, reply, at_ms) VALUES(?,?,?)");
-    q->bind(1, message_sid);
-    BindBlob(q, 2, sealed);
-    q->bind(3, now_ms);
-    q->exec();
+    RecordInboundReplyIn(c, message_sid, sealed, now_ms);
     return Status::Ok();
   });
+}
+
+void SqliteStore::RecordInboundReplyIn(Conn& c, const std::string& message_sid,
+                                       const std::string& sealed, int64_t now_ms) {
+  // The first recorded reply wins: a redelivery must get exactly the same answer.
+  auto q = c.Prep("INSERT OR IGNORE INTO inbound_sms(message_sid, reply, at_ms) VALUES(?,?,?)");
+  q->bind(1, message_sid);
+  BindBlob(q, 2, sealed);
+  q->bind(3, now_ms);
+  q->exec();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ class SqliteStore final : public Store {
   Result<ThreadRecord> Claim(int64_t thread_id, int64_t caseworker_id, int64_t now_ms) override;
   Result<std::vector<ThreadRecord>> ListThreads(const ThreadQuery& query) override;
   Result<Appended> Append(const AppendRequest& request) override;
+  Result<std::vector<Appended>> WriteTurn(const TurnWrite& turn) override;
   Result<std::vector<MessageRecord>> Messages(int64_t thread_id, int64_t after_seq, int limit,
                                               bool include_notes) override;
 
@@ -88,6 +89,11 @@ class SqliteStore final : public Store {
 
  private:
   Result<ThreadRecord> LoadThread(Conn& c, int64_t thread_id);
+  // The bodies of Append, UpdateThread and RecordInboundReply, inside a writer transaction.
+  Result<Appended> AppendIn(Conn& c, const AppendRequest& request);
+  Status UpdateThreadIn(Conn& c, int64_t thread_id, const ThreadUpdate& update, int64_t now_ms);
+  void RecordInboundReplyIn(Conn& c, const std::string& message_sid, const std::string& sealed,
+                            int64_t now_ms);
   const std::string& DummyHash();
   // The blind index of a phone number, or kInvalid when it is not a valid number.
   Result<std::string> PhoneIndex(const std::string& phone, std::string* e164);

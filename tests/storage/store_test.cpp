@@ -330,6 +330,68 @@ TEST_CASE("threads and messages: seq, idempotent client ids, notes, updates, cla
   REQUIRE(store->Audit(*cw, t->id, "read", now).ok());
 }
 
+TEST_CASE("a turn is written whole or not at all, once", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  int64_t now = TestNowMs();
+  auto t = store->OpenThread("100000001", Channel::kWeb, "en", now);
+  REQUIRE(t.ok());
+
+  TurnWrite turn;
+  turn.now_ms = now;
+  turn.messages.push_back({t->id, Sender::kParticipant, "c-1", "hablo con alguien", "", {}, now});
+  turn.messages.push_back(
+      {t->id, Sender::kBot, "", "Un trabajador le respondera.", "agent", {}, now});
+  ThreadUpdate update;
+  update.state = ThreadState::kWaiting;
+  update.priority = 1;
+  update.lang = "es";
+  turn.update = update;
+  turn.inbound_sid = "SM0000000000000000000000000000t1";
+  turn.inbound_reply = "<Response/>";
+  auto written = store->WriteTurn(turn);
+  REQUIRE(written.ok());
+  REQUIRE(written->size() == 2);
+  CHECK((*written)[0].seq == 1);
+  CHECK((*written)[1].seq == 2);
+  CHECK_FALSE((*written)[0].duplicate);
+  auto after = store->GetThread(t->id);
+  CHECK(after->state == ThreadState::kWaiting);
+  CHECK(after->waiting_since_ms == now);
+  CHECK(after->lang == "es");
+  CHECK(after->last_seq == 2);
+  CHECK(store->InboundReply(turn.inbound_sid)->value() == "<Response/>");
+
+  // The same client id again: nothing written, the original seq back.
+  auto again = store->WriteTurn(turn);
+  REQUIRE(again.ok());
+  REQUIRE(again->size() == 1);
+  CHECK(again->front().duplicate);
+  CHECK(again->front().seq == 1);
+  CHECK(store->Messages(t->id, 0, 100, true)->size() == 2);
+
+  // A turn failing half way (a bad language in the update) leaves no message behind.
+  TurnWrite bad;
+  bad.now_ms = now + 1;
+  bad.messages.push_back({t->id, Sender::kParticipant, "c-2", "balance", "", {}, now + 1});
+  bad.messages.push_back({t->id, Sender::kBot, "", "You owe", "balance", {}, now + 1});
+  ThreadUpdate bad_update;
+  bad_update.lang = "";
+  bad.update = bad_update;
+  bad.inbound_sid = "SM0000000000000000000000000000t2";
+  CHECK(store->WriteTurn(bad).status().code() == Code::kInvalid);
+  CHECK(store->Messages(t->id, 0, 100, true)->size() == 2);
+  CHECK(store->GetThread(t->id)->last_seq == 2);
+  CHECK_FALSE(store->InboundReply(bad.inbound_sid)->has_value());
+  // Turns are checked before anything is written.
+  CHECK(store->WriteTurn(TurnWrite{}).status().code() == Code::kInvalid);
+  TurnWrite split;
+  split.messages.push_back({t->id, Sender::kParticipant, "", "a", "", {}, now});
+  split.messages.push_back({t->id + 1, Sender::kBot, "", "b", "", {}, now});
+  CHECK(store->WriteTurn(split).status().code() == Code::kInvalid);
+}
+
 TEST_CASE("thread list: county scoping, supervisors, states, mine", "[storage]") {
   TempDir dir;
   auto store = OpenStore(dir);
@@ -390,7 +452,10 @@ TEST_CASE("SMS: linking with TTL, opt-outs, inbound reply idempotency", "[storag
   CHECK(store->LinkPhone(phone, "100000999", now).code() == Code::kNotFound);
   CHECK(store->LinkedParticipant(phone, now + 1000, kDay)->value() == "100000001");
   CHECK(store->GetThread(thread->id)->participant_id == "100000001");
-  CHECK(store->LinkedParticipant(phone, now + kDay, kDay)->has_value());  // refreshed at +1000
+  // A use refreshes the link (at most every tenth of the TTL, or an hour): the link made at
+  // `now` and used at +kDay/2 is still alive after kDay.
+  CHECK(store->LinkedParticipant(phone, now + kDay / 2, kDay)->has_value());
+  CHECK(store->LinkedParticipant(phone, now + kDay + kDay / 4, kDay)->has_value());
   CHECK_FALSE(store->LinkedParticipant(phone, now + 3 * kDay, kDay)->has_value());
   REQUIRE(store->UnlinkPhone(phone).ok());
   CHECK_FALSE(store->LinkedParticipant(phone, now, kDay)->has_value());

@@ -45,21 +45,40 @@ Result<storage::MessageRecord> ConversationService::AppendAndPublish(
     const storage::AppendRequest& request, storage::ThreadRecord* thread) {
   auto appended = store_.Append(request);
   if (!appended.ok()) return appended.status();
+  if (appended->duplicate) {
+    storage::MessageRecord m;
+    m.thread_id = request.thread_id;
+    m.seq = appended->seq;
+    m.sender = request.sender;
+    m.client_id = request.client_id;
+    m.body = request.body;
+    m.at_ms = appended->at_ms;
+    return m;
+  }
+  return PublishAppended(request, *appended, thread);
+}
+
+storage::MessageRecord ConversationService::PublishAppended(const storage::AppendRequest& request,
+                                                            const storage::Appended& appended,
+                                                            storage::ThreadRecord* thread,
+                                                            const std::string& caseworker_name) {
   storage::MessageRecord m;
   m.thread_id = request.thread_id;
-  m.seq = appended->seq;
+  m.seq = appended.seq;
   m.sender = request.sender;
   m.client_id = request.client_id;
   m.body = request.body;
   m.intent = request.intent;
   m.caseworker_id = request.caseworker_id;
-  m.at_ms = appended->at_ms;
-  if (appended->duplicate) return m;
+  m.caseworker_name = caseworker_name;
+  m.at_ms = appended.at_ms;
   thread->last_seq = std::max(thread->last_seq, m.seq);
   thread->last_message_ms = std::max(thread->last_message_ms, m.at_ms);
-  metrics_.Inc("connecthub_messages_total",
-               {{"channel", std::string(ChannelLabel(thread->channel))},
-                {"sender", std::string(SenderName(m.sender))}});
+  if (m.sender != storage::Sender::kNote) {
+    metrics_.Inc("connecthub_messages_total",
+                 {{"channel", std::string(ChannelLabel(thread->channel))},
+                  {"sender", std::string(SenderName(m.sender))}});
+  }
   events::HubEvent event;
   event.kind = events::HubEvent::Kind::kMessage;
   event.thread = *thread;
@@ -76,102 +95,95 @@ Result<ParentTextResult> ConversationService::HandleParentText(
   if (!thread.ok()) return thread.status();
   ParentTextResult result;
   result.thread = *thread;
+  const storage::ThreadRecord& before = *thread;
 
-  storage::AppendRequest request;
+  storage::TurnWrite turn;
+  turn.now_ms = now_ms;
+  turn.messages.reserve(2);
+  storage::AppendRequest& request = turn.messages.emplace_back();
   request.thread_id = message.thread_id;
   request.sender = storage::Sender::kParticipant;
   request.client_id = message.client_id;
   request.body = message.stored_text.empty() ? message.text : message.stored_text;
   request.at_ms = now_ms;
-  auto appended = store_.Append(request);
-  if (!appended.ok()) return appended.status();
-  result.stored = *appended;
-  if (appended->duplicate) {
-    if (on_stored) on_stored(*appended);
-    return result;
-  }
-  {
-    storage::MessageRecord m;
-    m.thread_id = request.thread_id;
-    m.seq = appended->seq;
-    m.sender = request.sender;
-    m.client_id = request.client_id;
-    m.body = request.body;
-    m.at_ms = appended->at_ms;
-    result.thread.last_seq = std::max(result.thread.last_seq, m.seq);
-    result.thread.last_message_ms = std::max(result.thread.last_message_ms, m.at_ms);
-    metrics_.Inc(
-        "connecthub_messages_total",
-        {{"channel", std::string(ChannelLabel(result.thread.channel))}, {"sender", "participant"}});
-    if (on_stored) on_stored(*appended);
-    events::HubEvent event;
-    event.kind = events::HubEvent::Kind::kMessage;
-    event.thread = result.thread;
-    event.message = m;
-    bus_.Publish(event);
-  }
 
-  if (Handled(result.thread.state)) {
-    // A caseworker answers: the inbox sees the message through the event; nothing else to do.
-    return result;
-  }
-
-  std::optional<bot::ParticipantFacts> facts;
-  if (message.linked && !result.thread.participant_id.empty()) {
-    auto loaded = store_.LoadFacts(result.thread.participant_id, now_ms);
-    if (loaded.ok()) {
-      facts = std::move(loaded).value();
-    } else {
-      Log(LogLevel::kWarn, "facts_unavailable",
-          {{"thread_id", message.thread_id}, {"code", static_cast<int>(loaded.status().code())}});
+  // A caseworker answers waiting and assigned threads (the inbox sees the message through the
+  // event); otherwise the bot answers, before anything is written, so the whole turn is one
+  // transaction.
+  std::optional<bot::Reply> reply;
+  std::vector<std::string> reply_texts;
+  if (!Handled(before.state)) {
+    std::optional<bot::ParticipantFacts> facts;
+    if (message.linked && !before.participant_id.empty()) {
+      auto loaded = store_.LoadFacts(before.participant_id, now_ms);
+      if (loaded.ok()) {
+        facts = std::move(loaded).value();
+      } else {
+        Log(LogLevel::kWarn, "facts_unavailable",
+            {{"thread_id", message.thread_id}, {"code", static_cast<int>(loaded.status().code())}});
+      }
     }
-  }
-  bot::Conversation conv;
-  conv.channel =
-      result.thread.channel == storage::Channel::kSms ? bot::Channel::kSms : bot::Channel::kWeb;
-  conv.lang = result.thread.lang;
-  conv.misses = result.thread.misses;
-  conv.linked = message.linked && !result.thread.participant_id.empty();
-  std::chrono::sys_seconds now{std::chrono::seconds(now_ms / 1000)};
-  bot::Reply reply = bot_.Answer(message.text, facts ? &*facts : nullptr, conv, now);
-  metrics_.Inc("connecthub_bot_intents_total", {{"intent", reply.intent}});
+    bot::Conversation conv;
+    conv.channel =
+        before.channel == storage::Channel::kSms ? bot::Channel::kSms : bot::Channel::kWeb;
+    conv.lang = before.lang;
+    conv.misses = before.misses;
+    conv.linked = message.linked && !before.participant_id.empty();
+    std::chrono::sys_seconds now{std::chrono::seconds(now_ms / 1000)};
+    reply = bot_.Answer(message.text, facts ? &*facts : nullptr, conv, now);
 
-  storage::AppendRequest bot_request;
-  bot_request.thread_id = message.thread_id;
-  bot_request.sender = storage::Sender::kBot;
-  bot_request.body = reply.text;
-  // One hand-off message, not two: the bot's words plus how long a caseworker usually takes to
-  // answer (live from the queue-wait metrics, which only the hub knows).
-  if (reply.escalate) bot_request.body += " " + WaitingNotice(reply.lang);
-  bot_request.intent = reply.intent;
-  bot_request.at_ms = now_ms;
-  if (!reply.text.empty()) {
-    auto stored = AppendAndPublish(bot_request, &result.thread);
-    if (!stored.ok()) return stored.status();
-    result.replies.push_back(*stored);
+    if (!reply->text.empty()) {
+      storage::AppendRequest& answer = turn.messages.emplace_back();
+      answer.thread_id = message.thread_id;
+      answer.sender = storage::Sender::kBot;
+      answer.body = reply->text;
+      // One hand-off message, not two: the bot's words plus how long a caseworker usually takes
+      // to answer (live from the queue-wait metrics, which only the hub knows).
+      if (reply->escalate) answer.body += " " + WaitingNotice(reply->lang);
+      answer.intent = reply->intent;
+      answer.at_ms = now_ms;
+      reply_texts.push_back(answer.body);
+    }
+
+    storage::ThreadUpdate update;
+    int misses = reply->escalate ? 0 : reply->misses;
+    if (reply->lang != before.lang) update.lang = reply->lang;
+    if (misses != before.misses) update.misses = misses;
+    if (reply->escalate) {
+      update.state = storage::ThreadState::kWaiting;
+      update.priority = static_cast<int>(reply->priority);
+    } else if (before.state == storage::ThreadState::kResolved) {
+      update.state = storage::ThreadState::kBot;
+    }
+    if (update.lang || update.misses || update.state) turn.update = update;
+  }
+  if (message.receipt) {
+    turn.inbound_sid = message.client_id;
+    turn.inbound_reply = message.receipt(reply_texts);
   }
 
-  storage::ThreadUpdate update;
-  update.lang = reply.lang;
-  update.misses = reply.escalate ? 0 : reply.misses;
-  if (reply.escalate) {
-    update.state = storage::ThreadState::kWaiting;
-    update.priority = static_cast<int>(reply.priority);
-  } else if (result.thread.state == storage::ThreadState::kResolved) {
-    update.state = storage::ThreadState::kBot;
-  }
-  if (Status s = store_.UpdateThread(message.thread_id, update, now_ms); !s.ok()) return s;
+  auto written = store_.WriteTurn(turn);
+  if (!written.ok()) return written.status();
+  result.stored = written->front();
+  if (on_stored) on_stored(result.stored);
+  if (result.stored.duplicate) return result;
+  result.receipt_recorded = message.receipt != nullptr;
+  PublishAppended(request, (*written)[0], &result.thread);
+  if (!reply) return result;
 
-  if (reply.escalate) {
-    std::string reason = reply.priority == bot::Priority::kHigh ? "safety"
-                         : reply.intent == "agent"              ? "agent"
-                                                                : "misses";
+  metrics_.Inc("connecthub_bot_intents_total", {{"intent", reply->intent}});
+  if (written->size() > 1) {
+    result.replies.push_back(PublishAppended(turn.messages[1], (*written)[1], &result.thread));
+  }
+  if (reply->escalate) {
+    std::string reason = reply->priority == bot::Priority::kHigh ? "safety"
+                         : reply->intent == "agent"              ? "agent"
+                                                                 : "misses";
     metrics_.Inc(
         "connecthub_escalations_total",
         {{"channel", std::string(ChannelLabel(result.thread.channel))}, {"reason", reason}});
     Log(LogLevel::kInfo, "escalated", {{"thread_id", message.thread_id}, {"reason", reason}});
   }
-
   auto after = store_.GetThread(message.thread_id);
   if (!after.ok()) return after.status();
   result.thread = *after;
@@ -233,28 +245,11 @@ Result<storage::MessageRecord> ConversationService::Reply(int64_t thread_id,
   request.caseworker_id = caseworker.id;
   request.at_ms = now_ms;
   storage::ThreadRecord t = *current;
-  // Subscribers (the parent's sockets, the SMS outbox) get the caseworker's name with it.
   auto stored = store_.Append(request);
   if (!stored.ok()) return stored.status();
-  storage::MessageRecord m;
-  m.thread_id = thread_id;
-  m.seq = stored->seq;
-  m.sender = request.sender;
-  m.body = text;
-  m.caseworker_id = caseworker.id;
-  m.caseworker_name = caseworker.username;
-  m.at_ms = stored->at_ms;
-  t.last_seq = std::max(t.last_seq, m.seq);
-  t.last_message_ms = std::max(t.last_message_ms, m.at_ms);
-  metrics_.Inc("connecthub_messages_total",
-               {{"channel", std::string(ChannelLabel(t.channel))}, {"sender", "caseworker"}});
   (void)store_.Audit(caseworker.id, thread_id, "reply", now_ms);
-  events::HubEvent event;
-  event.kind = events::HubEvent::Kind::kMessage;
-  event.thread = t;
-  event.message = m;
-  bus_.Publish(event);
-  return m;
+  // Subscribers (the parent's sockets, the SMS outbox) get the caseworker's name with it.
+  return PublishAppended(request, *stored, &t, caseworker.username);
 }
 
 Result<storage::MessageRecord> ConversationService::Note(int64_t thread_id,
@@ -271,23 +266,9 @@ Result<storage::MessageRecord> ConversationService::Note(int64_t thread_id,
   request.at_ms = now_ms;
   auto stored = store_.Append(request);
   if (!stored.ok()) return stored.status();
-  storage::MessageRecord m;
-  m.thread_id = thread_id;
-  m.seq = stored->seq;
-  m.sender = storage::Sender::kNote;
-  m.body = text;
-  m.caseworker_id = caseworker.id;
-  m.caseworker_name = caseworker.username;
-  m.at_ms = stored->at_ms;
-  storage::ThreadRecord t = *thread;
-  t.last_seq = std::max(t.last_seq, m.seq);
   (void)store_.Audit(caseworker.id, thread_id, "note", now_ms);
-  events::HubEvent event;
-  event.kind = events::HubEvent::Kind::kMessage;
-  event.thread = t;
-  event.message = m;
-  bus_.Publish(event);
-  return m;
+  storage::ThreadRecord t = *thread;
+  return PublishAppended(request, *stored, &t, caseworker.username);
 }
 
 Result<storage::ThreadRecord> ConversationService::Resolve(int64_t thread_id,

@@ -28,12 +28,16 @@ struct ParentText {
   std::string stored_text;  // what is stored; empty: `text` (SMS stores "[PIN removed]" etc.)
   std::string client_id;    // de-duplication id: web frame id, SMS MessageSid; empty: none
   bool linked = true;       // SMS: number linked to a participant (facts available)
+  // SMS: builds the webhook's reply from the answer's texts; it is recorded under `client_id`
+  // (the MessageSid) in the same transaction as the turn, so a redelivery gets the same reply.
+  std::function<std::string(const std::vector<std::string>& texts)> receipt;
 };
 
 struct ParentTextResult {
   storage::Appended stored;                     // the parent's message (duplicate: the original)
   storage::ThreadRecord thread;                 // the thread afterwards
   std::vector<storage::MessageRecord> replies;  // bot / system messages added in answer
+  bool receipt_recorded = false;                // ParentText::receipt was stored with the turn
 };
 
 // The routing core shared by web chat and SMS: stores a parent's message, decides who answers
@@ -47,9 +51,11 @@ class ConversationService {
   ConversationService(storage::Store& store, const bot::Bot& bot, const locales::Catalog& catalog,
                       events::EventBus& bus, Metrics& metrics, ConversationOptions options = {});
 
-  // Handles one parent message. `on_stored` is called once the parent's message is durable (and
-  // before the bot's answer is stored), e.g. to ack it. A duplicate client_id stores and answers
-  // nothing: `stored.duplicate` is true. Fails when the Store fails.
+  // Handles one parent message. When the bot answers, the parent's message, the answer and the
+  // thread's new state are written in one transaction (one group commit per turn). `on_stored`
+  // is called once the parent's message is durable and before any event is published, e.g. to
+  // ack it. A duplicate client_id stores and answers nothing: `stored.duplicate` is true. Fails
+  // when the Store fails (then nothing of the turn is stored).
   storage::Result<ParentTextResult> HandleParentText(
       const ParentText& message, int64_t now_ms,
       const std::function<void(const storage::Appended&)>& on_stored = {});
@@ -86,6 +92,12 @@ class ConversationService {
   // Stores one message, publishes it, counts it. Returns the stored record.
   storage::Result<storage::MessageRecord> AppendAndPublish(const storage::AppendRequest& request,
                                                            storage::ThreadRecord* thread);
+  // Publishes and counts a message the Store has just appended (not a duplicate); advances
+  // `thread`'s last seq and time. Returns the record.
+  storage::MessageRecord PublishAppended(const storage::AppendRequest& request,
+                                         const storage::Appended& appended,
+                                         storage::ThreadRecord* thread,
+                                         const std::string& caseworker_name = {});
   void PublishThread(const storage::ThreadRecord& thread);
 
   storage::Store& store_;

@@ -181,18 +181,27 @@ http::HttpResponse SmsService::HandleInbound(const http::HttpRequest& request) {
         {{"step", "process"}, {"code", static_cast<int>(reply.status().code())}});
     return http::ErrorResponse(500, "storage unavailable");
   }
-  std::vector<std::string> parts;
-  for (const auto& text : reply->texts) {
-    for (auto& part : SplitSms(text, options_.split)) parts.push_back(std::move(part));
-  }
-  std::string twiml = BuildTwiml(parts);
-  if (auto s = ctx_.store.RecordInboundReply(sid, twiml, now); !s.ok()) {
-    Log(LogLevel::kWarn, "sms_store_failed", {{"step", "record_reply"}});
+  size_t parts = reply->parts;
+  std::string twiml = std::move(reply->twiml);
+  if (twiml.empty()) {
+    twiml = TwimlFor(reply->texts, &parts);
+    if (auto s = ctx_.store.RecordInboundReply(sid, twiml, now); !s.ok()) {
+      Log(LogLevel::kWarn, "sms_store_failed", {{"step", "record_reply"}});
+    }
   }
   ctx_.metrics.Inc("connecthub_sms_webhooks_total", {{"result", "ok"}});
   ctx_.metrics.Inc("connecthub_sms_messages_total", {{"direction", "out"}, {"path", "twiml"}},
-                   static_cast<double>(parts.size()));
+                   static_cast<double>(parts));
   return Twiml(std::move(twiml));
+}
+
+std::string SmsService::TwimlFor(const std::vector<std::string>& texts, size_t* parts) const {
+  std::vector<std::string> messages;
+  for (const auto& text : texts) {
+    for (auto& part : SplitSms(text, options_.split)) messages.push_back(std::move(part));
+  }
+  *parts = messages.size();
+  return BuildTwiml(messages);
 }
 
 Status SmsService::StoreParent(const storage::ThreadRecord& thread, const std::string& text,
@@ -314,12 +323,22 @@ storage::Result<SmsService::Reply> SmsService::Process(const std::string& from,
   text.text = body;
   text.client_id = sid;
   text.linked = linked->has_value() && **linked == thread->participant_id;
+  // The webhook's reply is recorded in the turn's own transaction: one commit per text.
+  std::string twiml;
+  size_t parts = 0;
+  text.receipt = [&](const std::vector<std::string>& texts) {
+    return twiml = TwimlFor(texts, &parts);
+  };
   auto handled = ctx_.conversations.HandleParentText(text, now_ms);
   if (!handled.ok()) return handled.status();
   for (const auto& m : handled->replies) {
     if (m.sender == storage::Sender::kBot || m.sender == storage::Sender::kSystem) {
       reply.texts.push_back(m.body);
     }
+  }
+  if (handled->receipt_recorded) {
+    reply.twiml = std::move(twiml);
+    reply.parts = parts;
   }
   return reply;
 }

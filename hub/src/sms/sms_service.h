@@ -70,7 +70,11 @@ class SmsService : public std::enable_shared_from_this<SmsService> {
  private:
   struct Reply {
     std::vector<std::string> texts;
+    std::string twiml;  // set when already recorded with the turn (the bot's path)
+    size_t parts = 0;   // the number of SMS messages in `twiml`
   };
+  // The TwiML answering with `texts`, each split into SMS-sized messages (counted in `parts`).
+  std::string TwimlFor(const std::vector<std::string>& texts, size_t* parts) const;
   bool Verified(const http::HttpRequest& request, const FormFields& form) const;
   storage::Result<Reply> Process(const std::string& from, const std::string& body,
                                  const std::string& sid, int64_t now_ms);

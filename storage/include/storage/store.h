@@ -94,6 +94,16 @@ struct ThreadUpdate {
   std::optional<std::optional<int64_t>> assigned_to;  // {nullopt} clears the assignment
 };
 
+// A whole bot turn: the parent's message, the answer, the thread's new state and, for SMS, the
+// webhook's reply, written in one transaction (one group commit instead of several).
+struct TurnWrite {
+  std::vector<AppendRequest> messages;  // in order; all on one thread
+  std::optional<ThreadUpdate> update;   // applied to that thread after the messages
+  std::string inbound_sid;              // non-empty: records `inbound_reply` as RecordInboundReply
+  std::string inbound_reply;
+  int64_t now_ms = 0;
+};
+
 struct ThreadQuery {
   std::vector<ThreadState> states;     // empty: any state
   std::optional<int64_t> assigned_to;  // "mine"
@@ -245,6 +255,10 @@ class Store {
 
   // Durably stores a message (sealed), assigning the next seq. Idempotent on client_id.
   virtual Result<Appended> Append(const AppendRequest& request) = 0;
+  // Writes a turn atomically and durably. When the first message's client_id is already stored
+  // on the thread nothing is written and the result holds only that duplicate's Appended;
+  // otherwise one Appended per message, in order.
+  virtual Result<std::vector<Appended>> WriteTurn(const TurnWrite& turn) = 0;
   // Messages with seq > after_seq, in order, at most `limit`; notes only when include_notes.
   virtual Result<std::vector<MessageRecord>> Messages(int64_t thread_id, int64_t after_seq,
                                                       int limit, bool include_notes) = 0;
