@@ -42,5 +42,8 @@ using Record = std::variant<PParticipant, PCase, POrder, PPayment, PAppointment>
 // Upserts one record on the writer connection (inside the caller's transaction). Returns an empty
 // string, or the reason it was rejected (unknown case or participant). May throw SQLite errors.
 std::string WriteRecord(Conn& c, const Record& record);
+// Marks the case data changed (meta 'case_data_version' + 1): call in every transaction that
+// writes records, so cached facts (SqliteStore::LoadFacts) are reloaded.
+void BumpCaseDataVersion(Conn& c);
 
 }  // namespace connecthub::storage

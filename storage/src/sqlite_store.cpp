@@ -47,6 +47,8 @@ std::string MessageRow(int64_t thread_id, int64_t seq) {
 SqliteStore::SqliteStore(StoreOptions options, std::unique_ptr<KeyRing> keys,
                          std::unique_ptr<Writer> writer, std::unique_ptr<ReadPool> readers)
     : options_(std::move(options)),
+      facts_cache_(static_cast<size_t>(std::max(0, options_.facts_cache_entries)),
+                   options_.facts_cache_ttl_ms),
       keys_(std::move(keys)),
       readers_(std::move(readers)),
       writer_(std::move(writer)) {}

@@ -1,11 +1,13 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "crypto.h"
 #include "db.h"
+#include "facts_cache.h"
 #include "storage/store.h"
 
 namespace connecthub::storage {
@@ -99,9 +101,16 @@ class SqliteStore final : public Store {
   Result<std::string> PhoneIndex(const std::string& phone, std::string* e164);
 
   StoreOptions options_;
+  FactsCache facts_cache_;
+  std::atomic<int64_t> case_data_version_{-1};
+  std::atomic<int64_t> case_data_checked_ms_{0};
   std::unique_ptr<KeyRing> keys_;
   std::unique_ptr<ReadPool> readers_;
   std::unique_ptr<Writer> writer_;  // last: stopped (and drained) first on destruction
+  // The case-data version (meta 'case_data_version', bumped by every transaction that writes
+  // case data), re-read at most every options_.case_data_check_ms.
+  int64_t CaseDataVersion(int64_t now_ms);
+  Result<bot::ParticipantFacts> QueryFacts(const std::string& participant_id, int64_t now_ms);
   std::once_flag dummy_once_;
   std::string dummy_hash_;
 };

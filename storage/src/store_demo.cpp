@@ -193,6 +193,7 @@ Result<DemoSummary> SqliteStore::GenerateDemo(const DemoOptions& options) {
   auto flush = [&]() -> Status {
     if (batch.empty()) return Status::Ok();
     Status s = writer_->Run([&](Conn& c) -> Status {
+      BumpCaseDataVersion(c);
       for (const Record& r : batch) {
         std::string why = WriteRecord(c, r);
         if (!why.empty()) return Status(Code::kInternal, "demo data inconsistent: " + why);
@@ -338,6 +339,8 @@ Result<DemoSummary> SqliteStore::GenerateDemo(const DemoOptions& options) {
     summary.logins.push_back({l.pid, l.pin, l.first, l.lang, d});
   }
   summary.participants = created;
+  case_data_checked_ms_.store(0);
+  case_data_version_.store(-1);
   return summary;
 }
 

@@ -450,6 +450,7 @@ Result<ImportStats> SqliteStore::Import(
     if (!batch.empty()) {
       auto r = writer_->Call<BatchOutcome>([&](Conn& c) -> Result<BatchOutcome> {
         BatchOutcome out;
+        BumpCaseDataVersion(c);
         for (const Line& line : batch) {
           // A savepoint per line: a line that fails half-way leaves nothing behind.
           c.Prep("SAVEPOINT line")->exec();
@@ -515,14 +516,52 @@ Result<ImportStats> SqliteStore::Import(
   }
   if (jsonl.bad()) return Status(Code::kIo, "cannot read the extract");
   Status s = flush();
+  // This process sees its own import at once; others within case_data_check_ms.
+  case_data_checked_ms_.store(0);
+  case_data_version_.store(-1);
   if (!s.ok()) return s;
   return stats;
 }
 
 // ---------------------------------------------------------------------------------------------
 
+void BumpCaseDataVersion(Conn& c) {
+  c.Prep(
+       "INSERT INTO meta(name, value) VALUES('case_data_version', '1') ON CONFLICT(name) "
+       "DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
+      ->exec();
+}
+
+int64_t SqliteStore::CaseDataVersion(int64_t now_ms) {
+  int64_t checked = case_data_checked_ms_.load(std::memory_order_acquire);
+  int64_t version = case_data_version_.load(std::memory_order_acquire);
+  if (version >= 0 && now_ms >= checked && now_ms - checked < options_.case_data_check_ms) {
+    return version;
+  }
+  auto read = readers_->Call<int64_t>([](Conn& c) -> Result<int64_t> {
+    auto q = c.Prep("SELECT CAST(value AS INTEGER) FROM meta WHERE name = 'case_data_version'");
+    return q->executeStep() ? q->getColumn(0).getInt64() : int64_t{0};
+  });
+  if (!read.ok()) return -1;  // unknown: the caller bypasses the cache
+  case_data_version_.store(*read, std::memory_order_release);
+  case_data_checked_ms_.store(now_ms, std::memory_order_release);
+  return *read;
+}
+
 Result<bot::ParticipantFacts> SqliteStore::LoadFacts(const std::string& participant_id,
                                                      int64_t now_ms) {
+  int64_t version = CaseDataVersion(now_ms);
+  int64_t day = (now_ms >= 0 ? now_ms : now_ms - 86'399'999) / 86'400'000;
+  if (version >= 0) {
+    if (auto hit = facts_cache_.Get(participant_id, version, day, now_ms)) return std::move(*hit);
+  }
+  auto loaded = QueryFacts(participant_id, now_ms);
+  if (loaded.ok() && version >= 0) facts_cache_.Put(participant_id, *loaded, version, day, now_ms);
+  return loaded;
+}
+
+Result<bot::ParticipantFacts> SqliteStore::QueryFacts(const std::string& participant_id,
+                                                      int64_t now_ms) {
   using namespace std::chrono;
   int64_t now_s = now_ms >= 0 ? now_ms / 1000 : -((-now_ms + 999) / 1000);
   sys_days today = floor<days>(sys_seconds(seconds(now_s)));

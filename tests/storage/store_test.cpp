@@ -192,6 +192,47 @@ TEST_CASE("LoadFacts returns the participant's own cases, roles, orders and appo
   CHECK(store->LoadFacts("100000999", TestNowMs()).status().code() == Code::kNotFound);
 }
 
+TEST_CASE("LoadFacts: cached answers follow imports, here at once and from another process",
+          "[storage]") {
+  TempDir dir;
+  StoreOptions options;
+  options.db_path = dir.File("t.db");
+  options.case_data_check_ms = 1000;
+  auto store = std::move(Store::Open(options)).value();
+  MustImport(*store, SampleExtract());
+  int64_t now = TestNowMs();
+  REQUIRE(store->LoadFacts("100000001", now)->cases[0].past_due_cents == 66793);
+  // Served from the cache now (the database row changes behind its back, without an import):
+  {
+    SQLite::Database raw(dir.File("t.db"), SQLite::OPEN_READWRITE);
+    raw.exec("UPDATE cases SET past_due_cents = 1 WHERE case_number = '200000001'");
+  }
+  CHECK(store->LoadFacts("100000001", now + 10)->cases[0].past_due_cents == 66793);
+
+  // An import through this store is seen at once.
+  MustImport(*store,
+             R"({"payment":{"payment_id":"P-3","case_number":"200000001","date":"2026-11-20",)"
+             R"("amount":"50.00","type":"PERSONAL PAYMENT"}})"
+             "\n");
+  auto after = store->LoadFacts("100000001", now + 20);
+  REQUIRE(after.ok());
+  CHECK(after->cases[0].payments.front().payment_id == "P-3");
+  CHECK(after->cases[0].past_due_cents == 1);
+
+  // An import by another process (another Store on the same file) is seen once the version is
+  // checked again, at most case_data_check_ms later.
+  {
+    auto other = OpenStore(dir);
+    MustImport(*other,
+               R"({"payment":{"payment_id":"P-4","case_number":"200000001","date":"2026-11-21",)"
+               R"("amount":"60.00","type":"PERSONAL PAYMENT"}})"
+               "\n");
+  }
+  auto seen = store->LoadFacts("100000001", now + 20 + 1000);
+  REQUIRE(seen.ok());
+  CHECK(seen->cases[0].payments.front().payment_id == "P-4");
+}
+
 TEST_CASE("PIN check, plain Argon2id hashes from an extract, lockout bookkeeping", "[storage]") {
   TempDir dir;
   auto store = OpenStore(dir);

@@ -24,6 +24,14 @@ struct StoreOptions {
   int busy_timeout_ms = 5000;             // SQLite busy timeout. Default 5000.
   int max_write_batch = 512;              // writes committed together (group commit). Default 512.
   int read_connections = 4;               // pooled read-only connections. Default 4.
+  // Participants' facts kept in memory between questions (see LoadFacts). Default 10,000
+  // participants, each for up to 10 minutes; 0 turns the cache off.
+  int facts_cache_entries = 10'000;
+  int64_t facts_cache_ttl_ms = 10 * 60 * 1000;
+  // How often the hub looks for case data changed by another process (`connecthub import`
+  // running next to `serve`): answers reflect an import at most this long after it commits.
+  // Default 1000 ms.
+  int64_t case_data_check_ms = 1000;
 };
 
 enum class Channel { kWeb, kSms };
@@ -212,7 +220,9 @@ class Store {
       const std::function<void(int64_t line, const std::string& reason)>& on_rejected) = 0;
   virtual Result<DemoSummary> GenerateDemo(const DemoOptions& options) = 0;
   // The participant's facts as of `now_ms` (payments of the last 24 months, upcoming
-  // appointments). kNotFound for an unknown participant.
+  // appointments). kNotFound for an unknown participant. Served from a cache while the case data
+  // is unchanged (StoreOptions::facts_cache_*): an import by this process shows at once, one by
+  // another process within StoreOptions::case_data_check_ms.
   virtual Result<bot::ParticipantFacts> LoadFacts(const std::string& participant_id,
                                                   int64_t now_ms) = 0;
 
