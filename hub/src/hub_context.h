@@ -33,6 +33,8 @@ struct ServeOptions {
   int max_address_failures = 20;             // per source address within lockout. Default 20.
   double ws_rate_per_second = 10;            // per-connection frame rate. Default 10/s.
   double ws_rate_burst = 20;                 // token bucket size. Default 20.
+  int ws_login_seconds = 60;                 // WebSocket login deadline. Default 60 s.
+  int ws_unauthenticated_per_address = 100;  // sockets not logged in, per address. Default 100.
   bool bench_echo = false;  // benchmarks only: /ws/chat echoes instead of routing. Default false.
   std::string public_url;   // the hub's URL as Twilio calls it (signatures)
   std::string twilio_account_sid;

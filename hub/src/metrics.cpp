@@ -77,6 +77,10 @@ Metrics::Metrics() {
           kLatencyBuckets);
   Declare("connecthub_logins_total", Type::kCounter, "Parent and caseworker logins by result.");
   Declare("connecthub_outbox_depth", Type::kGauge, "Outbound SMS waiting in the outbox.");
+  Declare("connecthub_ws_unauthenticated_refused_total", Type::kCounter,
+          "WebSocket upgrades refused (429): too many unauthenticated sockets from the address.");
+  Declare("connecthub_ws_login_timeouts_total", Type::kCounter,
+          "WebSockets closed (4408) for not logging in within the login deadline.");
 }
 
 void Metrics::Declare(std::string name, Type type, std::string help, std::vector<double> buckets) {

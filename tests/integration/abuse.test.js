@@ -2,7 +2,7 @@
 // Issue #8, abuse: PIN guessing (many ids from one address, one id from many addresses), token
 // replay after logout and expiry, caseworkers guessing thread ids outside their county, Origin
 // spoofing, oversized frames and bodies, slowloris headers, two thousand idle unauthenticated
-// sockets. Each gets a clear status, and a normal parent's round trip stays fast meanwhile.
+// sockets, sockets that never log in (per-address cap, login deadline). Each gets a clear status, and a normal parent's round trip stays fast meanwhile.
 // "Other addresses" are other loopback addresses (127.0.0.x): Linux routes all of 127/8 to lo.
 // At the end, every log line of every hub run is scanned for PINs, tokens, texts and phones.
 const test = require('node:test');
@@ -336,6 +336,51 @@ test('two thousand idle unauthenticated sockets do not slow a parent', { timeout
       idle.forEach((c) => c.terminate());
     }
     await stillFast(2);
+  });
+
+test('sockets that never log in: capped per address (429) and closed at the login deadline (4408)',
+  { timeout: 60000 }, async () => {
+    const logsBefore = logs.length;
+    const strict = await startFullHub(prepared.db, { logs,
+      extraArgs: ['--ws-login-seconds', '2', '--ws-unauthenticated-per-address', '50'] });
+    const open = (address) => Client.open(`${strict.wsUrl}/ws/chat`, { localAddress: address });
+    const attacker = '127.0.2.1';
+    let idle = [];
+    try {
+      const tries = await Promise.allSettled(Array.from({ length: 300 }, () => open(attacker)));
+      idle = tries.filter((t) => t.status === 'fulfilled').map((t) => t.value);
+      const refused = tries.filter((t) => t.status === 'rejected');
+      assert.equal(idle.length, 50, 'the cap admits 50 sockets that have not logged in');
+      assert.ok(refused.every((t) => t.reason.status === 429), 'the others get HTTP 429');
+      counts.idleSockets += tries.length;
+      // Another address is not affected: a parent logs in and gets fast answers, and an
+      // authenticated socket outlives the deadline.
+      const { client, welcome } = await loginParent(strict, PARENTS.john);
+      keep('token', welcome.token);
+      const t = Date.now();
+      await ask(client, 'deadline-1', 'what is my balance');
+      counts.roundTrips.push(Date.now() - t);
+      const closes = await Promise.all(idle.map((c) => c.closed));
+      assert.ok(closes.every((c) => c.code === 4408 && c.reason === 'login timeout'),
+        'closed with 4408 after 2 s');
+      await ask(client, 'deadline-2', 'when is my next appointment');
+      // The attacker's address may connect again now, and a real parent from it logs in.
+      const again = await open(attacker);
+      again.send({ type: 'login', participant_id: PARENTS.tabs.id, pin: PARENTS.tabs.pin });
+      keep('token', (await again.next('welcome')).token);
+      // A logout starts the deadline again.
+      client.send({ type: 'logout' });
+      await client.next('logged_out');
+      assert.equal((await client.closed).code, 4408);
+      again.terminate();
+      const metrics = (await api(strict, 'GET', '/metrics')).text;
+      assert.match(metrics, /^connecthub_ws_unauthenticated_refused_total 250$/m);
+      assert.match(metrics, /^connecthub_ws_login_timeouts_total 51$/m);
+    } finally {
+      idle.forEach((c) => c.terminate());
+      await strict.stop();
+    }
+    assert.equal(logs.length, logsBefore + 1);
   });
 
 test('the key file is 0600 and a key readable by others stops the hub, without leaking it',

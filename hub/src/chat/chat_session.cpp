@@ -38,6 +38,10 @@ void ChatSession::OnOpen(std::weak_ptr<server::WsConnection> connection) {
   if (auto c = conn_.lock()) address_ = c->remote_address();
 }
 
+void ChatSession::SetAuthenticated(bool authenticated) {
+  if (auto c = conn_.lock()) c->SetAuthenticated(authenticated);
+}
+
 void ChatSession::Send(std::string frame) {
   if (auto c = conn_.lock()) c->Send(std::move(frame));
 }
@@ -187,6 +191,7 @@ void ChatSession::HandleLogin(const LoginFrame& f, int64_t now) {
         lang_ = out.thread.lang;
         Send(WelcomeFrame(token_, participant_id_, out.first_name, lang_, out.thread.state,
                           out.thread.last_seq));
+        SetAuthenticated(true);
         Log(LogLevel::kInfo, "chat_login", {{"thread_id", out.thread.id}});
         Attach(out.thread, std::max<int64_t>(0, out.thread.last_seq - kLoginReplay));
         Done("login", now);
@@ -232,6 +237,7 @@ void ChatSession::HandleResume(const ResumeFrame& f, int64_t now) {
         lang_ = out.thread.lang;
         Send(WelcomeFrame(token_, participant_id_, out.first_name, lang_, out.thread.state,
                           out.thread.last_seq));
+        SetAuthenticated(true);
         Attach(out.thread, std::min(f.after_seq, out.thread.last_seq));
         Done("resume", now);
       });
@@ -295,6 +301,7 @@ void ChatSession::HandleSend(const SendFrame& f, int64_t now) {
             SendError("unauthenticated", "hub.error.session_expired", f.id);
             Detach();
             token_.clear();
+            SetAuthenticated(false);
           } else {
             SendError("internal", "hub.error.internal", f.id);
           }
@@ -316,6 +323,7 @@ void ChatSession::HandleLogout(int64_t now) {
   Detach();
   token_.clear();
   participant_id_.clear();
+  SetAuthenticated(false);
   RunBlocking([&store, token]() { return store.EndSession(token).ok(); },
               [this, now](bool) {
                 if (closed_) return;

@@ -65,6 +65,8 @@ class ChatSession : public server::WsHandler,
   void Fetch();
 
   void Send(std::string frame);
+  // Tells the connection whether a participant is logged in (login deadline, per-address cap).
+  void SetAuthenticated(bool authenticated);
   void SendError(std::string_view code, std::string_view key, std::string_view id = {},
                  std::string_view retry_at = {}, int64_t retry_after_ms = 0);
 

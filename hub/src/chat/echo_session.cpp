@@ -25,6 +25,7 @@ void EchoSession::OnText(std::string text) {
   auto& frame = std::get<ClientFrame>(parsed);
   if (auto* login = std::get_if<LoginFrame>(&frame)) {
     logged_in_ = true;
+    conn->SetAuthenticated(true);
     conn->Send(WelcomeFrame("echo", login->participant_id, "Echo",
                             login->lang.empty() ? "en" : login->lang, storage::ThreadState::kBot,
                             seq_));
@@ -43,6 +44,7 @@ void EchoSession::OnText(std::string text) {
     conn->Send(MessageFrame(m));
   } else if (std::holds_alternative<LogoutFrame>(frame)) {
     logged_in_ = false;
+    conn->SetAuthenticated(false);
     conn->Send(LoggedOutFrame());
   } else {
     conn->Send(ErrorFrame("unauthenticated", "resume is not supported in echo mode"));

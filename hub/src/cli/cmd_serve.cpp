@@ -67,6 +67,16 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
   }
   out->ws_rate_per_second = static_cast<double>(v);
   out->ws_rate_burst = 2.0 * static_cast<double>(v);
+  if (!ParseInt(o.Get("ws-login-seconds", "60"), 1, 3600, &v)) {
+    *error = "--ws-login-seconds must be 1..3600";
+    return false;
+  }
+  out->ws_login_seconds = static_cast<int>(v);
+  if (!ParseInt(o.Get("ws-unauthenticated-per-address", "100"), 1, 1'000'000, &v)) {
+    *error = "--ws-unauthenticated-per-address must be 1..1000000";
+    return false;
+  }
+  out->ws_unauthenticated_per_address = static_cast<int>(v);
   out->bench_echo = o.Flag("bench-echo");
   out->public_url = o.Get("public-url");
   out->twilio_account_sid = o.Get("twilio-account-sid");
@@ -139,6 +149,9 @@ class Hub {
 
     server::ServerOptions server_options;
     server_options.allowed_origins = options_.allowed_origins;
+    server_options.ws_login_timeout_seconds = options_.ws_login_seconds;
+    server_options.ws_unauthenticated_per_address =
+        static_cast<size_t>(options_.ws_unauthenticated_per_address);
     if (!options_.public_url.empty()) {
       // The hub's own public origin (scheme://host[:port]) is always allowed.
       std::string origin = options_.public_url;
@@ -341,6 +354,13 @@ Command ServeCommand() {
       {.name = "ws-rate",
        .default_value = "10",
        .help = "frames per second one chat connection may send (burst: twice this)"},
+      {.name = "ws-login-seconds",
+       .default_value = "60",
+       .help = "a WebSocket that has not logged in this long after connecting (or after a "
+               "logout) is closed with 4408"},
+      {.name = "ws-unauthenticated-per-address",
+       .default_value = "100",
+       .help = "WebSockets from one address that have not logged in yet; more get HTTP 429"},
       {.name = "bench-echo",
        .takes_value = false,
        .help = "benchmarks only: /ws/chat answers each send with an echo, without PIN check, "

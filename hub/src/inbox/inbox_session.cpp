@@ -76,6 +76,7 @@ void InboxSession::OnText(std::string text) {
         return;
       }
       self->caseworker_ = *cw;
+      if (auto c2 = self->conn_.lock()) c2->SetAuthenticated(true);
       self->deps_.registry.AddInbox(self);
       self->Send(
           json::serialize(json::object{{"type", "ready"}, {"caseworker", CaseworkerJson(*cw)}}));

@@ -155,6 +155,12 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
       Log(LogLevel::kWarn, "origin_refused", {{"path", path}});
       return write_error(403, "origin not allowed");
     }
+    // Counted until the protocol authenticates it; the session releases the count.
+    if (!state_->TryAddUnauthenticated(remote_)) {
+      state_->metrics.Inc("connecthub_ws_unauthenticated_refused_total", {});
+      Log(LogLevel::kWarn, "ws_unauthenticated_cap", {{"path", path}});
+      return write_error(429, "too many connections waiting to log in from this address");
+    }
     phase_ = Phase::kDone;
     StartWebsocketSession(std::move(stream_), std::move(req), state_, std::move(route), remote_);
   }

@@ -26,6 +26,29 @@ void ServerState::StopAll() {
   for (auto& s : live) s->Stop();
 }
 
+bool ServerState::TryAddUnauthenticated(const std::string& address) {
+  std::lock_guard lock(unauth_mu_);
+  size_t& n = unauthenticated_[address];
+  if (n >= options.ws_unauthenticated_per_address) {
+    if (n == 0) unauthenticated_.erase(address);
+    return false;
+  }
+  ++n;
+  return true;
+}
+
+void ServerState::AddUnauthenticated(const std::string& address) {
+  std::lock_guard lock(unauth_mu_);
+  ++unauthenticated_[address];
+}
+
+void ServerState::RemoveUnauthenticated(const std::string& address) {
+  std::lock_guard lock(unauth_mu_);
+  auto it = unauthenticated_.find(address);
+  if (it == unauthenticated_.end()) return;
+  if (--it->second == 0) unauthenticated_.erase(it);
+}
+
 // Accepts connections and hands each to an HTTP session on its own strand.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:

@@ -24,7 +24,15 @@ struct ServerOptions {
   size_t ws_max_queue = 1024;                // frames queued to a slow client before closing it.
   size_t http_header_limit = 16 * 1024;      // request header bytes. Default 16 KiB.
   int http_timeout_seconds = 30;             // read/write timeout and keep-alive idle. 30 s.
+  // A WebSocket not authenticated (WsConnection::SetAuthenticated) this long after its handshake,
+  // or after a logout, is closed with kCloseLoginTimeout. Default 60 s.
+  int ws_login_timeout_seconds = 60;
+  // WebSockets from one address not yet authenticated; an upgrade over it gets 429. Default 100.
+  size_t ws_unauthenticated_per_address = 100;
 };
+
+// Close code of a WebSocket that did not authenticate in time (hub/API.md).
+inline constexpr uint16_t kCloseLoginTimeout = 4408;
 
 // What a WebSocket upgrade to a path speaks: a fresh handler (null: no WebSocket at that path,
 // 404) and a metrics label ("chat", "inbox").

@@ -10,6 +10,8 @@
 #include <boost/beast/http.hpp>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "server/server.h"
@@ -49,9 +51,18 @@ struct ServerState {
   void Track(const std::shared_ptr<Stoppable>& s);
   void StopAll();
 
+  // Unauthenticated WebSockets per source address (ServerOptions::ws_unauthenticated_per_address).
+  // TryAddUnauthenticated() counts one more unless the address is at the cap; AddUnauthenticated()
+  // counts one whatever the cap (a logout); RemoveUnauthenticated() undoes either.
+  bool TryAddUnauthenticated(const std::string& address);
+  void AddUnauthenticated(const std::string& address);
+  void RemoveUnauthenticated(const std::string& address);
+
  private:
   std::mutex mu_;
   std::vector<std::weak_ptr<Stoppable>> live_;
+  std::mutex unauth_mu_;
+  std::unordered_map<std::string, size_t> unauthenticated_;
 };
 
 void StartHttpSession(tcp::socket socket, std::shared_ptr<ServerState> state);

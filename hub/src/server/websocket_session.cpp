@@ -1,4 +1,5 @@
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/websocket.hpp>
 #include <deque>
 
@@ -23,9 +24,12 @@ class WebsocketSession : public WsConnection,
         state_(std::move(state)),
         handler_(std::move(route.handler)),
         kind_(std::move(route.kind)),
-        remote_(std::move(remote)) {}
+        remote_(std::move(remote)),
+        login_timer_(ws_.get_executor()) {}
 
+  // The upgrade counted this socket as unauthenticated (ServerState::TryAddUnauthenticated).
   ~WebsocketSession() override {
+    if (unauthenticated_) state_->RemoveUnauthenticated(remote_);
     if (opened_) state_->metrics.Add("connecthub_connections", {{"kind", kind_}}, -1);
   }
 
@@ -77,6 +81,12 @@ class WebsocketSession : public WsConnection,
 
   const std::string& remote_address() const override { return remote_; }
 
+  void SetAuthenticated(bool authenticated) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), authenticated] {
+      self->set_authenticated(authenticated);
+    });
+  }
+
   // --- Stoppable ---
   void Stop() override {
     Close(static_cast<uint16_t>(websocket::close_code::going_away), "shutdown");
@@ -91,8 +101,36 @@ class WebsocketSession : public WsConnection,
     if (state_->stopping) {
       begin_close(websocket::close_reason(websocket::close_code::going_away));
     }
+    arm_login_deadline();
     guard([&] { handler_->OnOpen(weak_from_this()); });
     do_read();
+  }
+
+  void set_authenticated(bool authenticated) {
+    if (finished_ || authenticated == !unauthenticated_) return;
+    unauthenticated_ = !authenticated;
+    if (authenticated) {
+      state_->RemoveUnauthenticated(remote_);
+      ++login_generation_;
+      login_timer_.cancel();
+    } else {
+      state_->AddUnauthenticated(remote_);
+      arm_login_deadline();
+    }
+  }
+
+  // Closes the socket with kCloseLoginTimeout unless it authenticates within the deadline.
+  void arm_login_deadline() {
+    uint64_t generation = ++login_generation_;
+    login_timer_.expires_after(std::chrono::seconds(state_->options.ws_login_timeout_seconds));
+    login_timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+      if (ec || generation != self->login_generation_ || !self->unauthenticated_) return;
+      self->state_->metrics.Inc("connecthub_ws_login_timeouts_total", {});
+      Log(LogLevel::kInfo, "ws_login_timeout", {{"kind", self->kind_}});
+      websocket::close_reason why(kCloseLoginTimeout);
+      why.reason = "login timeout";
+      self->begin_close(why);
+    });
   }
 
   void do_read() {
@@ -164,6 +202,8 @@ class WebsocketSession : public WsConnection,
   void finish() {
     if (finished_) return;
     finished_ = true;
+    ++login_generation_;
+    login_timer_.cancel();
     guard([&] { handler_->OnClose(); });
   }
 
@@ -182,6 +222,9 @@ class WebsocketSession : public WsConnection,
   std::shared_ptr<WsHandler> handler_;
   std::string kind_;
   std::string remote_;
+  net::steady_timer login_timer_;
+  uint64_t login_generation_ = 0;
+  bool unauthenticated_ = true;
   std::deque<std::string> queue_;
   std::optional<websocket::close_reason> pending_close_;
   bool writing_ = false;

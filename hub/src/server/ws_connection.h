@@ -24,6 +24,10 @@ class WsConnection {
   // Runs `fn` on the blocking pool (Store calls, Argon2id). Exceptions are caught and logged.
   virtual void Blocking(std::function<void()> fn) = 0;
   virtual const std::string& remote_address() const = 0;
+  // The protocol's login state. While false, the connection counts against its address's cap of
+  // unauthenticated sockets and is closed with kCloseLoginTimeout once the login deadline passes;
+  // true stops both. Connections start unauthenticated; a logout sets it back to false.
+  virtual void SetAuthenticated(bool authenticated) = 0;
 };
 
 // The protocol spoken on a WebSocket (parent chat, inbox push). Callbacks run on the connection's

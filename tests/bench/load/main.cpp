@@ -194,7 +194,10 @@ double CpuSelfSeconds() {
 std::vector<std::string> ServeArgs(const Config& c, bool echo) {
   std::vector<std::string> a = {"--db", c.db, "--threads", std::to_string(c.threads),
                                 // The default 10 frames/s per connection would cap a closed loop.
-                                "--ws-rate", "100000"};
+                                "--ws-rate", "100000",
+                                // Every simulated parent comes from 127.0.0.1: lift the cap on
+                                // sockets waiting to log in from one address.
+                                "--ws-unauthenticated-per-address", "1000000"};
   if (c.blocking_threads > 0) {
     a.push_back("--blocking-threads");
     a.push_back(std::to_string(c.blocking_threads));
