@@ -68,28 +68,70 @@ if ! cmake --build "$BUILD_DIR" -j "$JOBS" >"$BUILD_DIR/build.log" 2>&1; then
 fi
 BIN="$BUILD_DIR/hub/connecthub"
 
+# sanitizer_stage DIR CMAKE_OPTION... -- TARGET...: a clang build in DIR of only TARGETs.
+sanitizer_stage() {
+  local dir="$1"
+  shift
+  local opts=()
+  while [ "$1" != -- ]; do
+    opts+=("$1")
+    shift
+  done
+  shift
+  if [ ! -f "$dir/CMakeCache.txt" ]; then
+    CC=clang CXX=clang++ cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      "${opts[@]}" >/dev/null
+  fi
+  if ! cmake --build "$dir" -j "$JOBS" --target "$@" >"$dir/build.log" 2>&1; then
+    grep -E 'error|Error' -A3 "$dir/build.log" | head -60 >&2
+    echo "setup: sanitizer build failed (full log: $dir/build.log)" >&2
+    exit 1
+  fi
+}
+
+# sanitizer_reports FILE...: prints the sanitizer reports written to log_path (the hub's stderr
+# is not shown by its tests); fails when there is one.
+sanitizer_reports() {
+  local found=0 f
+  for f in "$@"; do
+    [ -s "$f" ] || continue
+    found=1
+    echo "setup: sanitizer report $f:" >&2
+    head -80 "$f" >&2
+  done
+  return "$found"
+}
+
 if [ "$MODE" = test ]; then
   rc=0
   ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 600 || rc=$?
-  # Issue #8: a clang build with ASan+UBSan and libFuzzer (tests/fuzz/README.md): the fuzz
-  # targets, each for a bounded time, and the storage and intents unit tests under the sanitizers.
-  # CONNECTHUB_FUZZ=0 skips it.
+  # Issue #8, sanitizers (tests/fuzz/README.md). First a clang build with ASan+UBSan and
+  # libFuzzer: the fuzz targets, each for a bounded time, then the whole suite again against
+  # instrumented libraries and an instrumented `connecthub` (integration, crash, abuse and browser
+  # tests included; only the benchmark smoke runs are left out). CONNECTHUB_FUZZ=0 skips it.
   if [ "${CONNECTHUB_FUZZ:-1}" != 0 ]; then
     FUZZ_DIR="${CONNECTHUB_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
-    FUZZ_TARGETS=(ws_frame_fuzz chat_frame_fuzz form_twiml_fuzz api_request_fuzz classify_fuzz
-      extract_line_fuzz storage_tests intents_tests)
-    if [ ! -f "$FUZZ_DIR/CMakeCache.txt" ]; then
-      CC=clang CXX=clang++ cmake -S "$ROOT" -B "$FUZZ_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCONNECTHUB_FUZZ=ON >/dev/null
-    fi
-    if ! cmake --build "$FUZZ_DIR" -j "$JOBS" --target "${FUZZ_TARGETS[@]}" \
-      >"$FUZZ_DIR/build.log" 2>&1; then
-      grep -E 'error|Error' -A3 "$FUZZ_DIR/build.log" | head -60 >&2
-      echo "setup: fuzz build failed (full log: $FUZZ_DIR/build.log)" >&2
-      exit 1
-    fi
-    ctest --test-dir "$FUZZ_DIR" --output-on-failure -j "$JOBS" --timeout 600 \
-      -R '^(fuzz: |storage:|intents:)' || rc=$?
+    sanitizer_stage "$FUZZ_DIR" -DCONNECTHUB_FUZZ=ON -- ws_frame_fuzz chat_frame_fuzz \
+      form_twiml_fuzz api_request_fuzz classify_fuzz extract_line_fuzz connecthub storage_tests \
+      intents_tests locales_tests bot_tests hub_tests
+    rm -f "$FUZZ_DIR"/asan.*
+    ASAN_OPTIONS="detect_leaks=1:log_path=$FUZZ_DIR/asan" \
+      ctest --test-dir "$FUZZ_DIR" --output-on-failure -j "$JOBS" --timeout 900 \
+      -E '^bench smoke' || rc=$?
+    sanitizer_reports "$FUZZ_DIR"/asan.* || rc=1
+  fi
+  # Then ThreadSanitizer on the concurrent parts: the storage writer queue, group commit and read
+  # pool, the hub's unit tests (sessions, registry, limits, outbox), and the integration tests
+  # (crash and abuse included) against a TSan-built `connecthub` with its I/O and blocking pools.
+  # CONNECTHUB_TSAN=0 skips it.
+  if [ "${CONNECTHUB_TSAN:-1}" != 0 ]; then
+    TSAN_DIR="${CONNECTHUB_TSAN_BUILD_DIR:-$ROOT/build-tsan}"
+    sanitizer_stage "$TSAN_DIR" -DCONNECTHUB_TSAN=ON -- connecthub storage_tests hub_tests
+    rm -f "$TSAN_DIR"/tsan.*
+    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$TSAN_DIR/tsan" \
+      ctest --test-dir "$TSAN_DIR" --output-on-failure -j "$JOBS" --timeout 900 \
+      -R '^(storage|hub|integration):' || rc=$?
+    sanitizer_reports "$TSAN_DIR"/tsan.* || rc=1
   fi
   exit "$rc"
 fi

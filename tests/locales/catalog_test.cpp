@@ -286,7 +286,8 @@ TEST_CASE("the embedded catalogs load and have bot keys in both languages", "[lo
     INFO(key);
     // A Spanish text that equals the English one is an untranslated copy, except for short
     // strings and patterns made only of arguments and punctuation.
-    auto it = std::find_if(en.begin(), en.end(), [&](const auto& e) { return e.first == key; });
+    auto it =
+        std::find_if(en.begin(), en.end(), [&k = key](const auto& e) { return e.first == k; });
     if (key.starts_with("bot.") && key != "bot.history.line" && pattern.size() > 12) {
       CHECK(it->second != pattern);
     }
