@@ -193,6 +193,11 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_by_thread ON audit_log(thread_id, at_ms);
 CREATE INDEX audit_by_caseworker ON audit_log(caseworker_id, at_ms);
 )sql",
+    // 3: outbox attempts whose outcome is unknown (a crash or a lost answer mid-request): the
+    // provider is asked before such an item is sent again.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN unconfirmed_since_ms INTEGER;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

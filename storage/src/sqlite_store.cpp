@@ -925,7 +925,8 @@ Result<std::vector<OutboxItem>> SqliteStore::TakeDueOutbound(int64_t now_ms, int
     {
       auto q = c.Prep(
           "SELECT id, to_phone, body, thread_id, message_seq, attempts, next_attempt_ms, "
-          "COALESCE(provider_sid, ''), last_error FROM outbox WHERE state = 'pending' AND "
+          "COALESCE(provider_sid, ''), last_error, unconfirmed_since_ms FROM outbox "
+          "WHERE state = 'pending' AND "
           "next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?");
       q->bind(1, now_ms);
       q->bind(2, std::max(0, limit));
@@ -948,6 +949,7 @@ Result<std::vector<OutboxItem>> SqliteStore::TakeDueOutbound(int64_t now_ms, int
         item.next_attempt_ms = q->getColumn(6).getInt64();
         item.provider_sid = q->getColumn(7).getString();
         item.last_error = q->getColumn(8).getString();
+        if (!q->getColumn(9).isNull()) item.unconfirmed_since_ms = q->getColumn(9).getInt64();
         item.state = OutboxState::kSending;
         items.push_back(std::move(item));
       }
@@ -975,7 +977,8 @@ Status SqliteStore::MarkOutboundSent(int64_t id, const std::string& provider_sid
   return writer_->Run([&](Conn& c) -> Status {
     auto q = c.Prep(
         "UPDATE outbox SET state = 'sent', provider_sid = ?, updated_ms = ?, "
-        "last_error = '' WHERE id = ? RETURNING thread_id, message_seq");
+        "last_error = '', unconfirmed_since_ms = NULL WHERE id = ? "
+        "RETURNING thread_id, message_seq");
     q->bind(1, provider_sid);
     q->bind(2, now_ms);
     q->bind(3, id);
@@ -991,15 +994,20 @@ Status SqliteStore::MarkOutboundSent(int64_t id, const std::string& provider_sid
   });
 }
 
-Status SqliteStore::MarkOutboundRetry(int64_t id, int64_t next_attempt_ms,
-                                      const std::string& error) {
+Status SqliteStore::MarkOutboundRetry(int64_t id, int64_t next_attempt_ms, const std::string& error,
+                                      std::optional<int64_t> unconfirmed_since_ms) {
   return writer_->Run([&](Conn& c) -> Status {
     auto q = c.Prep(
-        "UPDATE outbox SET state = 'pending', next_attempt_ms = ?, last_error = ? "
-        "WHERE id = ?");
+        "UPDATE outbox SET state = 'pending', next_attempt_ms = ?, last_error = ?, "
+        "unconfirmed_since_ms = COALESCE(unconfirmed_since_ms, ?) WHERE id = ?");
     q->bind(1, next_attempt_ms);
     q->bind(2, error.substr(0, 500));
-    q->bind(3, id);
+    if (unconfirmed_since_ms) {
+      q->bind(3, *unconfirmed_since_ms);
+    } else {
+      q->bind(3);
+    }
+    q->bind(4, id);
     q->exec();
     if (c.db().getChanges() == 0) return Status(Code::kNotFound, "no such outbox item");
     return Status::Ok();
@@ -1061,11 +1069,20 @@ Status SqliteStore::RecordDeliveryStatus(const std::string& provider_sid, const 
 Status SqliteStore::RecoverOutbound(int64_t now_ms) {
   return writer_->Run([&](Conn& c) -> Status {
     auto q = c.Prep(
-        "UPDATE outbox SET state = 'pending', next_attempt_ms = MIN(next_attempt_ms, "
-        "?) WHERE state = 'sending'");
+        "UPDATE outbox SET state = 'pending', next_attempt_ms = MIN(next_attempt_ms, ?), "
+        "unconfirmed_since_ms = COALESCE(unconfirmed_since_ms, updated_ms) "
+        "WHERE state = 'sending'");
     q->bind(1, now_ms);
     q->exec();
     return Status::Ok();
+  });
+}
+
+Result<bool> SqliteStore::ProviderSidKnown(const std::string& provider_sid) {
+  return readers_->Call<bool>([&](Conn& c) -> Result<bool> {
+    auto q = c.Prep("SELECT 1 FROM outbox WHERE provider_sid = ? LIMIT 1");
+    q->bind(1, provider_sid);
+    return q->executeStep();
   });
 }
 

@@ -76,7 +76,9 @@ class SqliteStore final : public Store {
   Result<int64_t> EnqueueOutbound(const OutboundRequest& request, int64_t now_ms) override;
   Result<std::vector<OutboxItem>> TakeDueOutbound(int64_t now_ms, int limit) override;
   Status MarkOutboundSent(int64_t id, const std::string& provider_sid, int64_t now_ms) override;
-  Status MarkOutboundRetry(int64_t id, int64_t next_attempt_ms, const std::string& error) override;
+  Status MarkOutboundRetry(int64_t id, int64_t next_attempt_ms, const std::string& error,
+                           std::optional<int64_t> unconfirmed_since_ms) override;
+  Result<bool> ProviderSidKnown(const std::string& provider_sid) override;
   Status MarkOutboundFailed(int64_t id, const std::string& error) override;
   Status RecordDeliveryStatus(const std::string& provider_sid, const std::string& status,
                               int64_t now_ms) override;

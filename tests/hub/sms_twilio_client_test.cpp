@@ -8,8 +8,11 @@
 
 #include "sms/twilio_client.h"
 
+using connecthub::hub::sms::ClassifyLookupResponse;
 using connecthub::hub::sms::ClassifySendResponse;
+using connecthub::hub::sms::LookupResult;
 using connecthub::hub::sms::ParseApiBase;
+using connecthub::hub::sms::ParseRfc2822Date;
 using connecthub::hub::sms::SendResult;
 using connecthub::hub::sms::TwilioClient;
 using connecthub::hub::sms::TwilioClientOptions;
@@ -57,9 +60,12 @@ TEST_CASE("send responses are classified: sent, retry, failed", "[hub][sms]") {
   CHECK(*busy.retry_after_ms == 7000);
   CHECK(busy.error == "code 20429 (HTTP 429)");
 
+  CHECK_FALSE(busy.may_have_reached);  // a 429 created nothing
+
   auto down = ClassifySendResponse(503, "oops", "soon");
   CHECK(down.outcome == Outcome::kRetry);
   CHECK_FALSE(down.retry_after_ms);
+  CHECK(down.may_have_reached);  // a 5xx might have: look before sending again
   CHECK(ClassifySendResponse(500, "", "").outcome == Outcome::kRetry);
 
   auto bad_to = ClassifySendResponse(
@@ -111,5 +117,58 @@ TEST_CASE("a refused connection is a retry, not a crash", "[hub][sms]") {
   auto r = (*client)->Send("+15559990000", "hello");
   CHECK(r.outcome == Outcome::kRetry);
   CHECK(r.error.rfind("connect", 0) == 0);
+  CHECK_FALSE(r.may_have_reached);  // nothing was written
+  auto lookup =
+      (*client)->FindSent("+15559990000", "hello", 0, [](const std::string&) { return false; });
+  CHECK(lookup.outcome == LookupResult::Outcome::kError);
   ::close(fd);
+}
+
+TEST_CASE("Twilio's RFC 2822 dates", "[hub][sms]") {
+  CHECK(ParseRfc2822Date("Thu, 01 Jan 1970 00:00:00 +0000") == 0);
+  CHECK(ParseRfc2822Date("Wed, 18 Aug 2010 20:01:40 +0000") == 1282161700000LL);
+  CHECK(ParseRfc2822Date("18 Aug 2010 13:01:40 -0700") == 1282161700000LL);
+  CHECK(ParseRfc2822Date("Mon, 30 Nov 2026 9:33:08 +0000") == std::nullopt);   // one-digit hour
+  CHECK(ParseRfc2822Date("Mon, 31 Nov 2026 09:33:08 +0000") == std::nullopt);  // no such day
+  CHECK(ParseRfc2822Date("Mon, 30 Nov 2026 09:33:08 GMT") == std::nullopt);
+  CHECK(ParseRfc2822Date("") == std::nullopt);
+  CHECK(ParseRfc2822Date("Mon, 30 Foo 2026 09:33:08 +0000") == std::nullopt);
+}
+
+TEST_CASE("an unconfirmed attempt is looked up in the provider's message list", "[hub][sms]") {
+  const std::string to = "+15559990000";
+  auto none = [](const std::string&) { return false; };
+  // 2026-11-30 09:33:08 UTC.
+  const int64_t since = 1796031188000LL + 250;
+  const std::string list = R"({"messages":[
+    {"sid":"SM3","to":"+15559990000","body":"hello","direction":"outbound-api",
+     "date_created":"Mon, 30 Nov 2026 09:33:08 +0000"},
+    {"sid":"SM2","to":"+15559990000","body":"hello","direction":"outbound-api",
+     "date_created":"Mon, 30 Nov 2026 09:30:00 +0000"},
+    {"sid":"SM1","to":"+15559990000","body":"hello","direction":"inbound",
+     "date_created":"Mon, 30 Nov 2026 09:34:00 +0000"}]})";
+  // Created in the same second as the attempt began (Twilio has whole seconds): found.
+  auto found = ClassifyLookupResponse(200, list, to, "hello", since, none);
+  CHECK(found.outcome == LookupResult::Outcome::kFound);
+  CHECK(found.sid == "SM3");
+  // A sid another item already holds is never claimed; an older message is not this attempt.
+  auto known = [](const std::string& sid) { return sid == "SM3"; };
+  CHECK(ClassifyLookupResponse(200, list, to, "hello", since, known).outcome ==
+        LookupResult::Outcome::kNotFound);
+  // Another text, another number, an inbound message: not found.
+  CHECK(ClassifyLookupResponse(200, list, to, "hello!", since, none).outcome ==
+        LookupResult::Outcome::kNotFound);
+  CHECK(ClassifyLookupResponse(200, list, "+15559990001", "hello", since, none).outcome ==
+        LookupResult::Outcome::kNotFound);
+  // Errors and garbage: cannot tell, so nothing is sent.
+  CHECK(ClassifyLookupResponse(500, list, to, "hello", since, none).outcome ==
+        LookupResult::Outcome::kError);
+  CHECK(ClassifyLookupResponse(200, "<html>", to, "hello", since, none).outcome ==
+        LookupResult::Outcome::kError);
+  CHECK(ClassifyLookupResponse(200, R"({"messages":{}})", to, "hello", since, none).outcome ==
+        LookupResult::Outcome::kError);
+  auto odd = ClassifyLookupResponse(
+      200, R"({"messages":[1,null,{"sid":"bad sid","to":"+15559990000","body":"hello"}]})", to,
+      "hello", since, none);
+  CHECK(odd.outcome == LookupResult::Outcome::kNotFound);
 }

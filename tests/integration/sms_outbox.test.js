@@ -96,6 +96,36 @@ test('retries on 500, 429, a dropped connection and a slow answer, then sends on
   assert.ok(full.messages.find((m) => m.text === 'Retry me' && m.delivery === 'sent'));
 });
 
+test('an answer lost after the provider created the message: looked up, not sent twice', async () => {
+  const from = '+15558880007';
+  const { box, id } = await escalatedThread(from);
+  const lookupsBefore = api.lookups.length;
+  api.modes.push('created-drop');
+  await box.reply(id, 'Only once please');
+  await h.waitFor(async () => (await box.thread(id)).messages.find((m) =>
+    m.text === 'Only once please' && m.delivery === 'sent'), { timeout: 20000, what: 'sent' });
+  assert.equal(sentTo(from).filter((x) => x.form.Body === 'Only once please').length, 1);
+  const lookups = api.lookups.slice(lookupsBefore);
+  assert.equal(lookups.length, 1, 'the provider was asked once');
+  const q = new URL(lookups[0].url, 'http://fake').searchParams;
+  assert.equal(q.get('To'), from);
+  assert.equal(q.get('From'), h.FROM);
+  const expected = 'Basic ' + Buffer.from(`${h.ACCOUNT_SID}:${h.AUTH_TOKEN}`).toString('base64');
+  assert.equal(lookups[0].headers.authorization, expected);
+  // A status callback for the looked-up sid reaches the message.
+  const sid = api.accepted.find((x) => x.form.Body === 'Only once please').sid;
+  const params = { MessageSid: sid, MessageStatus: 'delivered', AccountSid: h.ACCOUNT_SID,
+    To: from, From: h.FROM };
+  await h.post(hub.url + '/sms/twilio/status', new URLSearchParams(params).toString(),
+    { 'x-twilio-signature': h.sign('/sms/twilio/status', params) });
+  assert.ok((await box.thread(id)).messages.find((m) => m.text === 'Only once please' &&
+    m.delivery === 'delivered'));
+  // The same text again is a new message: the first one's sid is known, so it is sent.
+  await box.reply(id, 'Only once please');
+  await h.waitFor(() => sentTo(from).filter((x) => x.form.Body === 'Only once please' &&
+    x.sid).length === 2, { what: 'second identical reply sent' });
+});
+
 test('another 4xx fails at once; endless 5xx gives up after max attempts', async () => {
   const from = '+15558880003';
   const { box, id } = await escalatedThread(from);
@@ -177,3 +207,20 @@ test('restart with a pending outbox: kill -9, nothing lost, nothing confirmed se
   assert.equal((api.accepted || []).filter((x) => x.form.To === from &&
     !/joined/.test(x.form.Body)).length, 2);
 });
+
+test('kill -9 after the provider created the message but before its answer: not sent again',
+  async () => {
+    const from = '+15558880008';
+    const { box, id } = await escalatedThread(from);
+    api.modes.push('created-hang');
+    await box.reply(id, 'In flight at the crash');
+    await h.waitFor(() => api.accepted.find((x) => x.form.Body === 'In flight at the crash'),
+      { what: 'created by the provider' });
+    await hub.kill();
+    hub = await h.startHub({ db, apiBase: api.base });
+    const box2 = await h.inbox(hub);
+    await h.waitFor(async () => (await box2.thread(id)).messages.find((m) =>
+      m.text === 'In flight at the crash' && m.delivery === 'sent'),
+    { timeout: 15000, what: 'reconciled after restart' });
+    assert.equal(sentTo(from).filter((x) => x.form.Body === 'In flight at the crash').length, 1);
+  });

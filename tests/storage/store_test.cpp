@@ -543,12 +543,16 @@ TEST_CASE("outbox: dedupe, due order, retry, sent, delivery status, recovery", "
   CHECK((*due)[0].body == "We got your papers");
   CHECK((*due)[0].attempts == 1);
   CHECK(store->TakeDueOutbound(now, 10)->empty());  // now sending
-  REQUIRE(store->MarkOutboundRetry(*id, now + 5000, "HTTP 503").ok());
+  CHECK_FALSE((*due)[0].unconfirmed_since_ms);
+  REQUIRE(store->MarkOutboundRetry(*id, now + 5000, "HTTP 503", now).ok());
   CHECK(store->TakeDueOutbound(now + 4999, 10)->size() == 1);  // the second one
   auto retried = store->TakeDueOutbound(now + 5000, 10);
   REQUIRE(retried->size() == 1);
   CHECK((*retried)[0].attempts == 2);
+  CHECK((*retried)[0].unconfirmed_since_ms == now);  // the 503 might have sent it: look first
+  CHECK_FALSE(*store->ProviderSidKnown("SM123"));
   REQUIRE(store->MarkOutboundSent(*id, "SM123", now + 6000).ok());
+  CHECK(*store->ProviderSidKnown("SM123"));
   CHECK(store->Messages(thread->id, 0, 10, false)->at(0).delivery == "sent");
   REQUIRE(store->RecordDeliveryStatus("SM123", "delivered", now + 7000).ok());
   CHECK(store->Messages(thread->id, 0, 10, false)->at(0).delivery == "delivered");
@@ -563,6 +567,14 @@ TEST_CASE("outbox: dedupe, due order, retry, sent, delivery status, recovery", "
   auto again = store->TakeDueOutbound(now + 1, 10);
   REQUIRE(again->size() == 1);
   CHECK((*again)[0].id == *third);
+  // The crash left its attempt (begun at `now`) unconfirmed; a later retry keeps the earliest.
+  CHECK((*again)[0].unconfirmed_since_ms == now);
+  REQUIRE(store->MarkOutboundRetry(*third, now + 2, "read: end of stream", now + 1).ok());
+  auto later_again = store->TakeDueOutbound(now + 2, 10);
+  REQUIRE(later_again->size() == 1);
+  CHECK((*later_again)[0].unconfirmed_since_ms == now);
+  REQUIRE(store->MarkOutboundSent(*third, "SM9", now + 3).ok());
+  CHECK(*store->OutboxDepth() == 0);
 }
 
 TEST_CASE("reminders are due 10 and 2 days before, once, to opted-in linked numbers", "[storage]") {

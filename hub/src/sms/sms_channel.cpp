@@ -498,6 +498,58 @@ void SmsService::RunReminders(int64_t now_ms) {
   }
 }
 
+std::string_view SmsService::MarkSent(const storage::OutboxItem& item, const std::string& sid,
+                                      int64_t now_ms) {
+  (void)ctx_.store.MarkOutboundSent(item.id, sid, now_ms);
+  ctx_.metrics.Inc("connecthub_sms_messages_total", {{"direction", "out"}, {"path", "api"}});
+  return "sent";
+}
+
+std::string_view SmsService::RetryLater(const storage::OutboxItem& item, int64_t now_ms,
+                                        const std::string& error,
+                                        std::optional<int64_t> retry_after_ms,
+                                        std::optional<int64_t> unconfirmed_since_ms) {
+  if (auto delay = backoff_.NextDelayMs(item.attempts, retry_after_ms)) {
+    (void)ctx_.store.MarkOutboundRetry(item.id, now_ms + *delay, error, unconfirmed_since_ms);
+    return "retry";
+  }
+  std::string why = "gave up after " + std::to_string(item.attempts) + " attempts: " + error;
+  if (unconfirmed_since_ms) why += " (may have been sent once)";
+  (void)ctx_.store.MarkOutboundFailed(item.id, why);
+  return "gave_up";
+}
+
+void SmsService::LogOutbound(const storage::OutboxItem& item, std::string_view outcome,
+                             const std::string& error) {
+  ctx_.metrics.Inc("connecthub_sms_outbound_total", {{"result", std::string(outcome)}});
+  Log(LogLevel::kInfo, "sms_outbound",
+      {{"outbox_id", item.id}, {"result", outcome}, {"attempt", item.attempts}, {"error", error}});
+}
+
+bool SmsService::Reconcile(const storage::OutboxItem& item) {
+  auto known = [this](const std::string& sid) {
+    auto k = ctx_.store.ProviderSidKnown(sid);
+    return !k.ok() || *k;  // when unsure, never claim a message
+  };
+  LookupResult found = client_->FindSent(item.to, item.body, *item.unconfirmed_since_ms, known);
+  int64_t now = ctx_.clock();
+  std::string_view outcome;
+  switch (found.outcome) {
+    case LookupResult::Outcome::kNotFound:
+      Log(LogLevel::kInfo, "sms_outbound_unconfirmed", {{"outbox_id", item.id}, {"found", false}});
+      return false;  // the earlier attempt created nothing: send
+    case LookupResult::Outcome::kFound:
+      MarkSent(item, found.sid, now);
+      outcome = "reconciled";
+      break;
+    case LookupResult::Outcome::kError:
+      outcome = RetryLater(item, now, found.error, std::nullopt, item.unconfirmed_since_ms);
+      break;
+  }
+  LogOutbound(item, outcome, found.error);
+  return true;
+}
+
 void SmsService::SendOne(const storage::OutboxItem& item) {
   auto opted_out = ctx_.store.IsOptedOut(item.to);
   if (opted_out.ok() && *opted_out) {
@@ -505,39 +557,26 @@ void SmsService::SendOne(const storage::OutboxItem& item) {
     Log(LogLevel::kInfo, "sms_outbound_dropped", {{"outbox_id", item.id}, {"reason", "opted out"}});
     return;
   }
+  if (item.unconfirmed_since_ms && Reconcile(item)) return;
+  int64_t started = ctx_.clock();
   SendResult result = client_->Send(item.to, item.body);
   int64_t now = ctx_.clock();
   std::string_view outcome;
   switch (result.outcome) {
     case SendResult::Outcome::kSent:
-      (void)ctx_.store.MarkOutboundSent(item.id, result.sid, now);
-      outcome = "sent";
-      ctx_.metrics.Inc("connecthub_sms_messages_total", {{"direction", "out"}, {"path", "api"}});
+      outcome = MarkSent(item, result.sid, now);
       break;
     case SendResult::Outcome::kFailed:
       (void)ctx_.store.MarkOutboundFailed(item.id, result.error);
       outcome = "failed";
       break;
-    case SendResult::Outcome::kRetry: {
-      auto delay = backoff_.NextDelayMs(item.attempts, result.retry_after_ms);
-      if (delay) {
-        (void)ctx_.store.MarkOutboundRetry(item.id, now + *delay, result.error);
-        outcome = "retry";
-      } else {
-        (void)ctx_.store.MarkOutboundFailed(
-            item.id,
-            "gave up after " + std::to_string(item.attempts) + " attempts: " + result.error);
-        outcome = "gave_up";
-      }
+    case SendResult::Outcome::kRetry:
+      outcome =
+          RetryLater(item, now, result.error, result.retry_after_ms,
+                     result.may_have_reached ? std::optional<int64_t>(started) : std::nullopt);
       break;
-    }
   }
-  ctx_.metrics.Inc("connecthub_sms_outbound_total", {{"result", std::string(outcome)}});
-  Log(LogLevel::kInfo, "sms_outbound",
-      {{"outbox_id", item.id},
-       {"result", outcome},
-       {"attempt", item.attempts},
-       {"error", result.error}});
+  LogOutbound(item, outcome, result.error);
 }
 
 void SmsService::DrainOutbox(int64_t now_ms) {

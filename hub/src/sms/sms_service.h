@@ -88,6 +88,18 @@ class SmsService : public std::enable_shared_from_this<SmsService> {
   void RunReminders(int64_t now_ms);
   void DrainOutbox(int64_t now_ms);
   void SendOne(const storage::OutboxItem& item);
+  // For an item whose earlier attempt may have reached the provider: asks the provider. True
+  // when the item is settled (found and marked sent, or the look-up failed and it waits);
+  // false when nothing was sent and it may go now.
+  bool Reconcile(const storage::OutboxItem& item);
+  std::string_view MarkSent(const storage::OutboxItem& item, const std::string& sid,
+                            int64_t now_ms);
+  // Another attempt after the backoff, or "gave_up" after the last one. Returns the outcome.
+  std::string_view RetryLater(const storage::OutboxItem& item, int64_t now_ms,
+                              const std::string& error, std::optional<int64_t> retry_after_ms,
+                              std::optional<int64_t> unconfirmed_since_ms);
+  void LogOutbound(const storage::OutboxItem& item, std::string_view outcome,
+                   const std::string& error);
   void WorkerLoop();
   void Wake();
   std::mutex& PhoneMutex(const std::string& phone);

@@ -59,11 +59,17 @@ bool IsSafeToken(std::string_view s, size_t max_len) {
   return true;
 }
 
-SendResult NetworkError(std::string_view step, const beast::error_code& ec) {
-  SendResult r;
-  r.outcome = SendResult::Outcome::kRetry;
-  r.error = std::string(step) + ": " + ec.message();
-  return r;
+// One HTTP exchange's raw outcome; `error` set when no response was read.
+struct Exchanged {
+  std::string error;
+  bool request_written = false;  // the provider may have acted on it
+  int status = 0;
+  std::string body;
+  std::string retry_after;
+};
+
+void NetworkError(std::string_view step, const beast::error_code& ec, Exchanged* out) {
+  out->error = std::string(step) + ": " + ec.message();
 }
 
 }  // namespace
@@ -126,6 +132,7 @@ SendResult ClassifySendResponse(int http_status, std::string_view body,
       (code.empty() ? "" : "code " + code + " ") + "(HTTP " + std::to_string(http_status) + ")";
   if (http_status == 429 || http_status == 408 || http_status >= 500) {
     r.outcome = SendResult::Outcome::kRetry;
+    r.may_have_reached = http_status >= 500;
     int64_t seconds = 0;
     auto [ptr, err] =
         std::from_chars(retry_after.data(), retry_after.data() + retry_after.size(), seconds);
@@ -139,6 +146,93 @@ SendResult ClassifySendResponse(int http_status, std::string_view body,
   return r;
 }
 
+std::optional<int64_t> ParseRfc2822Date(std::string_view date) {
+  // [Day, ]DD Mon YYYY HH:MM:SS +HHMM
+  if (auto comma = date.find(','); comma != std::string_view::npos) date.remove_prefix(comma + 1);
+  while (!date.empty() && date.front() == ' ') date.remove_prefix(1);
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  auto number = [&date](size_t digits_min, size_t digits_max, int* out) {
+    size_t n = 0;
+    int v = 0;
+    while (n < date.size() && n < digits_max && date[n] >= '0' && date[n] <= '9') {
+      v = v * 10 + (date[n] - '0');
+      ++n;
+    }
+    if (n < digits_min) return false;
+    date.remove_prefix(n);
+    *out = v;
+    return true;
+  };
+  auto literal = [&date](char c) {
+    if (date.empty() || date.front() != c) return false;
+    date.remove_prefix(1);
+    return true;
+  };
+  int day = 0, year = 0, hour = 0, minute = 0, second = 0, offset = 0;
+  if (!number(1, 2, &day) || !literal(' ') || date.size() < 4) return std::nullopt;
+  unsigned month = 0;
+  while (month < 12 && date.substr(0, 3) != kMonths[month]) ++month;
+  if (month == 12) return std::nullopt;
+  date.remove_prefix(3);
+  if (!literal(' ') || !number(4, 4, &year) || !literal(' ') || !number(2, 2, &hour) ||
+      !literal(':') || !number(2, 2, &minute) || !literal(':') || !number(2, 2, &second) ||
+      !literal(' ') || date.size() != 5 || (date[0] != '+' && date[0] != '-')) {
+    return std::nullopt;
+  }
+  int sign = date[0] == '-' ? -1 : 1;
+  date.remove_prefix(1);
+  if (!number(4, 4, &offset) || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(month + 1),
+                                  std::chrono::day(static_cast<unsigned>(day))};
+  if (!ymd.ok()) return std::nullopt;
+  int64_t seconds = std::chrono::sys_days(ymd).time_since_epoch().count() * 86400LL +
+                    hour * 3600LL + minute * 60LL + second -
+                    sign * ((offset / 100) * 3600LL + (offset % 100) * 60LL);
+  return seconds * 1000;
+}
+
+LookupResult ClassifyLookupResponse(int http_status, std::string_view response_body,
+                                    const std::string& to, const std::string& body,
+                                    int64_t since_ms,
+                                    const std::function<bool(const std::string&)>& known) {
+  LookupResult r;
+  if (http_status < 200 || http_status >= 300) {
+    r.error = "lookup: HTTP " + std::to_string(http_status);
+    return r;
+  }
+  boost::system::error_code ec;
+  boost::json::value json = boost::json::parse(response_body, ec);
+  const boost::json::array* messages = nullptr;
+  if (!ec && json.is_object()) {
+    if (auto* m = json.as_object().if_contains("messages"); m != nullptr && m->is_array()) {
+      messages = &m->as_array();
+    }
+  }
+  if (messages == nullptr) {
+    r.error = "lookup: not a message list";
+    return r;
+  }
+  // Twilio's date_created has whole seconds; the attempt's start has milliseconds.
+  int64_t from_ms = since_ms - since_ms % 1000;
+  for (const auto& m : *messages) {
+    if (!m.is_object()) continue;
+    const auto& o = m.as_object();
+    std::string sid = JsonString(o, "sid");
+    if (!IsSafeToken(sid, 64) || JsonString(o, "to") != to || JsonString(o, "body") != body ||
+        !JsonString(o, "direction").starts_with("outbound")) {
+      continue;
+    }
+    auto created = ParseRfc2822Date(JsonString(o, "date_created"));
+    if (!created || *created < from_ms || known(sid)) continue;
+    r.outcome = LookupResult::Outcome::kFound;
+    r.sid = sid;
+    return r;
+  }
+  r.outcome = LookupResult::Outcome::kNotFound;
+  return r;
+}
+
 struct TwilioClient::Impl {
   TwilioClientOptions options;
   ApiEndpoint endpoint;
@@ -148,11 +242,13 @@ struct TwilioClient::Impl {
 
   template <typename Stream>
   asio::awaitable<void> Exchange(Stream& stream, http::request<http::string_body>& req,
-                                 SendResult* out) {
+                                 Exchanged* out) {
     beast::error_code ec;
+    // From the first byte on, the provider may act on the request.
+    out->request_written = true;
     co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
-      *out = NetworkError("write", ec);
+      NetworkError("write", ec, out);
       co_return;
     }
     beast::flat_buffer buffer;
@@ -161,29 +257,32 @@ struct TwilioClient::Impl {
     co_await http::async_read(stream, buffer, parser,
                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
-      *out = NetworkError("read", ec);
+      NetworkError("read", ec, out);
       co_return;
     }
     auto& res = parser.get();
-    std::string retry_after(res[http::field::retry_after]);
-    *out = ClassifySendResponse(static_cast<int>(res.result_int()), res.body(), retry_after);
+    out->status = static_cast<int>(res.result_int());
+    out->retry_after = std::string(res[http::field::retry_after]);
+    out->body = std::move(res.body());
   }
 
-  asio::awaitable<void> Run(http::request<http::string_body> req, SendResult* out) {
+  asio::awaitable<void> Run(http::request<http::string_body> req, Exchanged* out) {
     auto ex = co_await asio::this_coro::executor;
     beast::error_code ec;
     tcp::resolver resolver(ex);
     auto results = co_await resolver.async_resolve(endpoint.host, endpoint.port,
                                                    asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
-      *out = NetworkError("resolve", ec);
+      NetworkError("resolve", ec, out);
       co_return;
     }
     if (endpoint.tls) {
       beast::ssl_stream<beast::tcp_stream> stream(ex, ssl);
       if (!SSL_set_tlsext_host_name(stream.native_handle(), endpoint.host.c_str())) {
-        *out = NetworkError("tls sni", beast::error_code(static_cast<int>(::ERR_get_error()),
-                                                         asio::error::get_ssl_category()));
+        NetworkError(
+            "tls sni",
+            beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()),
+            out);
         co_return;
       }
       stream.set_verify_callback(asio::ssl::host_name_verification(endpoint.host));
@@ -191,13 +290,13 @@ struct TwilioClient::Impl {
       co_await beast::get_lowest_layer(stream).async_connect(
           results, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
-        *out = NetworkError("connect", ec);
+        NetworkError("connect", ec, out);
         co_return;
       }
       co_await stream.async_handshake(asio::ssl::stream_base::client,
                                       asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
-        *out = NetworkError("tls handshake", ec);
+        NetworkError("tls handshake", ec, out);
         co_return;
       }
       co_await Exchange(stream, req, out);
@@ -207,12 +306,45 @@ struct TwilioClient::Impl {
       stream.expires_after(options.timeout);
       co_await stream.async_connect(results, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
-        *out = NetworkError("connect", ec);
+        NetworkError("connect", ec, out);
         co_return;
       }
       co_await Exchange(stream, req, out);
       stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     }
+  }
+
+  http::request<http::string_body> Request(http::verb verb, const std::string& path) const {
+    http::request<http::string_body> req{verb, path, 11};
+    bool default_port = endpoint.port == (endpoint.tls ? "443" : "80");
+    std::string host =
+        endpoint.host.find(':') != std::string::npos ? "[" + endpoint.host + "]" : endpoint.host;
+    req.set(http::field::host, default_port ? host : host + ":" + endpoint.port);
+    req.set(http::field::user_agent, "ConnectHub/0.1");
+    req.set(http::field::authorization, authorization);
+    req.set(http::field::accept, "application/json");
+    req.set(http::field::connection, "close");
+    return req;
+  }
+
+  // One request on a private io_context, bounded by the timeout. Never throws.
+  Exchanged Perform(http::request<http::string_body> req) {
+    Exchanged result;
+    try {
+      asio::io_context ioc;
+      asio::co_spawn(ioc, Run(std::move(req), &result), [&result](std::exception_ptr e) {
+        if (e) {
+          result.error = "internal error";
+          result.request_written = true;  // unknown: assume the worst
+        }
+      });
+      ioc.run();
+    } catch (const std::exception&) {
+      // Allocation failure or similar inside Asio: transient.
+      result.error = "internal error";
+      result.request_written = true;
+    }
+    return result;
   }
 };
 
@@ -253,37 +385,36 @@ SendResult TwilioClient::Send(const std::string& to, const std::string& body) {
   form.emplace_back("Body", body);
   if (!o.status_callback.empty()) form.emplace_back("StatusCallback", o.status_callback);
 
-  http::request<http::string_body> req{http::verb::post, impl_->target, 11};
-  bool default_port = impl_->endpoint.port == (impl_->endpoint.tls ? "443" : "80");
-  std::string host = impl_->endpoint.host.find(':') != std::string::npos
-                         ? "[" + impl_->endpoint.host + "]"
-                         : impl_->endpoint.host;
-  req.set(http::field::host, default_port ? host : host + ":" + impl_->endpoint.port);
-  req.set(http::field::user_agent, "ConnectHub/0.1");
-  req.set(http::field::authorization, impl_->authorization);
+  auto req = impl_->Request(http::verb::post, impl_->target);
   req.set(http::field::content_type, "application/x-www-form-urlencoded");
-  req.set(http::field::accept, "application/json");
-  req.set(http::field::connection, "close");
   req.body() = EncodeForm(form);
   req.prepare_payload();
-
-  SendResult result;
-  result.error = "not attempted";
-  try {
-    asio::io_context ioc;
-    asio::co_spawn(ioc, impl_->Run(std::move(req), &result), [&result](std::exception_ptr e) {
-      if (e) {
-        result = SendResult{};
-        result.error = "internal error in send";
-      }
-    });
-    ioc.run();
-  } catch (const std::exception&) {
-    // Allocation failure or similar inside Asio: treat as transient.
-    result = SendResult{};
-    result.error = "internal error in send";
+  Exchanged x = impl_->Perform(std::move(req));
+  if (!x.error.empty()) {
+    SendResult r;
+    r.outcome = SendResult::Outcome::kRetry;
+    r.error = std::move(x.error);
+    r.may_have_reached = x.request_written;
+    return r;
   }
-  return result;
+  return ClassifySendResponse(x.status, x.body, x.retry_after);
+}
+
+LookupResult TwilioClient::FindSent(const std::string& to, const std::string& body,
+                                    int64_t since_ms,
+                                    const std::function<bool(const std::string&)>& known) {
+  const TwilioClientOptions& o = impl_->options;
+  std::vector<std::pair<std::string, std::string>> query = {{"To", to}};
+  if (o.messaging_service_sid.empty()) query.emplace_back("From", o.from);
+  query.emplace_back("PageSize", "50");
+  auto req = impl_->Request(http::verb::get, impl_->target + "?" + EncodeForm(query));
+  Exchanged x = impl_->Perform(std::move(req));
+  if (!x.error.empty()) {
+    LookupResult r;
+    r.error = "lookup " + x.error;
+    return r;
+  }
+  return ClassifyLookupResponse(x.status, x.body, to, body, since_ms, known);
 }
 
 }  // namespace connecthub::hub::sms

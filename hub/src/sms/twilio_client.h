@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,7 +50,33 @@ struct SendResult {
   std::string error;   // short, for the outbox row: "HTTP 500", "code 21211 (HTTP 400)",
                        // "connect: Connection refused". Never holds the number or the text.
   std::optional<int64_t> retry_after_ms;  // the provider's Retry-After, when given
+  // kRetry only: the request may have reached the provider and created the message (the
+  // connection broke after it was written, or a 5xx): look it up before sending again.
+  bool may_have_reached = false;
 };
+
+// What the provider's message list says about an earlier, unconfirmed attempt.
+struct LookupResult {
+  enum class Outcome {
+    kFound,     // a matching message exists: `sid`
+    kNotFound,  // none: sending again duplicates nothing
+    kError,     // could not tell (network, HTTP error, garbage): try again later, do not send
+  };
+  Outcome outcome = Outcome::kError;
+  std::string sid;
+  std::string error;  // never holds the number or the text
+};
+
+// Reads a `GET .../Messages.json` answer: the newest outbound message to `to` with exactly
+// `body`, created at or after `since_ms` (ms since the epoch; Twilio's `date_created` is an RFC
+// 2822 date with second precision), whose sid `known` does not already claim.
+LookupResult ClassifyLookupResponse(int http_status, std::string_view response_body,
+                                    const std::string& to, const std::string& body,
+                                    int64_t since_ms,
+                                    const std::function<bool(const std::string&)>& known);
+
+// "Wed, 18 Aug 2010 20:01:40 +0000" -> ms since the epoch; nullopt when malformed.
+std::optional<int64_t> ParseRfc2822Date(std::string_view date);
 
 // Classifies the provider's answer to a send: HTTP status, JSON body (`sid`, `status`, `code`,
 // `message`), Retry-After header value (delta-seconds). A garbage body on a 2xx is still sent
@@ -72,6 +99,11 @@ class TwilioClient {
 
   // Sends `body` to `to`. Never throws; every failure is a kRetry or kFailed result.
   SendResult Send(const std::string& to, const std::string& body);
+
+  // Asks the provider whether an attempt begun at `since_ms` created a message `body` to `to`
+  // (`GET .../Messages.json?To=..&From=..&PageSize=50`, newest first). Never throws.
+  LookupResult FindSent(const std::string& to, const std::string& body, int64_t since_ms,
+                        const std::function<bool(const std::string&)>& known);
 
  private:
   struct Impl;

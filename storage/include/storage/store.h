@@ -157,6 +157,10 @@ struct OutboxItem {
   int64_t next_attempt_ms = 0;
   std::string provider_sid;  // Twilio's "SM..." once accepted
   std::string last_error;
+  // Set when an earlier attempt, started at or after this time, may have reached the provider
+  // without its answer reaching us (the hub died mid-request, or the connection broke after the
+  // request was written): ask the provider before sending again, or the parent gets it twice.
+  std::optional<int64_t> unconfirmed_since_ms;
 };
 
 struct ImportStats {
@@ -308,13 +312,19 @@ class Store {
   // Pending items whose next attempt is due, oldest first; they become kSending.
   virtual Result<std::vector<OutboxItem>> TakeDueOutbound(int64_t now_ms, int limit) = 0;
   virtual Status MarkOutboundSent(int64_t id, const std::string& provider_sid, int64_t now_ms) = 0;
-  virtual Status MarkOutboundRetry(int64_t id, int64_t next_attempt_ms,
-                                   const std::string& error) = 0;
+  // `unconfirmed_since_ms`: this attempt's start, when it may have reached the provider (kept if
+  // an earlier unconfirmed attempt is already recorded).
+  virtual Status MarkOutboundRetry(int64_t id, int64_t next_attempt_ms, const std::string& error,
+                                   std::optional<int64_t> unconfirmed_since_ms = std::nullopt) = 0;
+  // Whether a provider sid is already recorded on an outbox item (so a look-up for an
+  // unconfirmed attempt never claims another item's message).
+  virtual Result<bool> ProviderSidKnown(const std::string& provider_sid) = 0;
   virtual Status MarkOutboundFailed(int64_t id, const std::string& error) = 0;
   // From the provider's status callback ("delivered", "undelivered", "failed", ...).
   virtual Status RecordDeliveryStatus(const std::string& provider_sid, const std::string& status,
                                       int64_t now_ms) = 0;
-  // kSending items left by a crash become kPending again (called once at start-up).
+  // kSending items left by a crash become kPending again, unconfirmed since their attempt began
+  // (called once at start-up).
   virtual Status RecoverOutbound(int64_t now_ms) = 0;
   virtual Result<int64_t> OutboxDepth() = 0;
 

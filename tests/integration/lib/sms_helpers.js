@@ -168,15 +168,31 @@ async function text(hub, from, body, sid) {
   return parseTwiml(r.text);
 }
 
-// A fake Twilio REST API on 127.0.0.1:0. `mode` decides how the next requests are answered:
-// 'ok', 'status:<code>' (e.g. 'status:500'), 'drop' (close the socket), 'slow:<ms>'.
+// A fake Twilio REST API on 127.0.0.1:0. `mode` decides how the next message creations are
+// answered: 'ok', 'status:<code>' (e.g. 'status:500'), 'drop' (close the socket), 'slow:<ms>',
+// 'created-drop' (create the message, then close the socket without answering, as when the
+// answer is lost), 'created-hang' (create it and never answer). `GET .../Messages.json?To=&From=` lists the created messages, newest first,
+// like Twilio's message list (recorded in `lookups`, not in `requests`).
 async function fakeTwilio() {
-  const api = { requests: [], modes: [], defaultMode: 'ok', counter: 0 };
+  const api = { requests: [], lookups: [], modes: [], defaultMode: 'ok', counter: 0 };
   const server = http.createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (d) => { body += d; });
     req.on('end', () => {
+      if (req.method === 'GET') {
+        const q = new URL(req.url, 'http://fake').searchParams;
+        api.lookups.push({ url: req.url, headers: req.headers });
+        const messages = api.accepted
+          .filter((r) => r.form.To === q.get('To') && (!q.has('From') || r.form.From === q.get('From')))
+          .reverse()
+          .map((r) => ({ sid: r.sid, to: r.form.To, from: r.form.From, body: r.form.Body,
+            status: 'queued', direction: 'outbound-api',
+            date_created: r.created.toUTCString().replace('GMT', '+0000') }));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ messages, page: 0, page_size: 50 }));
+        return;
+      }
       const mode = api.modes.length ? api.modes.shift() : api.defaultMode;
       const form = Object.fromEntries(new URLSearchParams(body));
       const record = { method: req.method, url: req.url, headers: req.headers, form, mode };
@@ -195,7 +211,10 @@ async function fakeTwilio() {
         api.counter += 1;
         const sid = 'SM' + String(api.counter).padStart(32, '0');
         record.sid = sid;
+        record.created = new Date();
         api.accepted = (api.accepted || []).concat([record]);
+        if (mode === 'created-drop') { req.socket.destroy(); return; }
+        if (mode === 'created-hang') return;
         res.writeHead(201, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ sid, status: 'queued', to: form.To, body: form.Body }));
       };
