@@ -2,7 +2,8 @@
 // Twilio signature check over what it parsed, the link-message (ID + PIN) recogniser and PIN
 // redaction, and TwiML built from the parsed text. Invariants: parsing never crashes, re-encoding
 // parsed fields parses back to the same fields, redaction removes the PIN, TwiML is well-formed
-// (no raw markup characters from the input, always one <Response> root).
+// (no raw markup characters from the input, always one <Response> root). The same bytes also go
+// to the readers of the provider's answers (send result, message list, RFC 2822 dates).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 
 #include "sms/form_body.h"
 #include "sms/link_message.h"
+#include "sms/twilio_client.h"
 #include "sms/twilio_signature.h"
 #include "sms/twiml.h"
 
@@ -69,5 +71,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CheckTwiml(std::string(body));
     (void)sms::ParseLinkMessage(body);
   }
+  // The provider's answers: a send, and the message list read for an unconfirmed attempt.
+  (void)sms::ClassifySendResponse(201, body, body);
+  auto date = sms::ParseRfc2822Date(body);
+  if (date && sms::ParseRfc2822Date(body) != date) std::abort();
+  auto lookup = sms::ClassifyLookupResponse(200, body, "+15559990000", "hello", 0,
+                                            [](const std::string&) { return false; });
+  if (lookup.outcome == sms::LookupResult::Outcome::kFound && lookup.sid.empty()) std::abort();
   return 0;
 }

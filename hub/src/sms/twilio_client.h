@@ -25,6 +25,10 @@ struct TwilioClientOptions {
   std::string ca_file;  // extra trusted CA bundle (PEM); empty: OpenSSL default paths. Default "".
 };
 
+// [A-Za-z0-9_-]{1,max_len}: what a provider sid, status or error code may hold before it is
+// stored or logged.
+bool IsSafeToken(std::string_view s, size_t max_len);
+
 // A parsed, checked api_base.
 struct ApiEndpoint {
   bool tls = true;
