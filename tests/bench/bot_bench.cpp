@@ -3,7 +3,8 @@
 // Prints p50/p90/p99/max in microseconds. Target: p99 < 200 us.
 // With --db, also the path the hub takes for each message: Store::LoadFacts() of a random
 // participant of that database (e.g. one from `connecthub demo-data --participants 1000000`) and
-// Bot::Answer() on those facts.
+// Bot::Answer() on those facts; then the same parent's next question, whose facts come from the
+// store's per-participant cache.
 //
 //   bot_bench [--iterations N] [--smoke] [--db FILE [--key-file K] [--participants N]]
 //   (--smoke: a tiny run that checks it works, exit 0)
@@ -106,7 +107,7 @@ int RunAgainstDatabase(const Bot& bot, const std::vector<Message>& mix, const st
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
   std::chrono::sys_seconds now{std::chrono::seconds(now_ms / 1000)};
-  std::vector<double> load_us, answer_us, total_us;
+  std::vector<double> load_us, answer_us, total_us, next_us;
   size_t missing = 0, checksum = 0, cases = 0;
   for (size_t i = 0; i < iterations; ++i) {
     std::string pid = std::to_string(
@@ -129,6 +130,17 @@ int RunAgainstDatabase(const Bot& bot, const std::vector<Message>& mix, const st
     load_us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
     answer_us.push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
     total_us.push_back(std::chrono::duration<double, std::micro>(t2 - t0).count());
+    // The same parent's next question: the store's facts cache answers it.
+    const Message& m2 = mix[(i + 1) % mix.size()];
+    auto t3 = Clock::now();
+    auto again = (*store)->LoadFacts(pid, now_ms);
+    if (!again.ok()) continue;
+    conversation.channel = m2.channel;
+    conversation.lang = m2.lang;
+    auto reply2 = bot.Answer(m2.text, &*again, conversation, now);
+    auto t4 = Clock::now();
+    checksum += reply2.text.size();
+    next_us.push_back(std::chrono::duration<double, std::micro>(t4 - t3).count());
   }
   std::printf("database %s: %zu answered, %zu ids not found, %.2f cases per participant\n",
               db.c_str(), total_us.size(), missing,
@@ -137,8 +149,10 @@ int RunAgainstDatabase(const Bot& bot, const std::vector<Message>& mix, const st
   Print("Answer on loaded facts", answer_us.size(), Summarize(answer_us));
   Stats total = Summarize(total_us);
   Print("LoadFacts + Answer", total_us.size(), total);
-  std::printf("database path p99 < 200 us: %s (checksum %zu)\n", total.p99 < 200 ? "met" : "MISSED",
-              checksum);
+  Stats cached = Summarize(next_us);
+  Print("next question (cached facts) + Answer", next_us.size(), cached);
+  std::printf("database path p99 < 200 us: first question %s, next questions %s (checksum %zu)\n",
+              total.p99 < 200 ? "met" : "MISSED", cached.p99 < 200 ? "met" : "MISSED", checksum);
   return total_us.empty() ? 1 : 0;
 }
 
