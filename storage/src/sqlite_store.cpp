@@ -1034,13 +1034,15 @@ Status SqliteStore::MarkOutboundFailed(int64_t id, const std::string& error) {
 }
 
 Status SqliteStore::RecordDeliveryStatus(const std::string& provider_sid, const std::string& status,
-                                         int64_t now_ms) {
+                                         int64_t now_ms,
+                                         std::vector<std::pair<int64_t, int64_t>>* changed) {
   if (provider_sid.empty()) return Status(Code::kInvalid, "empty provider sid");
   std::string state = status == "delivered"                             ? "delivered"
                       : (status == "failed" || status == "undelivered") ? "failed"
                                                                         : "sent";
   std::string delivery = status.substr(0, 32);
   return writer_->Run([&](Conn& c) -> Status {
+    if (changed != nullptr) changed->clear();  // the job may run again after a busy retry
     auto q = c.Prep(
         "UPDATE outbox SET state = ?, updated_ms = ?, "
         "last_error = CASE WHEN ? = 'failed' THEN ? ELSE last_error END "
@@ -1061,6 +1063,7 @@ Status SqliteStore::RecordDeliveryStatus(const std::string& provider_sid, const 
       m->bind(2, thread);
       m->bind(3, seq);
       m->exec();
+      if (changed != nullptr && thread != 0 && seq != 0) changed->emplace_back(thread, seq);
     }
     return Status::Ok();
   });

@@ -5,6 +5,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./lib/sms_helpers');
+const { Client } = require('./lib/hub');
 
 let dir; let db; let hub; let api;
 
@@ -52,6 +53,13 @@ function sentTo(to) {
 test('a caseworker reply reaches the provider: basic auth, form fields, StatusCallback', async () => {
   const from = '+15558880001';
   const { box, id } = await escalatedThread(from);
+  // A caseworker's live inbox sees the delivery state change without reopening the thread.
+  const live = await Client.open(`${hub.url.replace('http', 'ws')}/ws/inbox`);
+  live.send({ type: 'auth', token: box.token });
+  await live.next('ready');
+  const deliveryFrame = (state) => live.next((f) => f.type === 'message' && f.thread_id === id &&
+    f.message.from === 'caseworker' && f.message.text.startsWith('Hola') &&
+    f.message.delivery === state);
   const before = api.requests.length;
   const r = await box.reply(id, 'Hola, soy su trabajadora social. ¿En qué le ayudo?');
   assert.equal(r.status, 200);
@@ -70,6 +78,7 @@ test('a caseworker reply reaches the provider: basic auth, form fields, StatusCa
     const full = await box.thread(id);
     return full.messages.find((m) => m.from === 'caseworker' && m.delivery === 'sent');
   }, { what: 'delivery sent' });
+  await deliveryFrame('sent');
   const params = { MessageSid: req.sid, MessageStatus: 'delivered', AccountSid: h.ACCOUNT_SID,
     To: from, From: h.FROM };
   const res = await h.post(hub.url + '/sms/twilio/status', new URLSearchParams(params).toString(),
@@ -77,6 +86,9 @@ test('a caseworker reply reaches the provider: basic auth, form fields, StatusCa
   assert.ok(res.status === 204 || res.status === 200);
   const full = await box.thread(id);
   assert.ok(full.messages.find((m) => m.from === 'caseworker' && m.delivery === 'delivered'));
+  const pushed = await deliveryFrame('delivered');
+  assert.equal(pushed.message.text, 'Hola, soy su trabajadora social. ¿En qué le ayudo?');
+  await live.close();
 });
 
 test('retries on 500, 429, a dropped connection and a slow answer, then sends once', async () => {

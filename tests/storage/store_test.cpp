@@ -554,7 +554,9 @@ TEST_CASE("outbox: dedupe, due order, retry, sent, delivery status, recovery", "
   REQUIRE(store->MarkOutboundSent(*id, "SM123", now + 6000).ok());
   CHECK(*store->ProviderSidKnown("SM123"));
   CHECK(store->Messages(thread->id, 0, 10, false)->at(0).delivery == "sent");
-  REQUIRE(store->RecordDeliveryStatus("SM123", "delivered", now + 7000).ok());
+  std::vector<std::pair<int64_t, int64_t>> changed;
+  REQUIRE(store->RecordDeliveryStatus("SM123", "delivered", now + 7000, &changed).ok());
+  CHECK(changed == std::vector<std::pair<int64_t, int64_t>>{{thread->id, msg->seq}});
   CHECK(store->Messages(thread->id, 0, 10, false)->at(0).delivery == "delivered");
   CHECK(store->RecordDeliveryStatus("SMnope", "delivered", now).code() == Code::kNotFound);
   REQUIRE(store->MarkOutboundFailed(*later, "HTTP 400").ok());

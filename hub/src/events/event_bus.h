@@ -9,13 +9,14 @@
 
 namespace connecthub::hub::events {
 
-// Something that changed on a thread: its routing state / assignment / summary (kThread), or a
-// new message (kMessage, notes included — subscribers filter what their audience may see).
+// Something that changed on a thread: its routing state / assignment / summary (kThread), a
+// new message (kMessage, notes included — subscribers filter what their audience may see), or
+// the SMS delivery state of a message sent before (kDelivery: for the inbox only).
 struct HubEvent {
-  enum class Kind { kThread, kMessage };
+  enum class Kind { kThread, kMessage, kDelivery };
   Kind kind = Kind::kThread;
   storage::ThreadRecord thread;    // the thread after the change
-  storage::MessageRecord message;  // kMessage only
+  storage::MessageRecord message;  // kMessage and kDelivery: the message after the change
 };
 
 // Narrow publish/subscribe interface for thread and message events. The in-process

@@ -89,9 +89,11 @@ void InboxSession::Deliver(const events::HubEvent& event) {
   if (!c) return;
   c->Dispatch([self = shared_from_this(), event] {
     if (self->closed_ || !self->caseworker_ || !Visible(*self->caseworker_, event.thread)) return;
-    self->Send(json::serialize(
-        json::object{{"type", "thread"}, {"thread", ThreadSummaryJson(event.thread)}}));
-    if (event.kind == events::HubEvent::Kind::kMessage) {
+    if (event.kind != events::HubEvent::Kind::kDelivery) {
+      self->Send(json::serialize(
+          json::object{{"type", "thread"}, {"thread", ThreadSummaryJson(event.thread)}}));
+    }
+    if (event.kind != events::HubEvent::Kind::kThread) {
       self->Send(json::serialize(json::object{{"type", "message"},
                                               {"thread_id", event.thread.id},
                                               {"message", MessageJson(event.message)}}));

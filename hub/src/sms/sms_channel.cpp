@@ -236,6 +236,18 @@ Status SmsService::PostSystem(int64_t thread_id, const std::string& text, int64_
   return posted.ok() ? Status::Ok() : posted.status();
 }
 
+void SmsService::PublishDelivery(int64_t thread_id, int64_t seq) {
+  if (thread_id == 0 || seq == 0) return;
+  auto thread = ctx_.store.GetThread(thread_id);
+  auto messages = ctx_.store.Messages(thread_id, seq - 1, 1, false);
+  if (!thread.ok() || !messages.ok() || messages->empty() || messages->front().seq != seq) return;
+  events::HubEvent event;
+  event.kind = events::HubEvent::Kind::kDelivery;
+  event.thread = *thread;
+  event.message = messages->front();
+  ctx_.bus.Publish(event);
+}
+
 void SmsService::PublishThread(int64_t thread_id) {
   auto thread = ctx_.store.GetThread(thread_id);
   if (!thread.ok()) return;
@@ -410,10 +422,12 @@ http::HttpResponse SmsService::HandleStatus(const http::HttpRequest& request) {
   if (!IsSid(sid) || !IsStatusWord(status)) {
     return http::ErrorResponse(400, "missing or malformed MessageSid or MessageStatus");
   }
-  Status s = ctx_.store.RecordDeliveryStatus(sid, status, ctx_.clock());
+  std::vector<std::pair<int64_t, int64_t>> changed;
+  Status s = ctx_.store.RecordDeliveryStatus(sid, status, ctx_.clock(), &changed);
   if (!s.ok() && s.code() != storage::Code::kNotFound) {
     return http::ErrorResponse(500, "storage unavailable");
   }
+  for (auto [thread_id, seq] : changed) PublishDelivery(thread_id, seq);
   ctx_.metrics.Inc("connecthub_sms_status_callbacks_total", {{"status", status}});
   http::HttpResponse r;
   r.status = 204;
@@ -457,7 +471,8 @@ void SmsService::EnqueueMessage(const storage::ThreadRecord& thread,
       Log(LogLevel::kError, "sms_enqueue_failed", {{"thread_id", thread.id}, {"seq", message.seq}});
       continue;
     }
-    // Recorded as failed so the inbox shows that the parent did not get it.
+    // Recorded as failed so the inbox shows that the parent did not get it (when the thread is
+    // opened: this runs inside an event delivery, which must not publish another).
     if (blocked) (void)ctx_.store.MarkOutboundFailed(*id, "opted out");
   }
   if (!blocked) Wake();
@@ -502,6 +517,7 @@ std::string_view SmsService::MarkSent(const storage::OutboxItem& item, const std
                                       int64_t now_ms) {
   (void)ctx_.store.MarkOutboundSent(item.id, sid, now_ms);
   ctx_.metrics.Inc("connecthub_sms_messages_total", {{"direction", "out"}, {"path", "api"}});
+  PublishDelivery(item.thread_id, item.message_seq);
   return "sent";
 }
 
@@ -516,6 +532,7 @@ std::string_view SmsService::RetryLater(const storage::OutboxItem& item, int64_t
   std::string why = "gave up after " + std::to_string(item.attempts) + " attempts: " + error;
   if (unconfirmed_since_ms) why += " (may have been sent once)";
   (void)ctx_.store.MarkOutboundFailed(item.id, why);
+  PublishDelivery(item.thread_id, item.message_seq);
   return "gave_up";
 }
 
@@ -554,6 +571,7 @@ void SmsService::SendOne(const storage::OutboxItem& item) {
   auto opted_out = ctx_.store.IsOptedOut(item.to);
   if (opted_out.ok() && *opted_out) {
     (void)ctx_.store.MarkOutboundFailed(item.id, "opted out");
+    PublishDelivery(item.thread_id, item.message_seq);
     Log(LogLevel::kInfo, "sms_outbound_dropped", {{"outbox_id", item.id}, {"reason", "opted out"}});
     return;
   }
@@ -568,6 +586,7 @@ void SmsService::SendOne(const storage::OutboxItem& item) {
       break;
     case SendResult::Outcome::kFailed:
       (void)ctx_.store.MarkOutboundFailed(item.id, result.error);
+      PublishDelivery(item.thread_id, item.message_seq);
       outcome = "failed";
       break;
     case SendResult::Outcome::kRetry:

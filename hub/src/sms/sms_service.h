@@ -84,6 +84,9 @@ class SmsService : public std::enable_shared_from_this<SmsService> {
                               const std::string& sid, int64_t now_ms);
   storage::Status PostSystem(int64_t thread_id, const std::string& text, int64_t now_ms);
   void PublishThread(int64_t thread_id);
+  // Tells the inbox that a thread message's SMS delivery state changed (queued -> sent ->
+  // delivered / failed).
+  void PublishDelivery(int64_t thread_id, int64_t seq);
   void EnqueueMessage(const storage::ThreadRecord& thread, const storage::MessageRecord& message);
   void RunReminders(int64_t now_ms);
   void DrainOutbox(int64_t now_ms);

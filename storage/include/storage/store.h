@@ -321,8 +321,10 @@ class Store {
   virtual Result<bool> ProviderSidKnown(const std::string& provider_sid) = 0;
   virtual Status MarkOutboundFailed(int64_t id, const std::string& error) = 0;
   // From the provider's status callback ("delivered", "undelivered", "failed", ...).
-  virtual Status RecordDeliveryStatus(const std::string& provider_sid, const std::string& status,
-                                      int64_t now_ms) = 0;
+  // `changed`, when given, receives the (thread id, seq) of each thread message it updated.
+  virtual Status RecordDeliveryStatus(
+      const std::string& provider_sid, const std::string& status, int64_t now_ms,
+      std::vector<std::pair<int64_t, int64_t>>* changed = nullptr) = 0;
   // kSending items left by a crash become kPending again, unconfirmed since their attempt began
   // (called once at start-up).
   virtual Status RecoverOutbound(int64_t now_ms) = 0;

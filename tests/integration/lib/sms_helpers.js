@@ -256,6 +256,7 @@ async function inbox(hub) {
   };
   return {
     call,
+    token,
     async threads() { return (await call('GET', '/api/inbox/threads?state=all')).json.threads; },
     async thread(id) { return (await call('GET', `/api/inbox/threads/${id}`)).json; },
     async reply(id, t) { return call('POST', `/api/inbox/threads/${id}/reply`, { text: t }); },
