@@ -1037,33 +1037,45 @@ Status SqliteStore::RecordDeliveryStatus(const std::string& provider_sid, const 
                                          int64_t now_ms,
                                          std::vector<std::pair<int64_t, int64_t>>* changed) {
   if (provider_sid.empty()) return Status(Code::kInvalid, "empty provider sid");
-  std::string state = status == "delivered"                             ? "delivered"
-                      : (status == "failed" || status == "undelivered") ? "failed"
-                                                                        : "sent";
-  std::string delivery = status.substr(0, 32);
+  // Twilio's many status words come down to the three the inbox shows: "read" is delivered,
+  // "undelivered" and "canceled" failed, anything else (queued, sending, sent, accepted, ...)
+  // sent. Delivered and failed are final: callbacks arrive in any order, and a late "sent" must
+  // not undo "delivered". The message's label is the outbox state it ends in.
+  std::string state = (status == "delivered" || status == "read") ? "delivered"
+                      : (status == "failed" || status == "undelivered" || status == "canceled")
+                          ? "failed"
+                          : "sent";
+  std::string reason = status.substr(0, 32);
   return writer_->Run([&](Conn& c) -> Status {
     if (changed != nullptr) changed->clear();  // the job may run again after a busy retry
     auto q = c.Prep(
-        "UPDATE outbox SET state = ?, updated_ms = ?, "
-        "last_error = CASE WHEN ? = 'failed' THEN ? ELSE last_error END "
-        "WHERE provider_sid = ? RETURNING thread_id, message_seq");
+        "UPDATE outbox SET "
+        "last_error = CASE WHEN state NOT IN ('delivered', 'failed') AND ? = 'failed' THEN ? "
+        "ELSE last_error END, "
+        "state = CASE WHEN state IN ('delivered', 'failed') THEN state ELSE ? END, "
+        "updated_ms = ? WHERE provider_sid = ? RETURNING thread_id, message_seq, state");
     q->bind(1, state);
-    q->bind(2, now_ms);
+    q->bind(2, reason);
     q->bind(3, state);
-    q->bind(4, delivery);
+    q->bind(4, now_ms);
     q->bind(5, provider_sid);
-    std::vector<std::pair<int64_t, int64_t>> messages;
+    struct Row {
+      int64_t thread, seq;
+      std::string state;
+    };
+    std::vector<Row> rows;
     while (q->executeStep()) {
-      messages.emplace_back(q->getColumn(0).getInt64(), q->getColumn(1).getInt64());
+      rows.push_back(
+          {q->getColumn(0).getInt64(), q->getColumn(1).getInt64(), q->getColumn(2).getString()});
     }
-    if (messages.empty()) return Status(Code::kNotFound, "no outbox item with that provider sid");
-    for (auto [thread, seq] : messages) {
+    if (rows.empty()) return Status(Code::kNotFound, "no outbox item with that provider sid");
+    for (const Row& r : rows) {
       auto m = c.Prep("UPDATE messages SET delivery = ? WHERE thread_id = ? AND seq = ?");
-      m->bind(1, delivery);
-      m->bind(2, thread);
-      m->bind(3, seq);
+      m->bind(1, r.state);
+      m->bind(2, r.thread);
+      m->bind(3, r.seq);
       m->exec();
-      if (changed != nullptr && thread != 0 && seq != 0) changed->emplace_back(thread, seq);
+      if (changed != nullptr && r.thread != 0 && r.seq != 0) changed->emplace_back(r.thread, r.seq);
     }
     return Status::Ok();
   });

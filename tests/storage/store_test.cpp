@@ -558,6 +558,9 @@ TEST_CASE("outbox: dedupe, due order, retry, sent, delivery status, recovery", "
   REQUIRE(store->RecordDeliveryStatus("SM123", "delivered", now + 7000, &changed).ok());
   CHECK(changed == std::vector<std::pair<int64_t, int64_t>>{{thread->id, msg->seq}});
   CHECK(store->Messages(thread->id, 0, 10, false)->at(0).delivery == "delivered");
+  // Callbacks come in any order: a late "sent" does not undo "delivered".
+  REQUIRE(store->RecordDeliveryStatus("SM123", "sent", now + 7500).ok());
+  CHECK(store->Messages(thread->id, 0, 10, false)->at(0).delivery == "delivered");
   CHECK(store->RecordDeliveryStatus("SMnope", "delivered", now).code() == Code::kNotFound);
   REQUIRE(store->MarkOutboundFailed(*later, "HTTP 400").ok());
   CHECK(*store->OutboxDepth() == 0);
@@ -577,6 +580,32 @@ TEST_CASE("outbox: dedupe, due order, retry, sent, delivery status, recovery", "
   CHECK((*later_again)[0].unconfirmed_since_ms == now);
   REQUIRE(store->MarkOutboundSent(*third, "SM9", now + 3).ok());
   CHECK(*store->OutboxDepth() == 0);
+}
+
+TEST_CASE("delivery callbacks: Twilio's words become the inbox's sent/delivered/failed",
+          "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  int64_t now = TestNowMs();
+  auto cw = store->AddCaseworker("cw", "correct horse", "MADERA", false);
+  auto thread = store->OpenSmsThread("+15595550123", "es", now);
+  auto label = [&](const char* sid, const char* status) {
+    auto msg =
+        store->Append({thread->id, Sender::kCaseworker, "", "Recibimos sus papeles", "", *cw, now});
+    REQUIRE(msg.ok());
+    auto id = store->EnqueueOutbound(
+        {"+15595550123", "Recibimos sus papeles", thread->id, msg->seq, sid}, now);
+    REQUIRE(store->TakeDueOutbound(now, 10)->size() == 1);
+    REQUIRE(store->MarkOutboundSent(*id, sid, now).ok());
+    REQUIRE(store->RecordDeliveryStatus(sid, status, now + 1).ok());
+    return store->Messages(thread->id, msg->seq - 1, 1, false)->at(0).delivery;
+  };
+  CHECK(label("SM1", "undelivered") == "failed");  // the parent did not get it
+  CHECK(label("SM2", "canceled") == "failed");
+  CHECK(label("SM3", "read") == "delivered");
+  CHECK(label("SM4", "sending") == "sent");
+  CHECK(label("SM5", "partially_delivered") == "sent");
 }
 
 TEST_CASE("reminders are due 10 and 2 days before, once, to opted-in linked numbers", "[storage]") {
