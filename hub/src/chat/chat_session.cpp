@@ -360,7 +360,6 @@ void ChatSession::Deliver(const events::HubEvent& event) {
 
 void ChatSession::OnEvent(const events::HubEvent& event) {
   if (closed_ || thread_id_ == 0 || event.thread.id != thread_id_) return;
-  if (event.kind == events::HubEvent::Kind::kDelivery) return;  // caseworkers' concern
   if (event.kind == events::HubEvent::Kind::kThread) {
     if (event.thread.state != state_ || (event.thread.state == storage::ThreadState::kAssigned &&
                                          event.thread.assigned_name != assigned_name_)) {

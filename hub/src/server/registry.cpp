@@ -52,9 +52,12 @@ void Registry::OnEvent(const events::HubEvent& event) {
   std::vector<std::shared_ptr<EventSink>> targets;
   {
     std::lock_guard lock(mu_);
-    auto range = chats_.equal_range(event.thread.id);
-    for (auto it = range.first; it != range.second; ++it) {
-      if (auto s = it->second.lock()) targets.push_back(std::move(s));
+    // A delivery state is for caseworkers only; parents' chats get threads and messages.
+    if (event.kind != events::HubEvent::Kind::kDelivery) {
+      auto range = chats_.equal_range(event.thread.id);
+      for (auto it = range.first; it != range.second; ++it) {
+        if (auto s = it->second.lock()) targets.push_back(std::move(s));
+      }
     }
     for (auto& [ptr, weak] : inboxes_) {
       if (auto s = weak.lock()) targets.push_back(std::move(s));

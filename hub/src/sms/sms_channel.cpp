@@ -454,8 +454,9 @@ void SmsService::EnqueueMessage(const storage::ThreadRecord& thread,
     if (t.ok()) phone = t->phone;
   }
   if (phone.empty()) return;
-  auto opted_out = ctx_.store.IsOptedOut(phone);
-  bool blocked = !opted_out.ok() || *opted_out;
+  // An opted-out number is checked by the worker, at send time (SendOne): it may opt out or back
+  // in before then, and the worker can tell the inbox live (this runs inside an event delivery,
+  // which must not publish another).
   int64_t now = ctx_.clock();
   auto parts = SplitSms(message.body, options_.split);
   for (size_t k = 0; k < parts.size(); ++k) {
@@ -469,13 +470,9 @@ void SmsService::EnqueueMessage(const storage::ThreadRecord& thread,
     auto id = ctx_.store.EnqueueOutbound(req, now);
     if (!id.ok()) {
       Log(LogLevel::kError, "sms_enqueue_failed", {{"thread_id", thread.id}, {"seq", message.seq}});
-      continue;
     }
-    // Recorded as failed so the inbox shows that the parent did not get it (when the thread is
-    // opened: this runs inside an event delivery, which must not publish another).
-    if (blocked) (void)ctx_.store.MarkOutboundFailed(*id, "opted out");
   }
-  if (!blocked) Wake();
+  Wake();
 }
 
 void SmsService::RunReminders(int64_t now_ms) {
@@ -531,9 +528,14 @@ std::string_view SmsService::RetryLater(const storage::OutboxItem& item, int64_t
   }
   std::string why = "gave up after " + std::to_string(item.attempts) + " attempts: " + error;
   if (unconfirmed_since_ms) why += " (may have been sent once)";
+  MarkFailed(item, why);
+  return "gave_up";
+}
+
+std::string_view SmsService::MarkFailed(const storage::OutboxItem& item, const std::string& why) {
   (void)ctx_.store.MarkOutboundFailed(item.id, why);
   PublishDelivery(item.thread_id, item.message_seq);
-  return "gave_up";
+  return "failed";
 }
 
 void SmsService::LogOutbound(const storage::OutboxItem& item, std::string_view outcome,
@@ -568,11 +570,14 @@ bool SmsService::Reconcile(const storage::OutboxItem& item) {
 }
 
 void SmsService::SendOne(const storage::OutboxItem& item) {
+  // Never text a number that said STOP: when the store cannot tell, wait and ask again.
   auto opted_out = ctx_.store.IsOptedOut(item.to);
-  if (opted_out.ok() && *opted_out) {
-    (void)ctx_.store.MarkOutboundFailed(item.id, "opted out");
-    PublishDelivery(item.thread_id, item.message_seq);
-    Log(LogLevel::kInfo, "sms_outbound_dropped", {{"outbox_id", item.id}, {"reason", "opted out"}});
+  if (!opted_out.ok() || *opted_out) {
+    std::string error = opted_out.ok() ? "opted out" : "opt-out check failed";
+    LogOutbound(item,
+                opted_out.ok() ? MarkFailed(item, error)
+                               : RetryLater(item, ctx_.clock(), error, std::nullopt, std::nullopt),
+                error);
     return;
   }
   if (item.unconfirmed_since_ms && Reconcile(item)) return;
@@ -585,9 +590,7 @@ void SmsService::SendOne(const storage::OutboxItem& item) {
       outcome = MarkSent(item, result.sid, now);
       break;
     case SendResult::Outcome::kFailed:
-      (void)ctx_.store.MarkOutboundFailed(item.id, result.error);
-      PublishDelivery(item.thread_id, item.message_seq);
-      outcome = "failed";
+      outcome = MarkFailed(item, result.error);
       break;
     case SendResult::Outcome::kRetry:
       outcome =

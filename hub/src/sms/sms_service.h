@@ -95,8 +95,10 @@ class SmsService : public std::enable_shared_from_this<SmsService> {
   // when the item is settled (found and marked sent, or the look-up failed and it waits);
   // false when nothing was sent and it may go now.
   bool Reconcile(const storage::OutboxItem& item);
+  // Outbox outcomes, each also told to the inbox (PublishDelivery).
   std::string_view MarkSent(const storage::OutboxItem& item, const std::string& sid,
                             int64_t now_ms);
+  std::string_view MarkFailed(const storage::OutboxItem& item, const std::string& why);
   // Another attempt after the backoff, or "gave_up" after the last one. Returns the outcome.
   std::string_view RetryLater(const storage::OutboxItem& item, int64_t now_ms,
                               const std::string& error, std::optional<int64_t> retry_after_ms,
