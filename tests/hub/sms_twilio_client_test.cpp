@@ -124,6 +124,31 @@ TEST_CASE("a refused connection is a retry, not a crash", "[hub][sms]") {
   ::close(fd);
 }
 
+TEST_CASE("a look-up recognises a message Twilio's Smart Encoding rewrote", "[hub][sms][en][es]") {
+  auto none = [](const std::string&) { return false; };
+  const std::string list = R"({"messages":[
+    {"sid":"SM7","to":"+15559990000","direction":"outbound-api",
+     "body":"Don't miss it... \"Court\" - 9 AM",
+     "date_created":"Mon, 30 Nov 2026 09:33:08 +0000"},
+    {"sid":"SM8","to":"+15559990000","direction":"outbound-api",
+     "body":"\u00bfCu\u00e1ndo es mi cita? \u2014 Le esperamos",
+     "date_created":"Mon, 30 Nov 2026 09:33:08 +0000"}]})";
+  const int64_t since = 1796031188000LL;
+  // The hub's catalogs write ’ “ ” … –; the provider may list ' " ... -.
+  auto en = ClassifyLookupResponse(200, list, "+15559990000",
+                                   "Don\u2019t miss it\u2026 \u201cCourt\u201d \u2013 9\u00a0AM",
+                                   since, none);
+  CHECK(en.outcome == LookupResult::Outcome::kFound);
+  CHECK(en.sid == "SM7");
+  // Spanish accents are letters, never folded: the exact text matches, a text without them not.
+  auto es = ClassifyLookupResponse(
+      200, list, "+15559990000", "\u00bfCu\u00e1ndo es mi cita? \u2014 Le esperamos", since, none);
+  CHECK(es.sid == "SM8");
+  CHECK(ClassifyLookupResponse(200, list, "+15559990000", "\u00bfCuando es mi cita? - Le esperamos",
+                               since, none)
+            .outcome == LookupResult::Outcome::kNotFound);
+}
+
 TEST_CASE("Twilio's RFC 2822 dates", "[hub][sms]") {
   CHECK(ParseRfc2822Date("Thu, 01 Jan 1970 00:00:00 +0000") == 0);
   CHECK(ParseRfc2822Date("Wed, 18 Aug 2010 20:01:40 +0000") == 1282161700000LL);

@@ -71,8 +71,8 @@ struct LookupResult {
   std::string error;  // never holds the number or the text
 };
 
-// Reads a `GET .../Messages.json` answer: the newest outbound message to `to` with exactly
-// `body`, created at or after `since_ms` (ms since the epoch; Twilio's `date_created` is an RFC
+// Reads a `GET .../Messages.json` answer: the newest outbound message to `to` with `body` (the
+// same text, or the same after Twilio's Smart Encoding of quotes, dashes and spaces), created at or after `since_ms` (ms since the epoch; Twilio's `date_created` is an RFC
 // 2822 date with second precision), whose sid `known` does not already claim.
 LookupResult ClassifyLookupResponse(int http_status, std::string_view response_body,
                                     const std::string& to, const std::string& body,

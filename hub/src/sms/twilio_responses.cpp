@@ -2,8 +2,10 @@
 #include <boost/json/value.hpp>
 #include <charconv>
 #include <chrono>
+#include <string_view>
 
 #include "sms/twilio_client.h"
+#include "sms/utf8.h"
 
 // The provider's answers, read without any networking code (the fuzz build links this file
 // alone): a message creation's result, the message list, RFC 2822 dates.
@@ -17,6 +19,43 @@ std::string JsonString(const boost::json::object& o, std::string_view key) {
   if (v->is_int64()) return std::to_string(v->as_int64());
   if (v->is_uint64()) return std::to_string(v->as_uint64());
   return {};
+}
+
+// `text` as Twilio's Smart Encoding (on by default for new Messaging Services) may have sent it:
+// typographic quotes, apostrophes, dashes, ellipses and odd spaces replaced by their GSM-7
+// look-alikes. The catalogs write apostrophes as U+2019, so a message list can hold "Don't" for
+// the "Don’t" that was sent. Applied to both sides of a comparison.
+std::string SmartEncodingFold(std::string_view text) {
+  struct Fold {
+    std::u32string_view from;
+    const char* to;
+  };
+  static constexpr Fold kFolds[] = {
+      {U"\u00AB\u00BB\u201C\u201D\u201E\u201F\u02BA\u02EE\u275D\u275E\u301D\u301E\uFF02", "\""},
+      {U"\u2018\u2019\u201A\u201B\u02B9\u02BB\u02BC\u02BD\u02C8\u02CA\u02CB\u00B4\u0060"
+       U"\u275B\u275C\uFF07",
+       "'"},
+      {U"\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE58\uFE63\uFF0D", "-"},
+      {U"\u2026", "..."},
+      {U"\u00A0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u202F"
+       U"\u205F\u3000",
+       " "},
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    uint32_t cp = NextCodePoint(text, &i);
+    const Fold* fold = nullptr;
+    for (const Fold& f : kFolds) {
+      if (f.from.find(static_cast<char32_t>(cp)) != std::u32string_view::npos) fold = &f;
+    }
+    if (fold != nullptr) {
+      out += fold->to;
+    } else {
+      AppendUtf8(cp, &out);
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -144,11 +183,13 @@ LookupResult ClassifyLookupResponse(int http_status, std::string_view response_b
   }
   // Twilio's date_created has whole seconds; the attempt's start has milliseconds.
   int64_t from_ms = since_ms - since_ms % 1000;
+  const std::string wanted = SmartEncodingFold(body);
   for (const auto& m : *messages) {
     if (!m.is_object()) continue;
     const auto& o = m.as_object();
     std::string sid = JsonString(o, "sid");
-    if (!IsSafeToken(sid, 64) || JsonString(o, "to") != to || JsonString(o, "body") != body ||
+    if (!IsSafeToken(sid, 64) || JsonString(o, "to") != to ||
+        SmartEncodingFold(JsonString(o, "body")) != wanted ||
         !JsonString(o, "direction").starts_with("outbound")) {
       continue;
     }
