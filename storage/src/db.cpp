@@ -1,5 +1,7 @@
 #include "db.h"
 
+#include <sqlite3.h>
+
 namespace connecthub::storage {
 
 Conn::Conn(const std::string& path, bool read_only, int busy_timeout_ms)
@@ -26,8 +28,21 @@ Conn::Query Conn::Prep(const char* sql) {
   return Query(slot.get());
 }
 
+namespace {
+constexpr int kCheckpointPages = 1000;  // SQLite's default automatic checkpoint size
+// The background checkpoint never quite finishes while the writer keeps appending, and the WAL
+// only starts over once one has copied all of it: past this size the writer finishes the copy
+// itself (only the frames written since the last background pass), so the WAL stays ~16 MiB.
+constexpr int kWriterCheckpointPages = 4 * kCheckpointPages;
+}  // namespace
+
 Writer::Writer(std::unique_ptr<Conn> conn, int max_batch)
     : conn_(std::move(conn)), max_batch_(max_batch < 1 ? 1 : max_batch) {
+  checkpoint_conn_ =
+      std::make_unique<Conn>(conn_->db().getFilename(), /*read_only=*/false, /*busy_timeout=*/0);
+  // Replaces the automatic checkpoint (sqlite3_wal_hook and wal_autocheckpoint share one slot).
+  sqlite3_wal_hook(conn_->db().getHandle(), &Writer::OnWalCommit, this);
+  checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -38,24 +53,76 @@ Writer::~Writer() {
   }
   cv_.notify_all();
   thread_.join();
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    checkpoint_stop_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  checkpoint_thread_.join();
+}
+
+int Writer::OnWalCommit(void* self, sqlite3* db, const char* name, int pages) {
+  if (pages >= kWriterCheckpointPages) {
+    (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (pages >= kCheckpointPages) {
+    auto* w = static_cast<Writer*>(self);
+    {
+      std::lock_guard lock(w->checkpoint_mu_);
+      w->checkpoint_due_ = true;
+    }
+    w->checkpoint_cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void Writer::CheckpointLoop() {
+  std::unique_lock lock(checkpoint_mu_);
+  for (;;) {
+    checkpoint_cv_.wait(lock, [&] { return checkpoint_stop_ || checkpoint_due_; });
+    if (checkpoint_stop_) return;
+    checkpoint_due_ = false;
+    lock.unlock();
+    // PASSIVE: copies what no reader still needs, without blocking the writer or readers. The
+    // writer starts the WAL over once a checkpoint has copied all of it.
+    (void)sqlite3_wal_checkpoint_v2(checkpoint_conn_->db().getHandle(), nullptr,
+                                    SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    lock.lock();
+  }
 }
 
 Status Writer::Run(Job job) {
-  std::future<Status> done;
-  {
-    std::lock_guard lock(mu_);
-    if (stop_) return {Code::kInternal, "store is closing"};
-    queue_.push_back(Pending{std::move(job), {}});
-    done = queue_.back().done.get_future();
+  if (std::this_thread::get_id() == thread_.get_id()) {
+    std::vector<Pending> one;
+    Status out;
+    one.push_back(Pending{std::move(job), [&out](Status s) { out = std::move(s); }});
+    RunBatch(one);
+    return out;
   }
-  cv_.notify_one();
+  std::promise<Status> promise;
+  std::future<Status> done = promise.get_future();
+  Submit(std::move(job), [&promise](Status s) { promise.set_value(std::move(s)); });
   return done.get();
 }
 
+void Writer::Submit(Job job, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stop_) {
+      queue_.push_back(Pending{std::move(job), std::move(done)});
+      done = nullptr;
+    }
+  }
+  if (done) {
+    done(Status(Code::kInternal, "store is closing"));
+    return;
+  }
+  cv_.notify_one();
+}
+
 void Writer::Loop() {
-  auto& db = conn_->db();
+  std::vector<Pending> batch;
   for (;;) {
-    std::vector<Pending> batch;
+    batch.clear();
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
@@ -65,31 +132,37 @@ void Writer::Loop() {
         queue_.pop_front();
       }
     }
-    std::vector<Status> results(batch.size());
-    Status commit;
-    try {
-      db.exec("BEGIN IMMEDIATE");
-      for (size_t i = 0; i < batch.size(); ++i) {
-        db.exec("SAVEPOINT job");
-        try {
-          results[i] = batch[i].job(*conn_);
-        } catch (const std::exception& e) {
-          results[i] = Status(Code::kIo, std::string("database write failed: ") + e.what());
-        }
-        if (!results[i].ok()) db.exec("ROLLBACK TO job");
-        db.exec("RELEASE job");
-      }
-      db.exec("COMMIT");
-    } catch (const std::exception& e) {
-      commit = Status(Code::kIo, std::string("database commit failed: ") + e.what());
-      try {
-        db.exec("ROLLBACK");
-      } catch (...) {
-      }
-    }
+    RunBatch(batch);
+  }
+}
+
+void Writer::RunBatch(std::vector<Pending>& batch) {
+  auto& db = conn_->db();
+  std::vector<Status> results(batch.size());
+  Status commit;
+  try {
+    db.exec("BEGIN IMMEDIATE");
     for (size_t i = 0; i < batch.size(); ++i) {
-      batch[i].done.set_value(commit.ok() ? results[i] : commit);
+      // Prepared once (sqlite3_exec would parse them for every job).
+      conn_->Prep("SAVEPOINT job")->exec();
+      try {
+        results[i] = batch[i].job(*conn_);
+      } catch (const std::exception& e) {
+        results[i] = Status(Code::kIo, std::string("database write failed: ") + e.what());
+      }
+      if (!results[i].ok()) conn_->Prep("ROLLBACK TO job")->exec();
+      conn_->Prep("RELEASE job")->exec();
     }
+    db.exec("COMMIT");
+  } catch (const std::exception& e) {
+    commit = Status(Code::kIo, std::string("database commit failed: ") + e.what());
+    try {
+      db.exec("ROLLBACK");
+    } catch (...) {
+    }
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    batch[i].done(commit.ok() ? results[i] : commit);
   }
 }
 

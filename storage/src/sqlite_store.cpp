@@ -183,64 +183,64 @@ Result<std::string> SqliteStore::CreateSession(SessionKind kind, const std::stri
   return token;
 }
 
+namespace {
+
+Result<Session> ReadSession(Conn& c, const std::string& token_hash) {
+  auto q =
+      c.Prep("SELECT kind, subject, created_ms, last_used_ms FROM sessions WHERE token_hash = ?");
+  BindBlob(q, 1, token_hash);
+  if (!q->executeStep()) return Status(Code::kNotFound, "no such session");
+  Session session;
+  session.kind = q->getColumn(0).getString() == "caseworker" ? SessionKind::kCaseworker
+                                                             : SessionKind::kParticipant;
+  session.subject = q->getColumn(1).getString();
+  session.created_ms = q->getColumn(2).getInt64();
+  session.last_used_ms = q->getColumn(3).getInt64();
+  return session;
+}
+
+// A session used within the last minute is live and needs no touch: every chat message resolves
+// its session, and a write for each would cost it a group commit before any work is done; expiry
+// stays within a minute of `idle_ttl_ms`.
+bool FreshSession(const Session& session, int64_t now_ms, int64_t idle_ttl_ms) {
+  constexpr int64_t kTouchEveryMs = 60'000;
+  return now_ms >= session.last_used_ms &&
+         now_ms - session.last_used_ms < std::min(kTouchEveryMs, idle_ttl_ms);
+}
+
+}  // namespace
+
 Result<Session> SqliteStore::ResolveSession(const std::string& token, int64_t now_ms,
                                             int64_t idle_ttl_ms) {
   std::string hash = keys_->TokenHash(token);
-  // Fast path: a session used within the last minute is live and needs no touch. Every chat
-  // message resolves its session, and a write here would cost each message a group commit (an
-  // fsync) before any work is done; expiry stays within a minute of `idle_ttl_ms`.
-  {
-    auto read = readers_->Call<Session>([&](Conn& c) -> Result<Session> {
-      auto q = c.Prep(
-          "SELECT kind, subject, created_ms, last_used_ms FROM sessions WHERE token_hash = ?");
-      BindBlob(q, 1, hash);
-      if (!q->executeStep()) return Status(Code::kNotFound, "no such session");
-      Session session;
-      session.kind = q->getColumn(0).getString() == "caseworker" ? SessionKind::kCaseworker
-                                                                 : SessionKind::kParticipant;
-      session.subject = q->getColumn(1).getString();
-      session.created_ms = q->getColumn(2).getInt64();
-      session.last_used_ms = q->getColumn(3).getInt64();
-      return session;
-    });
-    constexpr int64_t kTouchEveryMs = 60'000;
-    if (read.ok() && now_ms >= read->last_used_ms &&
-        now_ms - read->last_used_ms < std::min(kTouchEveryMs, idle_ttl_ms)) {
-      return read;
-    }
-  }
-  auto resolved = writer_->Call<Session>([&](Conn& c) -> Result<Session> {
-    Session session;
-    {
-      auto q = c.Prep(
-          "SELECT kind, subject, created_ms, last_used_ms FROM sessions WHERE token_hash = ?");
-      BindBlob(q, 1, hash);
-      if (!q->executeStep()) return Status(Code::kNotFound, "no such session");
-      session.kind = q->getColumn(0).getString() == "caseworker" ? SessionKind::kCaseworker
-                                                                 : SessionKind::kParticipant;
-      session.subject = q->getColumn(1).getString();
-      session.created_ms = q->getColumn(2).getInt64();
-      session.last_used_ms = q->getColumn(3).getInt64();
-    }
-    if (now_ms - session.last_used_ms > idle_ttl_ms) {
-      auto d = c.Prep("DELETE FROM sessions WHERE token_hash = ?");
-      BindBlob(d, 1, hash);
-      d->exec();
-      // The deletion must commit, so this is reported as an ok write with an empty subject.
-      session.subject.clear();
-      return session;
-    }
-    auto u = c.Prep("UPDATE sessions SET last_used_ms = ? WHERE token_hash = ?");
-    u->bind(1, std::max(now_ms, session.last_used_ms));
-    BindBlob(u, 2, hash);
-    u->exec();
-    session.last_used_ms = std::max(now_ms, session.last_used_ms);
-    return session;
-  });
+  auto read = readers_->Call<Session>([&](Conn& c) { return ReadSession(c, hash); });
+  if (read.ok() && FreshSession(*read, now_ms, idle_ttl_ms)) return read;
+  auto resolved = writer_->Call<Session>(
+      [&](Conn& c) { return ResolveSessionIn(c, hash, now_ms, idle_ttl_ms); });
   if (resolved.ok() && resolved->subject.empty()) {
     return Status(Code::kNotFound, "session expired");
   }
   return resolved;
+}
+
+Result<Session> SqliteStore::ResolveSessionIn(Conn& c, const std::string& hash, int64_t now_ms,
+                                              int64_t idle_ttl_ms) {
+  auto session = ReadSession(c, hash);
+  if (!session.ok() || FreshSession(*session, now_ms, idle_ttl_ms)) return session;
+  if (now_ms - session->last_used_ms > idle_ttl_ms) {
+    auto d = c.Prep("DELETE FROM sessions WHERE token_hash = ?");
+    BindBlob(d, 1, hash);
+    d->exec();
+    // The deletion must commit, so this is reported as an ok write with an empty subject.
+    session->subject.clear();
+    return session;
+  }
+  auto u = c.Prep("UPDATE sessions SET last_used_ms = ? WHERE token_hash = ?");
+  u->bind(1, std::max(now_ms, session->last_used_ms));
+  BindBlob(u, 2, hash);
+  u->exec();
+  session->last_used_ms = std::max(now_ms, session->last_used_ms);
+  return session;
 }
 
 Status SqliteStore::EndSession(const std::string& token) {
@@ -574,37 +574,85 @@ Result<Appended> SqliteStore::AppendIn(Conn& c, const AppendRequest& request) {
   return Appended{seq, false, request.at_ms};
 }
 
-Result<std::vector<Appended>> SqliteStore::WriteTurn(const TurnWrite& turn) {
-  if (turn.messages.empty()) return Status(Code::kInvalid, "a turn without messages");
-  int64_t thread_id = turn.messages.front().thread_id;
-  for (const auto& m : turn.messages) {
-    if (m.thread_id != thread_id) return Status(Code::kInvalid, "a turn spans threads");
-    if (Status s = CheckAppend(m); !s.ok()) return s;
-  }
-  std::string sealed_reply;
-  if (!turn.inbound_sid.empty()) {
-    if (turn.inbound_sid.size() > 128) return Status(Code::kInvalid, "bad MessageSid");
-    sealed_reply = keys_->Seal(turn.inbound_reply, "inbound_sms", "reply", turn.inbound_sid);
-  }
-  using Out = std::vector<Appended>;
-  return writer_->Call<Out>([&](Conn& c) -> Result<Out> {
-    Out out;
-    for (const auto& m : turn.messages) {
-      auto appended = AppendIn(c, m);
-      if (!appended.ok()) return appended.status();
-      if (appended->duplicate) {
-        if (out.empty()) return Out{*appended};  // the whole turn was stored before
-        return Status(Code::kInvalid, "a duplicate client id inside a turn");
+void SqliteStore::SubmitTurn(TurnRequest request, std::function<void(Result<TurnResult>)> done) {
+  if (Status s = CheckAppend(request.parent); !s.ok()) return done(s);
+  struct Turn {
+    TurnRequest request;
+    std::string token_hash;
+    TurnResult result;
+  };
+  auto turn = std::make_shared<Turn>();
+  if (!request.session_token.empty()) turn->token_hash = keys_->TokenHash(request.session_token);
+  turn->request = std::move(request);
+  auto job = [this, turn](Conn& c) -> Status {
+    const TurnRequest& req = turn->request;
+    TurnResult& out = turn->result;
+    int64_t thread_id = req.parent.thread_id;
+    if (!turn->token_hash.empty()) {
+      auto session = ResolveSessionIn(c, turn->token_hash, req.now_ms, req.session_idle_ms);
+      if (!session.ok() && session.status().code() != Code::kNotFound) return session.status();
+      if (!session.ok() || session->subject.empty()) {
+        out.session_ended = true;
+        return Status::Ok();  // an idle session's deletion commits
       }
-      out.push_back(*appended);
     }
-    if (turn.update) {
-      if (Status s = UpdateThreadIn(c, thread_id, *turn.update, turn.now_ms); !s.ok()) return s;
+    auto before = LoadThread(c, thread_id);
+    if (!before.ok()) return before.status();
+    out.before = *before;
+    auto parent = AppendIn(c, req.parent);
+    if (!parent.ok()) return parent.status();
+    out.appended.push_back(*parent);
+    if (!parent->duplicate && req.decide) {
+      std::optional<Result<bot::ParticipantFacts>> facts;
+      if (req.load_facts && !before->participant_id.empty()) {
+        facts.emplace(LoadFactsWith(before->participant_id, req.now_ms, &c));
+      }
+      TurnContext context{*before, facts && facts->ok() ? &facts->value() : nullptr,
+                          facts ? facts->status() : Status::Ok()};
+      auto decided = req.decide(context);
+      if (!decided.ok()) return decided.status();
+      out.write = std::move(decided).value();
+      for (const auto& m : out.write.messages) {
+        if (m.thread_id != thread_id) return Status(Code::kInvalid, "a turn spans threads");
+        if (Status s = CheckAppend(m); !s.ok()) return s;
+        auto appended = AppendIn(c, m);
+        if (!appended.ok()) return appended.status();
+        if (appended->duplicate) return Status(Code::kInvalid, "a duplicate client id in a turn");
+        out.appended.push_back(*appended);
+      }
+      if (out.write.update) {
+        if (Status s = UpdateThreadIn(c, thread_id, *out.write.update, req.now_ms); !s.ok()) {
+          return s;
+        }
+      }
+      if (!out.write.inbound_sid.empty()) {
+        if (out.write.inbound_sid.size() > 128) return Status(Code::kInvalid, "bad MessageSid");
+        RecordInboundReplyIn(
+            c, out.write.inbound_sid,
+            keys_->Seal(out.write.inbound_reply, "inbound_sms", "reply", out.write.inbound_sid),
+            req.now_ms);
+      }
     }
-    if (!turn.inbound_sid.empty()) {
-      RecordInboundReplyIn(c, turn.inbound_sid, sealed_reply, turn.now_ms);
-    }
-    return out;
+    // A turn changes only the thread's own columns (never its participant, phone or
+    // assignment): re-read those rather than the whole record with its names and counties.
+    out.thread = out.before;
+    auto q = c.Prep(
+        "SELECT lang, state, priority, misses, waiting_since_ms, last_message_ms, last_seq "
+        "FROM threads WHERE id = ?");
+    q->bind(1, thread_id);
+    if (!q->executeStep()) return Status(Code::kNotFound, "no such thread");
+    out.thread.lang = q->getColumn(0).getString();
+    out.thread.state = ParseState(q->getColumn(1).getString());
+    out.thread.priority = q->getColumn(2).getInt();
+    out.thread.misses = q->getColumn(3).getInt();
+    out.thread.waiting_since_ms = q->getColumn(4).getInt64();
+    out.thread.last_message_ms = q->getColumn(5).getInt64();
+    out.thread.last_seq = q->getColumn(6).getInt64();
+    return Status::Ok();
+  };
+  writer_->Submit(std::move(job), [turn, done = std::move(done)](Status s) {
+    if (!s.ok()) return done(s);
+    done(std::move(turn->result));
   });
 }
 

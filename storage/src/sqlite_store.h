@@ -50,7 +50,7 @@ class SqliteStore final : public Store {
   Result<ThreadRecord> Claim(int64_t thread_id, int64_t caseworker_id, int64_t now_ms) override;
   Result<std::vector<ThreadRecord>> ListThreads(const ThreadQuery& query) override;
   Result<Appended> Append(const AppendRequest& request) override;
-  Result<std::vector<Appended>> WriteTurn(const TurnWrite& turn) override;
+  void SubmitTurn(TurnRequest request, std::function<void(Result<TurnResult>)> done) override;
   Result<std::vector<MessageRecord>> Messages(int64_t thread_id, int64_t after_seq, int limit,
                                               bool include_notes) override;
 
@@ -113,7 +113,15 @@ class SqliteStore final : public Store {
   // The case-data version (meta 'case_data_version', bumped by every transaction that writes
   // case data), re-read at most every options_.case_data_check_ms.
   int64_t CaseDataVersion(int64_t now_ms);
-  Result<bot::ParticipantFacts> QueryFacts(const std::string& participant_id, int64_t now_ms);
+  // LoadFacts on `conn` (the caller's transaction), or on a read connection when null.
+  Result<bot::ParticipantFacts> LoadFactsWith(const std::string& participant_id, int64_t now_ms,
+                                              Conn* conn);
+  Result<bot::ParticipantFacts> QueryFacts(Conn& c, const std::string& participant_id,
+                                           int64_t now_ms);
+  // ResolveSession's check and touch inside a writer transaction, by token hash. An idle session
+  // is deleted and comes back ok with an empty subject (so the deletion commits).
+  Result<Session> ResolveSessionIn(Conn& c, const std::string& token_hash, int64_t now_ms,
+                                   int64_t idle_ttl_ms);
   std::once_flag dummy_once_;
   std::string dummy_hash_;
 };

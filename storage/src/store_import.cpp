@@ -550,17 +550,25 @@ int64_t SqliteStore::CaseDataVersion(int64_t now_ms) {
 
 Result<bot::ParticipantFacts> SqliteStore::LoadFacts(const std::string& participant_id,
                                                      int64_t now_ms) {
+  return LoadFactsWith(participant_id, now_ms, nullptr);
+}
+
+Result<bot::ParticipantFacts> SqliteStore::LoadFactsWith(const std::string& participant_id,
+                                                         int64_t now_ms, Conn* conn) {
   int64_t version = CaseDataVersion(now_ms);
   int64_t day = (now_ms >= 0 ? now_ms : now_ms - 86'399'999) / 86'400'000;
   if (version >= 0) {
     if (auto hit = facts_cache_.Get(participant_id, version, day, now_ms)) return std::move(*hit);
   }
-  auto loaded = QueryFacts(participant_id, now_ms);
+  auto loaded = conn != nullptr ? QueryFacts(*conn, participant_id, now_ms)
+                                : readers_->Call<bot::ParticipantFacts>([&](Conn& c) {
+                                    return QueryFacts(c, participant_id, now_ms);
+                                  });
   if (loaded.ok() && version >= 0) facts_cache_.Put(participant_id, *loaded, version, day, now_ms);
   return loaded;
 }
 
-Result<bot::ParticipantFacts> SqliteStore::QueryFacts(const std::string& participant_id,
+Result<bot::ParticipantFacts> SqliteStore::QueryFacts(Conn& c, const std::string& participant_id,
                                                       int64_t now_ms) {
   using namespace std::chrono;
   int64_t now_s = now_ms >= 0 ? now_ms / 1000 : -((-now_ms + 999) / 1000);
@@ -570,7 +578,7 @@ Result<bot::ParticipantFacts> SqliteStore::QueryFacts(const std::string& partici
   day d = std::min(ymd.day(), (ym / last).day());
   int64_t cutoff = sys_days(ym / d).time_since_epoch().count();
 
-  return readers_->Call<bot::ParticipantFacts>([&](Conn& c) -> Result<bot::ParticipantFacts> {
+  {
     bot::ParticipantFacts facts;
     facts.participant_id = participant_id;
     {
@@ -658,7 +666,7 @@ Result<bot::ParticipantFacts> SqliteStore::QueryFacts(const std::string& partici
       facts.upcoming_appointments.push_back(std::move(a));
     }
     return facts;
-  });
+  }
 }
 
 }  // namespace connecthub::storage

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <thread>
 
@@ -371,6 +372,27 @@ TEST_CASE("threads and messages: seq, idempotent client ids, notes, updates, cla
   REQUIRE(store->Audit(*cw, t->id, "read", now).ok());
 }
 
+namespace {
+
+// Runs a turn and waits for its outcome.
+Result<TurnResult> RunTurn(Store& store, TurnRequest request) {
+  std::promise<Result<TurnResult>> promise;
+  auto future = promise.get_future();
+  store.SubmitTurn(std::move(request),
+                   [&promise](Result<TurnResult> r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+TurnRequest ParentTurn(int64_t thread_id, const std::string& client_id, const std::string& text,
+                       int64_t now) {
+  TurnRequest turn;
+  turn.parent = {thread_id, Sender::kParticipant, client_id, text, "", {}, now};
+  turn.now_ms = now;
+  return turn;
+}
+
+}  // namespace
+
 TEST_CASE("a turn is written whole or not at all, once", "[storage]") {
   TempDir dir;
   auto store = OpenStore(dir);
@@ -379,58 +401,137 @@ TEST_CASE("a turn is written whole or not at all, once", "[storage]") {
   auto t = store->OpenThread("100000001", Channel::kWeb, "en", now);
   REQUIRE(t.ok());
 
-  TurnWrite turn;
-  turn.now_ms = now;
-  turn.messages.push_back({t->id, Sender::kParticipant, "c-1", "hablo con alguien", "", {}, now});
-  turn.messages.push_back(
-      {t->id, Sender::kBot, "", "Un trabajador le respondera.", "agent", {}, now});
-  ThreadUpdate update;
-  update.state = ThreadState::kWaiting;
-  update.priority = 1;
-  update.lang = "es";
-  turn.update = update;
-  turn.inbound_sid = "SM0000000000000000000000000000t1";
-  turn.inbound_reply = "<Response/>";
-  auto written = store->WriteTurn(turn);
+  int decided = 0;
+  TurnRequest turn = ParentTurn(t->id, "c-1", "hablo con alguien", now);
+  turn.load_facts = true;
+  turn.decide = [&](const TurnContext& context) -> Result<TurnWrite> {
+    ++decided;
+    // The decision sees the thread as it was and the participant's facts.
+    CHECK(context.thread.id == t->id);
+    CHECK(context.thread.last_seq == 0);
+    CHECK(context.thread.state == ThreadState::kBot);
+    REQUIRE(context.facts != nullptr);
+    CHECK(context.facts->participant_id == "100000001");
+    TurnWrite write;
+    write.messages.push_back(
+        {t->id, Sender::kBot, "", "Un trabajador le respondera.", "agent", {}, now});
+    ThreadUpdate update;
+    update.state = ThreadState::kWaiting;
+    update.priority = 1;
+    update.lang = "es";
+    write.update = update;
+    write.inbound_sid = "SM0000000000000000000000000000t1";
+    write.inbound_reply = "<Response/>";
+    return write;
+  };
+  auto written = RunTurn(*store, turn);
   REQUIRE(written.ok());
-  REQUIRE(written->size() == 2);
-  CHECK((*written)[0].seq == 1);
-  CHECK((*written)[1].seq == 2);
-  CHECK_FALSE((*written)[0].duplicate);
+  CHECK(decided == 1);
+  CHECK_FALSE(written->session_ended);
+  REQUIRE(written->appended.size() == 2);
+  CHECK(written->appended[0].seq == 1);
+  CHECK(written->appended[1].seq == 2);
+  CHECK_FALSE(written->appended[0].duplicate);
+  CHECK(written->before.last_seq == 0);
+  CHECK(written->thread.state == ThreadState::kWaiting);
+  CHECK(written->thread.last_seq == 2);
   auto after = store->GetThread(t->id);
   CHECK(after->state == ThreadState::kWaiting);
   CHECK(after->waiting_since_ms == now);
   CHECK(after->lang == "es");
   CHECK(after->last_seq == 2);
-  CHECK(store->InboundReply(turn.inbound_sid)->value() == "<Response/>");
+  CHECK(store->InboundReply("SM0000000000000000000000000000t1")->value() == "<Response/>");
 
-  // The same client id again: nothing written, the original seq back.
-  auto again = store->WriteTurn(turn);
+  // The same client id again: nothing written, nothing decided, the original seq back.
+  auto again = RunTurn(*store, turn);
   REQUIRE(again.ok());
-  REQUIRE(again->size() == 1);
-  CHECK(again->front().duplicate);
-  CHECK(again->front().seq == 1);
+  CHECK(decided == 1);
+  REQUIRE(again->appended.size() == 1);
+  CHECK(again->appended.front().duplicate);
+  CHECK(again->appended.front().seq == 1);
   CHECK(store->Messages(t->id, 0, 100, true)->size() == 2);
 
-  // A turn failing half way (a bad language in the update) leaves no message behind.
-  TurnWrite bad;
-  bad.now_ms = now + 1;
-  bad.messages.push_back({t->id, Sender::kParticipant, "c-2", "balance", "", {}, now + 1});
-  bad.messages.push_back({t->id, Sender::kBot, "", "You owe", "balance", {}, now + 1});
-  ThreadUpdate bad_update;
-  bad_update.lang = "";
-  bad.update = bad_update;
-  bad.inbound_sid = "SM0000000000000000000000000000t2";
-  CHECK(store->WriteTurn(bad).status().code() == Code::kInvalid);
+  // A turn failing half way (a bad language in the update) leaves no message behind; so does a
+  // failing decision.
+  TurnRequest bad = ParentTurn(t->id, "c-2", "balance", now + 1);
+  bad.decide = [&](const TurnContext&) -> Result<TurnWrite> {
+    TurnWrite write;
+    write.messages.push_back({t->id, Sender::kBot, "", "You owe", "balance", {}, now + 1});
+    ThreadUpdate bad_update;
+    bad_update.lang = "";
+    write.update = bad_update;
+    write.inbound_sid = "SM0000000000000000000000000000t2";
+    return write;
+  };
+  CHECK(RunTurn(*store, bad).status().code() == Code::kInvalid);
+  bad.decide = [](const TurnContext&) -> Result<TurnWrite> {
+    return Status(Code::kInternal, "no answer");
+  };
+  CHECK(RunTurn(*store, bad).status().code() == Code::kInternal);
+  // An answer on another thread is refused, and the parent's message with it.
+  bad.decide = [&](const TurnContext&) -> Result<TurnWrite> {
+    TurnWrite write;
+    write.messages.push_back({t->id + 1, Sender::kBot, "", "b", "", {}, now});
+    return write;
+  };
+  CHECK(RunTurn(*store, bad).status().code() == Code::kInvalid);
   CHECK(store->Messages(t->id, 0, 100, true)->size() == 2);
   CHECK(store->GetThread(t->id)->last_seq == 2);
-  CHECK_FALSE(store->InboundReply(bad.inbound_sid)->has_value());
-  // Turns are checked before anything is written.
-  CHECK(store->WriteTurn(TurnWrite{}).status().code() == Code::kInvalid);
-  TurnWrite split;
-  split.messages.push_back({t->id, Sender::kParticipant, "", "a", "", {}, now});
-  split.messages.push_back({t->id + 1, Sender::kBot, "", "b", "", {}, now});
-  CHECK(store->WriteTurn(split).status().code() == Code::kInvalid);
+  CHECK_FALSE(store->InboundReply("SM0000000000000000000000000000t2")->has_value());
+  // A bad parent message is refused before anything is queued.
+  TurnRequest caseworker = ParentTurn(t->id, "c-3", "x", now);
+  caseworker.parent.sender = Sender::kCaseworker;
+  CHECK(RunTurn(*store, caseworker).status().code() == Code::kInvalid);
+  // A turn without a decision is only the parent's message.
+  auto plain = RunTurn(*store, ParentTurn(t->id, "c-4", "hello", now + 2));
+  REQUIRE(plain.ok());
+  REQUIRE(plain->appended.size() == 1);
+  CHECK(plain->appended[0].seq == 3);
+}
+
+TEST_CASE("a turn checks its session in its own transaction", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  int64_t now = TestNowMs();
+  auto t = store->OpenThread("100000001", Channel::kWeb, "en", now);
+  REQUIRE(t.ok());
+  auto token = store->CreateSession(SessionKind::kParticipant, "100000001", now);
+  REQUIRE(token.ok());
+  constexpr int64_t kIdle = 15 * 60'000;
+
+  TurnRequest live = ParentTurn(t->id, "s-1", "balance", now + 1000);
+  live.session_token = *token;
+  live.session_idle_ms = kIdle;
+  auto ok = RunTurn(*store, live);
+  REQUIRE(ok.ok());
+  CHECK_FALSE(ok->session_ended);
+  CHECK(ok->appended.size() == 1);
+
+  // A turn more than a minute after the last use touches the session (the idle clock restarts).
+  TurnRequest later = ParentTurn(t->id, "s-2", "balance", now + 10 * 60'000);
+  later.session_token = *token;
+  later.session_idle_ms = kIdle;
+  REQUIRE_FALSE(RunTurn(*store, later)->session_ended);
+  CHECK(store->ResolveSession(*token, now + 24 * 60'000, kIdle).ok());
+
+  // Idle for longer than allowed: nothing written, and the session is gone.
+  TurnRequest idle = ParentTurn(t->id, "s-3", "balance", now + 60 * 60'000);
+  idle.session_token = *token;
+  idle.session_idle_ms = kIdle;
+  auto ended = RunTurn(*store, idle);
+  REQUIRE(ended.ok());
+  CHECK(ended->session_ended);
+  CHECK(ended->appended.empty());
+  CHECK(store->ResolveSession(*token, now + 60 * 60'000, kIdle).status().code() == Code::kNotFound);
+  // An unknown or ended token: the same.
+  auto other = store->CreateSession(SessionKind::kParticipant, "100000001", now);
+  REQUIRE(store->EndSession(*other).ok());
+  TurnRequest gone = ParentTurn(t->id, "s-4", "balance", now + 2000);
+  gone.session_token = *other;
+  gone.session_idle_ms = kIdle;
+  CHECK(RunTurn(*store, gone)->session_ended);
+  CHECK(store->Messages(t->id, 0, 100, true)->size() == 2);
 }
 
 TEST_CASE("thread list: county scoping, supervisors, states, mine", "[storage]") {
@@ -805,6 +906,25 @@ TEST_CASE("concurrent writers: every append gets a unique seq and survives reope
   auto all = store->Messages(thread_id, 0, 1000, true);
   REQUIRE(all->size() == kThreads * kPerThread);
   for (size_t i = 0; i < all->size(); ++i) CHECK((*all)[i].seq == static_cast<int64_t>(i + 1));
+}
+
+TEST_CASE("the WAL starts over under a steady stream of commits", "[storage]") {
+  // Checkpoints run beside the writer; since one never finishes while commits keep coming, the
+  // writer completes it once the WAL passes ~16 MiB so the log can restart. Without that, this
+  // test's ~10,000 pages (40 MiB) would all stay in the WAL.
+  TempDir dir;
+  int64_t now = TestNowMs();
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  int64_t thread_id = store->OpenThread("100000001", Channel::kWeb, "en", now)->id;
+  const std::string body(64 * 1024, 'x');
+  for (int i = 0; i < 600; ++i) {
+    REQUIRE(store->Append({thread_id, Sender::kParticipant, "", body, "", {}, now + i}).ok());
+  }
+  struct stat st {};
+  REQUIRE(::stat(dir.File("t.db-wal").c_str(), &st) == 0);
+  CHECK(st.st_size < 24 * 1024 * 1024);
+  CHECK(store->Messages(thread_id, 590, 100, true)->size() == 10);
 }
 
 TEST_CASE("demo data: deterministic, varied logins that work", "[storage]") {

@@ -243,72 +243,50 @@ void ChatSession::HandleResume(const ResumeFrame& f, int64_t now) {
       });
 }
 
-namespace {
-
-struct SendOutcome {
-  std::string error;
-  bool expired = false;
-  int64_t seq = 0;
-  std::string lang;
-};
-
-}  // namespace
-
 void ChatSession::HandleSend(const SendFrame& f, int64_t now) {
   if (token_.empty()) {
     SendError("unauthenticated", "hub.error.unauthenticated", f.id);
     Done("send", now);
     return;
   }
-  auto& store = deps_.store;
-  auto& conversations = deps_.conversations;
-  int64_t idle = deps_.options.session_idle_ms;
-  std::string token = token_;
-  int64_t thread_id = thread_id_;
+  conversation::ParentText msg;
+  msg.thread_id = thread_id_;
+  msg.text = f.text;
+  msg.client_id = f.id;
+  msg.session_token = token_;
+  msg.session_idle_ms = deps_.options.session_idle_ms;
   std::weak_ptr<server::WsConnection> weak_conn = conn_;
-  RunBlocking(
-      [&store, &conversations, f, now, idle, token, thread_id, weak_conn]() {
-        SendOutcome out;
-        auto session = store.ResolveSession(token, now, idle);
-        if (!session.ok()) {
-          out.error =
-              session.status().code() == storage::Code::kNotFound ? "unauthenticated" : "internal";
-          out.expired = out.error == "unauthenticated";
-          return out;
-        }
-        conversation::ParentText msg;
-        msg.thread_id = thread_id;
-        msg.text = f.text;
-        msg.client_id = f.id;
-        // The ack goes out as soon as the message is durable, before the bot has answered; it is
-        // dispatched to the strand ahead of the message events, so it arrives first.
-        auto result = conversations.HandleParentText(
-            msg, now, [&weak_conn, &f](const storage::Appended& appended) {
-              if (auto c = weak_conn.lock()) c->Send(AckFrame(f.id, appended.seq));
-            });
-        if (!result.ok()) {
-          out.error = "internal";
-          return out;
-        }
-        out.seq = result->stored.seq;
-        out.lang = result->thread.lang;
-        return out;
+  // No thread waits for the turn: it is decided and written on the store's writer, which hands
+  // the outcome to this connection's strand; there the ack goes out (ahead of the message events,
+  // so it arrives first), the events are published, and the next frame is taken.
+  deps_.conversations.SubmitParentText(
+      msg, now,
+      [self = shared_from_this(), id = f.id](const storage::Appended& appended) {
+        if (!self->closed_) self->Send(AckFrame(id, appended.seq));
       },
-      [this, f, now](SendOutcome out) {
-        if (closed_) return;
-        if (!out.error.empty()) {
-          if (out.expired) {
-            SendError("unauthenticated", "hub.error.session_expired", f.id);
-            Detach();
-            token_.clear();
-            SetAuthenticated(false);
-          } else {
-            SendError("internal", "hub.error.internal", f.id);
-          }
-        } else if (!out.lang.empty()) {
-          lang_ = out.lang;
+      [self = shared_from_this(), id = f.id,
+       now](storage::Result<conversation::ParentTextResult> result) {
+        if (self->closed_) return;
+        if (!result.ok()) {
+          self->SendError("internal", "hub.error.internal", id);
+        } else if (result->session_ended) {
+          self->SendError("unauthenticated", "hub.error.session_expired", id);
+          self->Detach();
+          self->token_.clear();
+          self->SetAuthenticated(false);
+        } else if (!result->thread.lang.empty()) {
+          self->lang_ = result->thread.lang;
         }
-        Done("send", now);
+        self->Done("send", now);
+      },
+      [weak_conn](std::function<void()> finish) {
+        // The turn is published even when the socket has gone (the inbox, the parent's other
+        // devices): then on the writer thread.
+        if (auto c = weak_conn.lock()) {
+          c->Dispatch(std::move(finish));
+        } else {
+          finish();
+        }
       });
 }
 

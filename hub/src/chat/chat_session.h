@@ -32,9 +32,10 @@ struct ChatDeps {
 
 // The parent chat protocol on one WebSocket (SPEC §4, hub/API.md): login / resume / send / logout,
 // replay and live delivery of the thread in seq order, exactly once per connection. Frames are
-// handled one at a time in arrival order; Store work runs on the blocking pool and its results come
-// back to the connection's strand. Not thread-safe except Deliver(): every other method runs on
-// the connection's strand.
+// handled one at a time in arrival order. A `send` is handed to the store's writer as one turn
+// (ConversationService::SubmitParentText); other Store work runs on the blocking pool. Results
+// come back to the connection's strand. Not thread-safe except Deliver(): every other method runs
+// on the connection's strand.
 class ChatSession : public server::WsHandler,
                     public server::EventSink,
                     public std::enable_shared_from_this<ChatSession> {

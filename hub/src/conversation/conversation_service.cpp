@@ -1,6 +1,9 @@
 #include "conversation/conversation_service.h"
 
 #include <chrono>
+#include <future>
+#include <memory>
+#include <optional>
 
 #include "log.h"
 
@@ -87,108 +90,152 @@ storage::MessageRecord ConversationService::PublishAppended(const storage::Appen
   return m;
 }
 
-Result<ParentTextResult> ConversationService::HandleParentText(
-    const ParentText& message, int64_t now_ms,
-    const std::function<void(const storage::Appended&)>& on_stored) {
-  std::lock_guard lock(ThreadMutex(message.thread_id));
-  auto thread = store_.GetThread(message.thread_id);
-  if (!thread.ok()) return thread.status();
-  ParentTextResult result;
-  result.thread = *thread;
-  const storage::ThreadRecord& before = *thread;
+// What a turn's decision leaves for the publishing after the commit.
+struct ConversationService::TurnState {
+  storage::AppendRequest parent;
+  std::optional<bot::Reply> reply;
+};
 
-  storage::TurnWrite turn;
-  turn.now_ms = now_ms;
-  turn.messages.reserve(2);
-  storage::AppendRequest& request = turn.messages.emplace_back();
+storage::TurnRequest ConversationService::MakeTurn(const ParentText& message, int64_t now_ms,
+                                                   const std::shared_ptr<TurnState>& state) {
+  storage::TurnRequest turn;
+  storage::AppendRequest& request = turn.parent;
   request.thread_id = message.thread_id;
   request.sender = storage::Sender::kParticipant;
   request.client_id = message.client_id;
   request.body = message.stored_text.empty() ? message.text : message.stored_text;
   request.at_ms = now_ms;
-
-  // A caseworker answers waiting and assigned threads (the inbox sees the message through the
-  // event); otherwise the bot answers, before anything is written, so the whole turn is one
-  // transaction.
-  std::optional<bot::Reply> reply;
-  std::vector<std::string> reply_texts;
-  if (!Handled(before.state)) {
-    std::optional<bot::ParticipantFacts> facts;
-    if (message.linked && !before.participant_id.empty()) {
-      auto loaded = store_.LoadFacts(before.participant_id, now_ms);
-      if (loaded.ok()) {
-        facts = std::move(loaded).value();
-      } else {
+  state->parent = request;
+  turn.session_token = message.session_token;
+  turn.session_idle_ms = message.session_idle_ms;
+  turn.load_facts = message.linked;
+  turn.now_ms = now_ms;
+  // Runs on the store's writer inside the turn's transaction, on the thread as it is there: a
+  // caseworker answers waiting and assigned threads (the inbox sees the message through the
+  // event); otherwise the bot answers, and the whole turn is one transaction.
+  turn.decide =
+      [this, state, now_ms, text = message.text, linked = message.linked, receipt = message.receipt,
+       sid = message.client_id](const storage::TurnContext& context) -> Result<storage::TurnWrite> {
+    const storage::ThreadRecord& before = context.thread;
+    storage::TurnWrite write;
+    std::vector<std::string> reply_texts;
+    if (!Handled(before.state)) {
+      bool with_facts = linked && !before.participant_id.empty();
+      if (with_facts && context.facts == nullptr) {
         Log(LogLevel::kWarn, "facts_unavailable",
-            {{"thread_id", message.thread_id}, {"code", static_cast<int>(loaded.status().code())}});
+            {{"thread_id", before.id}, {"code", static_cast<int>(context.facts_status.code())}});
       }
-    }
-    bot::Conversation conv;
-    conv.channel =
-        before.channel == storage::Channel::kSms ? bot::Channel::kSms : bot::Channel::kWeb;
-    conv.lang = before.lang;
-    conv.misses = before.misses;
-    conv.linked = message.linked && !before.participant_id.empty();
-    std::chrono::sys_seconds now{std::chrono::seconds(now_ms / 1000)};
-    reply = bot_.Answer(message.text, facts ? &*facts : nullptr, conv, now);
+      bot::Conversation conv;
+      conv.channel =
+          before.channel == storage::Channel::kSms ? bot::Channel::kSms : bot::Channel::kWeb;
+      conv.lang = before.lang;
+      conv.misses = before.misses;
+      conv.linked = with_facts;
+      std::chrono::sys_seconds now{std::chrono::seconds(now_ms / 1000)};
+      const bot::Reply& reply = state->reply.emplace(bot_.Answer(text, context.facts, conv, now));
 
-    if (!reply->text.empty()) {
-      storage::AppendRequest& answer = turn.messages.emplace_back();
-      answer.thread_id = message.thread_id;
-      answer.sender = storage::Sender::kBot;
-      answer.body = reply->text;
-      // One hand-off message, not two: the bot's words plus how long a caseworker usually takes
-      // to answer (live from the queue-wait metrics, which only the hub knows).
-      if (reply->escalate) answer.body += " " + WaitingNotice(reply->lang);
-      answer.intent = reply->intent;
-      answer.at_ms = now_ms;
-      reply_texts.push_back(answer.body);
-    }
+      if (!reply.text.empty()) {
+        storage::AppendRequest& answer = write.messages.emplace_back();
+        answer.thread_id = before.id;
+        answer.sender = storage::Sender::kBot;
+        answer.body = reply.text;
+        // One hand-off message, not two: the bot's words plus how long a caseworker usually
+        // takes to answer (live from the queue-wait metrics, which only the hub knows).
+        if (reply.escalate) answer.body += " " + WaitingNotice(reply.lang);
+        answer.intent = reply.intent;
+        answer.at_ms = now_ms;
+        reply_texts.push_back(answer.body);
+      }
 
-    storage::ThreadUpdate update;
-    int misses = reply->escalate ? 0 : reply->misses;
-    if (reply->lang != before.lang) update.lang = reply->lang;
-    if (misses != before.misses) update.misses = misses;
-    if (reply->escalate) {
-      update.state = storage::ThreadState::kWaiting;
-      update.priority = static_cast<int>(reply->priority);
-    } else if (before.state == storage::ThreadState::kResolved) {
-      update.state = storage::ThreadState::kBot;
+      storage::ThreadUpdate update;
+      int misses = reply.escalate ? 0 : reply.misses;
+      if (reply.lang != before.lang) update.lang = reply.lang;
+      if (misses != before.misses) update.misses = misses;
+      if (reply.escalate) {
+        update.state = storage::ThreadState::kWaiting;
+        update.priority = static_cast<int>(reply.priority);
+      } else if (before.state == storage::ThreadState::kResolved) {
+        update.state = storage::ThreadState::kBot;
+      }
+      if (update.lang || update.misses || update.state) write.update = update;
     }
-    if (update.lang || update.misses || update.state) turn.update = update;
-  }
-  if (message.receipt) {
-    turn.inbound_sid = message.client_id;
-    turn.inbound_reply = message.receipt(reply_texts);
-  }
+    if (receipt) {
+      write.inbound_sid = sid;
+      write.inbound_reply = receipt(reply_texts);
+    }
+    return write;
+  };
+  return turn;
+}
 
-  auto written = store_.WriteTurn(turn);
-  if (!written.ok()) return written.status();
-  result.stored = written->front();
+ParentTextResult ConversationService::FinishTurn(
+    storage::TurnResult& turn, TurnState& state,
+    const std::function<void(const storage::Appended&)>& on_stored) {
+  ParentTextResult result;
+  result.session_ended = turn.session_ended;
+  if (turn.session_ended) return result;
+  result.thread = turn.before;
+  result.stored = turn.appended.front();
   if (on_stored) on_stored(result.stored);
   if (result.stored.duplicate) return result;
-  result.receipt_recorded = message.receipt != nullptr;
-  PublishAppended(request, (*written)[0], &result.thread);
-  if (!reply) return result;
+  result.receipt_recorded = !turn.write.inbound_sid.empty();
+  PublishAppended(state.parent, turn.appended.front(), &result.thread);
+  if (!state.reply) return result;
+  const bot::Reply& reply = *state.reply;
 
-  metrics_.Inc("connecthub_bot_intents_total", {{"intent", reply->intent}});
-  if (written->size() > 1) {
-    result.replies.push_back(PublishAppended(turn.messages[1], (*written)[1], &result.thread));
+  metrics_.Inc("connecthub_bot_intents_total", {{"intent", reply.intent}});
+  for (size_t i = 1; i < turn.appended.size(); ++i) {
+    result.replies.push_back(
+        PublishAppended(turn.write.messages[i - 1], turn.appended[i], &result.thread));
   }
-  if (reply->escalate) {
-    std::string reason = reply->priority == bot::Priority::kHigh ? "safety"
-                         : reply->intent == "agent"              ? "agent"
-                                                                 : "misses";
+  if (reply.escalate) {
+    std::string reason = reply.priority == bot::Priority::kHigh ? "safety"
+                         : reply.intent == "agent"              ? "agent"
+                                                                : "misses";
     metrics_.Inc(
         "connecthub_escalations_total",
         {{"channel", std::string(ChannelLabel(result.thread.channel))}, {"reason", reason}});
-    Log(LogLevel::kInfo, "escalated", {{"thread_id", message.thread_id}, {"reason", reason}});
+    Log(LogLevel::kInfo, "escalated", {{"thread_id", result.thread.id}, {"reason", reason}});
   }
-  auto after = store_.GetThread(message.thread_id);
-  if (!after.ok()) return after.status();
-  result.thread = *after;
+  result.thread = std::move(turn.thread);
   PublishThread(result.thread);
   return result;
+}
+
+Result<ParentTextResult> ConversationService::HandleParentText(
+    const ParentText& message, int64_t now_ms,
+    const std::function<void(const storage::Appended&)>& on_stored) {
+  auto state = std::make_shared<TurnState>();
+  std::promise<Result<storage::TurnResult>> promise;
+  auto written = promise.get_future();
+  store_.SubmitTurn(MakeTurn(message, now_ms, state),
+                    [&promise](Result<storage::TurnResult> r) { promise.set_value(std::move(r)); });
+  auto turn = written.get();
+  if (!turn.ok()) return turn.status();
+  // Published on the caller's thread (SMS marks the thread it answers in TwiML thread-locally).
+  return FinishTurn(*turn, *state, on_stored);
+}
+
+void ConversationService::SubmitParentText(const ParentText& message, int64_t now_ms,
+                                           std::function<void(const storage::Appended&)> on_stored,
+                                           ParentTextDone done, FinishOn finish_on) {
+  auto state = std::make_shared<TurnState>();
+  store_.SubmitTurn(
+      MakeTurn(message, now_ms, state),
+      [this, state, on_stored = std::move(on_stored), done = std::move(done),
+       finish_on = std::move(finish_on)](Result<storage::TurnResult> turn) mutable {
+        auto finish = [this, state, on_stored = std::move(on_stored), done = std::move(done),
+                       turn = std::make_shared<Result<storage::TurnResult>>(std::move(turn))] {
+          if (!turn->ok()) return done(turn->status());
+          done(FinishTurn(turn->value(), *state, on_stored));
+        };
+        // The writer thread is the one serial resource: publishing elsewhere keeps it writing.
+        if (finish_on) {
+          finish_on(std::move(finish));
+        } else {
+          finish();
+        }
+      });
 }
 
 Result<storage::ThreadRecord> ConversationService::Claim(int64_t thread_id,

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ struct ParentText {
   // SMS: builds the webhook's reply from the answer's texts; it is recorded under `client_id`
   // (the MessageSid) in the same transaction as the turn, so a redelivery gets the same reply.
   std::function<std::string(const std::vector<std::string>& texts)> receipt;
+  // Web: the parent's session token, checked in the turn's own transaction (empty: no check).
+  std::string session_token;
+  int64_t session_idle_ms = 0;
 };
 
 struct ParentTextResult {
@@ -38,27 +42,41 @@ struct ParentTextResult {
   storage::ThreadRecord thread;                 // the thread afterwards
   std::vector<storage::MessageRecord> replies;  // bot / system messages added in answer
   bool receipt_recorded = false;                // ParentText::receipt was stored with the turn
+  bool session_ended = false;  // ParentText::session_token is not live: nothing was stored
 };
+
+using ParentTextDone = std::function<void(storage::Result<ParentTextResult>)>;
 
 // The routing core shared by web chat and SMS: stores a parent's message, decides who answers
 // (bot / waiting / assigned / resolved), asks the bot, stores the replies, updates the thread and
-// publishes events; and the caseworker actions (claim, reply, note, resolve). Every method blocks
-// on the Store (and on the bot): call it from the blocking pool, never from an I/O thread.
-// Thread-safe: messages of one thread are handled one at a time, in order. County scoping is the
-// caller's (the inbox API's) job.
+// publishes events; and the caseworker actions (claim, reply, note, resolve). Every method but
+// SubmitParentText blocks on the Store: call it from the blocking pool, never from an I/O thread.
+// Thread-safe: a parent's turn is decided inside its own write transaction, so turns and the
+// caseworker actions (serialised per thread among themselves) each see the thread as the one
+// before left it. County scoping is the caller's (the inbox API's) job.
 class ConversationService {
  public:
   ConversationService(storage::Store& store, const bot::Bot& bot, const locales::Catalog& catalog,
                       events::EventBus& bus, Metrics& metrics, ConversationOptions options = {});
 
-  // Handles one parent message. When the bot answers, the parent's message, the answer and the
-  // thread's new state are written in one transaction (one group commit per turn). `on_stored`
-  // is called once the parent's message is durable and before any event is published, e.g. to
-  // ack it. A duplicate client_id stores and answers nothing: `stored.duplicate` is true. Fails
-  // when the Store fails (then nothing of the turn is stored).
+  // Handles one parent message as one turn on the store's writer: the parent's message, the
+  // bot's answer (decided there, on the thread as it is inside the transaction) and the thread's
+  // new state are written in one transaction (one group commit per turn). `on_stored` is called
+  // once the parent's message is durable and before any event is published, e.g. to ack it. A
+  // duplicate client_id stores and answers nothing: `stored.duplicate` is true. Fails when the
+  // Store fails (then nothing of the turn is stored). Blocks until the turn is durable; events
+  // are published on the calling thread.
   storage::Result<ParentTextResult> HandleParentText(
       const ParentText& message, int64_t now_ms,
       const std::function<void(const storage::Appended&)>& on_stored = {});
+  // The same without waiting: returns at once. After the commit, `on_stored`, the events and
+  // then `done` run in one call handed to `finish_on` (e.g. the connection's strand), which must
+  // run it exactly once, or, without `finish_on`, on the store's writer thread (then they must not
+  // block). This is the web chat's path: no thread waits for a turn.
+  using FinishOn = std::function<void(std::function<void()>)>;
+  void SubmitParentText(const ParentText& message, int64_t now_ms,
+                        std::function<void(const storage::Appended&)> on_stored,
+                        ParentTextDone done, FinishOn finish_on = {});
 
   // Assigns the thread to `caseworker`. kConflict when another caseworker holds it.
   storage::Result<storage::ThreadRecord> Claim(int64_t thread_id,
@@ -99,6 +117,12 @@ class ConversationService {
                                          storage::ThreadRecord* thread,
                                          const std::string& caseworker_name = {});
   void PublishThread(const storage::ThreadRecord& thread);
+  struct TurnState;
+  storage::TurnRequest MakeTurn(const ParentText& message, int64_t now_ms,
+                                const std::shared_ptr<TurnState>& state);
+  // After a turn's commit: acks, publishes and counts what it wrote.
+  ParentTextResult FinishTurn(storage::TurnResult& turn, TurnState& state,
+                              const std::function<void(const storage::Appended&)>& on_stored);
 
   storage::Store& store_;
   const bot::Bot& bot_;

@@ -102,14 +102,43 @@ struct ThreadUpdate {
   std::optional<std::optional<int64_t>> assigned_to;  // {nullopt} clears the assignment
 };
 
-// A whole bot turn: the parent's message, the answer, the thread's new state and, for SMS, the
-// webhook's reply, written in one transaction (one group commit instead of several).
+// What answers a parent's message in a turn (Store::SubmitTurn): the answers, the thread's new
+// state and, for SMS, the webhook's reply, written in the parent message's transaction.
 struct TurnWrite {
-  std::vector<AppendRequest> messages;  // in order; all on one thread
+  std::vector<AppendRequest> messages;  // answers, in order, on the parent message's thread
   std::optional<ThreadUpdate> update;   // applied to that thread after the messages
   std::string inbound_sid;              // non-empty: records `inbound_reply` as RecordInboundReply
   std::string inbound_reply;
+};
+
+// What a turn's decision sees, read inside the turn's transaction.
+struct TurnContext {
+  const ThreadRecord& thread;          // before the parent's message
+  const bot::ParticipantFacts* facts;  // the thread participant's, when asked for and available
+  Status facts_status;                 // why `facts` is null although they were asked for
+};
+
+// A parent's message and what answers it, as one transaction on the store's writer.
+struct TurnRequest {
+  AppendRequest parent;
+  // Non-empty: the turn needs this live session (ResolveSession's rules, checked in the same
+  // transaction); otherwise nothing is written and TurnResult::session_ended is set.
+  std::string session_token;
+  int64_t session_idle_ms = 0;
+  bool load_facts = false;  // give `decide` the thread participant's facts
   int64_t now_ms = 0;
+  // Decides the answers once the parent's message is stored (not for a duplicate). Runs on the
+  // store's writer thread inside the transaction: CPU only, no blocking and no Store calls. An
+  // error rolls the whole turn back. Empty: the turn is only the parent's message.
+  std::function<Result<TurnWrite>(const TurnContext&)> decide;
+};
+
+struct TurnResult {
+  bool session_ended = false;      // the session was unknown, ended or idle: nothing written
+  std::vector<Appended> appended;  // the parent's message, then each answer; duplicate: only it
+  TurnWrite write;                 // what `decide` returned
+  ThreadRecord before;             // the thread before the parent's message
+  ThreadRecord thread;             // and after the turn
 };
 
 struct ThreadQuery {
@@ -269,10 +298,13 @@ class Store {
 
   // Durably stores a message (sealed), assigning the next seq. Idempotent on client_id.
   virtual Result<Appended> Append(const AppendRequest& request) = 0;
-  // Writes a turn atomically and durably. When the first message's client_id is already stored
-  // on the thread nothing is written and the result holds only that duplicate's Appended;
-  // otherwise one Appended per message, in order.
-  virtual Result<std::vector<Appended>> WriteTurn(const TurnWrite& turn) = 0;
+  // Runs a parent's turn (TurnRequest) on the writer as one durable transaction and tells `done`
+  // the outcome, on the writer thread after the commit (`done` must not block). When the parent
+  // message's client_id is already stored on the thread nothing is written and `appended` holds
+  // only that duplicate. Fails (nothing written) when the store or `decide` fails. Not waiting for
+  // the commit lets a caller hand over a turn and go on: one thread hop instead of a blocked
+  // thread per turn.
+  virtual void SubmitTurn(TurnRequest request, std::function<void(Result<TurnResult>)> done) = 0;
   // Messages with seq > after_seq, in order, at most `limit`; notes only when include_notes.
   virtual Result<std::vector<MessageRecord>> Messages(int64_t thread_id, int64_t after_seq,
                                                       int limit, bool include_notes) = 0;
