@@ -2,8 +2,8 @@
 
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -24,16 +24,18 @@ class FactsCache {
  public:
   FactsCache(size_t capacity, int64_t ttl_ms) : capacity_(capacity), ttl_ms_(ttl_ms) {}
 
-  std::optional<bot::ParticipantFacts> Get(const std::string& participant_id, int64_t version,
-                                           int64_t day, int64_t now_ms);
-  void Put(const std::string& participant_id, const bot::ParticipantFacts& facts, int64_t version,
-           int64_t day, int64_t now_ms);
+  // Null on a miss. The facts are shared, never changed once cached (a chat turn reads them
+  // without copying a parent's payment history).
+  std::shared_ptr<const bot::ParticipantFacts> Get(const std::string& participant_id,
+                                                   int64_t version, int64_t day, int64_t now_ms);
+  void Put(const std::string& participant_id, std::shared_ptr<const bot::ParticipantFacts> facts,
+           int64_t version, int64_t day, int64_t now_ms);
   void Clear();
   size_t size() const;
 
  private:
   struct Entry {
-    bot::ParticipantFacts facts;
+    std::shared_ptr<const bot::ParticipantFacts> facts;
     int64_t version = 0;
     int64_t day = 0;
     int64_t loaded_ms = 0;

@@ -603,12 +603,17 @@ void SqliteStore::SubmitTurn(TurnRequest request, std::function<void(Result<Turn
     if (!parent.ok()) return parent.status();
     out.appended.push_back(*parent);
     if (!parent->duplicate && req.decide) {
-      std::optional<Result<bot::ParticipantFacts>> facts;
+      std::shared_ptr<const bot::ParticipantFacts> facts;
+      Status facts_status;
       if (req.load_facts && !before->participant_id.empty()) {
-        facts.emplace(LoadFactsWith(before->participant_id, req.now_ms, &c));
+        auto shared = SharedFacts(before->participant_id, req.now_ms, &c);
+        if (shared.ok()) {
+          facts = std::move(shared).value();
+        } else {
+          facts_status = shared.status();
+        }
       }
-      TurnContext context{*before, facts && facts->ok() ? &facts->value() : nullptr,
-                          facts ? facts->status() : Status::Ok()};
+      TurnContext context{*before, facts.get(), facts_status};
       auto decided = req.decide(context);
       if (!decided.ok()) return decided.status();
       out.write = std::move(decided).value();

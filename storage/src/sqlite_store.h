@@ -113,9 +113,10 @@ class SqliteStore final : public Store {
   // The case-data version (meta 'case_data_version', bumped by every transaction that writes
   // case data), re-read at most every options_.case_data_check_ms.
   int64_t CaseDataVersion(int64_t now_ms);
-  // LoadFacts on `conn` (the caller's transaction), or on a read connection when null.
-  Result<bot::ParticipantFacts> LoadFactsWith(const std::string& participant_id, int64_t now_ms,
-                                              Conn* conn);
+  // LoadFacts without a copy: from the cache, else read on `conn` (the caller's transaction) or,
+  // when null, on a read connection.
+  Result<std::shared_ptr<const bot::ParticipantFacts>> SharedFacts(
+      const std::string& participant_id, int64_t now_ms, Conn* conn);
   Result<bot::ParticipantFacts> QueryFacts(Conn& c, const std::string& participant_id,
                                            int64_t now_ms);
   // ResolveSession's check and touch inside a writer transaction, by token hash. An idle session

@@ -550,22 +550,27 @@ int64_t SqliteStore::CaseDataVersion(int64_t now_ms) {
 
 Result<bot::ParticipantFacts> SqliteStore::LoadFacts(const std::string& participant_id,
                                                      int64_t now_ms) {
-  return LoadFactsWith(participant_id, now_ms, nullptr);
+  auto facts = SharedFacts(participant_id, now_ms, nullptr);
+  if (!facts.ok()) return facts.status();
+  return bot::ParticipantFacts(**facts);
 }
 
-Result<bot::ParticipantFacts> SqliteStore::LoadFactsWith(const std::string& participant_id,
-                                                         int64_t now_ms, Conn* conn) {
+Result<std::shared_ptr<const bot::ParticipantFacts>> SqliteStore::SharedFacts(
+    const std::string& participant_id, int64_t now_ms, Conn* conn) {
   int64_t version = CaseDataVersion(now_ms);
   int64_t day = (now_ms >= 0 ? now_ms : now_ms - 86'399'999) / 86'400'000;
   if (version >= 0) {
-    if (auto hit = facts_cache_.Get(participant_id, version, day, now_ms)) return std::move(*hit);
+    if (auto hit = facts_cache_.Get(participant_id, version, day, now_ms)) return hit;
   }
   auto loaded = conn != nullptr ? QueryFacts(*conn, participant_id, now_ms)
                                 : readers_->Call<bot::ParticipantFacts>([&](Conn& c) {
                                     return QueryFacts(c, participant_id, now_ms);
                                   });
-  if (loaded.ok() && version >= 0) facts_cache_.Put(participant_id, *loaded, version, day, now_ms);
-  return loaded;
+  if (!loaded.ok()) return loaded.status();
+  std::shared_ptr<const bot::ParticipantFacts> facts =
+      std::make_shared<bot::ParticipantFacts>(std::move(loaded).value());
+  if (version >= 0) facts_cache_.Put(participant_id, facts, version, day, now_ms);
+  return facts;
 }
 
 Result<bot::ParticipantFacts> SqliteStore::QueryFacts(Conn& c, const std::string& participant_id,
