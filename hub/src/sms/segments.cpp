@@ -1,8 +1,8 @@
 #include "sms/segments.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
-#include <unordered_set>
 
 #include "sms/utf8.h"
 
@@ -23,57 +23,53 @@ constexpr uint32_t kGsmBasic[] = {
     'v',   'w',  'x',  'y',   'z',  0xE4,  0xF6,  0xF1,  0xFC,  0xE0};
 constexpr uint32_t kGsmExtension[] = {'\f', '^', '{', '}', '\\', '[', '~', ']', '|', 0x20AC};
 
+// Septets per code point below 0x400 (Latin-1 and Greek hold every GSM-7 character but €):
+// 1 basic, 2 extension, 0 not GSM-7. A table, since replies are measured many times while split.
+constexpr size_t kGsmTableSize = 0x400;
+using GsmTable = std::array<uint8_t, kGsmTableSize>;
+
+constexpr GsmTable MakeGsmTable() {
+  GsmTable t{};
+  for (uint32_t c : kGsmBasic) t[c] = 1;
+  for (uint32_t c : kGsmExtension) {
+    if (c < kGsmTableSize) t[c] = 2;
+  }
+  return t;
+}
+
+constexpr GsmTable kGsmTable = MakeGsmTable();
+
 // Units `cp` costs: 1 or 2; 0 when it is not GSM-7.
 int GsmCost(uint32_t cp) {
-  for (uint32_t c : kGsmBasic) {
-    if (c == cp) return 1;
-  }
-  for (uint32_t c : kGsmExtension) {
-    if (c == cp) return 2;
-  }
-  return 0;
+  if (cp < kGsmTableSize) return kGsmTable[cp];
+  return cp == 0x20AC ? 2 : 0;  // €, the one extension character above the table
 }
 
 int Ucs2Cost(uint32_t cp) { return cp > 0xFFFF ? 2 : 1; }
 
-// Segments for a sequence of per-character costs; an item is never split across segments.
-size_t CountSegments(const std::vector<int>& costs, size_t single, size_t multi) {
-  size_t total = 0;
-  for (int c : costs) total += c;
-  if (total == 0) return 0;
-  if (total <= single) return 1;
-  size_t segments = 1, used = 0;
-  for (int c : costs) {
+// The shape of cps[begin, end): no copy, no allocation.
+SmsShape Measure(const std::vector<uint32_t>& cps, size_t begin, size_t end) {
+  SmsShape shape;
+  shape.characters = end - begin;
+  bool gsm = true;
+  for (size_t i = begin; i < end && gsm; ++i) gsm = GsmCost(cps[i]) != 0;
+  if (!gsm) shape.encoding = SmsEncoding::kUcs2;
+  auto cost = [gsm](uint32_t cp) -> size_t { return gsm ? GsmCost(cp) : Ucs2Cost(cp); };
+  for (size_t i = begin; i < end; ++i) shape.units += cost(cps[i]);
+  size_t single = gsm ? 160 : 70, multi = gsm ? 153 : 67;
+  if (shape.units == 0) return shape;
+  shape.segments = 1;
+  if (shape.units <= single) return shape;
+  // An item (an escaped character, a surrogate pair) is never split across segments.
+  size_t used = 0;
+  for (size_t i = begin; i < end; ++i) {
+    size_t c = cost(cps[i]);
     if (used + c > multi) {
-      ++segments;
+      ++shape.segments;
       used = 0;
     }
     used += c;
   }
-  return segments;
-}
-
-SmsShape Measure(const std::vector<uint32_t>& cps) {
-  SmsShape shape;
-  shape.characters = cps.size();
-  std::vector<int> costs;
-  costs.reserve(cps.size());
-  bool gsm = true;
-  for (uint32_t cp : cps) {
-    int c = GsmCost(cp);
-    if (c == 0) {
-      gsm = false;
-      break;
-    }
-    costs.push_back(c);
-  }
-  if (!gsm) {
-    shape.encoding = SmsEncoding::kUcs2;
-    costs.clear();
-    for (uint32_t cp : cps) costs.push_back(Ucs2Cost(cp));
-  }
-  for (int c : costs) shape.units += c;
-  shape.segments = gsm ? CountSegments(costs, 160, 153) : CountSegments(costs, 70, 67);
   return shape;
 }
 
@@ -86,9 +82,9 @@ std::vector<uint32_t> Trim(std::vector<uint32_t> cps) {
   return std::vector<uint32_t>(cps.begin() + b, cps.begin() + e);
 }
 
-bool Fits(const std::vector<uint32_t>& cps, const SplitOptions& o) {
-  if (cps.size() > o.max_message_chars) return false;
-  return Measure(cps).segments <= o.max_message_segments;
+bool Fits(const std::vector<uint32_t>& cps, size_t begin, size_t end, const SplitOptions& o) {
+  if (end - begin > o.max_message_chars) return false;
+  return Measure(cps, begin, end).segments <= o.max_message_segments;
 }
 
 // The best place to end a part that starts at `begin` and may not go past `limit` (exclusive):
@@ -111,7 +107,10 @@ size_t BreakPoint(const std::vector<uint32_t>& cps, size_t begin, size_t limit) 
 
 }  // namespace
 
-SmsShape MeasureSms(std::string_view text) { return Measure(DecodeUtf8(text)); }
+SmsShape MeasureSms(std::string_view text) {
+  std::vector<uint32_t> cps = DecodeUtf8(text);
+  return Measure(cps, 0, cps.size());
+}
 
 std::vector<std::string> SplitSms(std::string_view text, const SplitOptions& options) {
   std::vector<uint32_t> cps = Trim(DecodeUtf8(text));
@@ -126,9 +125,7 @@ std::vector<std::string> SplitSms(std::string_view text, const SplitOptions& opt
   while (begin < cps.size()) {
     // Largest prefix that fits (binary search: fitting is monotonic in length).
     size_t lo = begin + 1, hi = std::min(cps.size(), begin + options.max_message_chars);
-    auto fits = [&](size_t end) {
-      return Fits(std::vector<uint32_t>(cps.begin() + begin, cps.begin() + end), options);
-    };
+    auto fits = [&](size_t end) { return Fits(cps, begin, end, options); };
     if (!fits(lo)) return parts;  // options too small to hold even one character
     while (lo < hi) {
       size_t mid = lo + (hi - lo + 1) / 2;
