@@ -288,11 +288,15 @@ Result<ThreadRecord> SqliteStore::LoadThread(Conn& c, int64_t thread_id) {
     if (!l.ok()) return l.status();
     t.first_name = std::move(*f);
     t.last_name = std::move(*l);
+    // Sorted and de-duplicated here: DISTINCT/ORDER BY made SQLite build a temporary B-tree for
+    // the one to three rows of every call (a chat turn loads its thread each time).
     auto q = c.Prep(
-        "SELECT DISTINCT c.county FROM case_roles r JOIN cases c ON c.case_number = r.case_number "
-        "WHERE r.participant_id = ? ORDER BY c.county");
+        "SELECT c.county FROM case_roles r JOIN cases c ON c.case_number = r.case_number "
+        "WHERE r.participant_id = ?");
     q->bind(1, t.participant_id);
     while (q->executeStep()) t.counties.push_back(q->getColumn(0).getString());
+    std::sort(t.counties.begin(), t.counties.end());
+    t.counties.erase(std::unique(t.counties.begin(), t.counties.end()), t.counties.end());
   }
   if (!phone.empty()) {
     auto p = keys_->Open(phone, "threads", "phone", std::to_string(t.id));
@@ -533,14 +537,7 @@ Result<Appended> SqliteStore::Append(const AppendRequest& request) {
 }
 
 Result<Appended> SqliteStore::AppendIn(Conn& c, const AppendRequest& request) {
-  if (!request.client_id.empty()) {
-    auto q = c.Prep("SELECT seq, at_ms FROM messages WHERE thread_id = ? AND client_id = ?");
-    q->bind(1, request.thread_id);
-    q->bind(2, request.client_id);
-    if (q->executeStep()) {
-      return Appended{q->getColumn(0).getInt64(), true, q->getColumn(1).getInt64()};
-    }
-  }
+  if (auto duplicate = FindDuplicateIn(c, request)) return *duplicate;
   int64_t seq = 0;
   {
     auto q = c.Prep("SELECT last_seq FROM threads WHERE id = ?");
@@ -548,30 +545,45 @@ Result<Appended> SqliteStore::AppendIn(Conn& c, const AppendRequest& request) {
     if (!q->executeStep()) return Status(Code::kNotFound, "no such thread");
     seq = q->getColumn(0).getInt64() + 1;
   }
+  InsertMessageIn(c, request, seq);
+  SetLastSeqIn(c, request.thread_id, seq, request.at_ms);
+  return Appended{seq, false, request.at_ms};
+}
+
+std::optional<Appended> SqliteStore::FindDuplicateIn(Conn& c, const AppendRequest& request) {
+  if (request.client_id.empty()) return std::nullopt;
+  auto q = c.Prep("SELECT seq, at_ms FROM messages WHERE thread_id = ? AND client_id = ?");
+  q->bind(1, request.thread_id);
+  q->bind(2, request.client_id);
+  if (!q->executeStep()) return std::nullopt;
+  return Appended{q->getColumn(0).getInt64(), true, q->getColumn(1).getInt64()};
+}
+
+void SqliteStore::InsertMessageIn(Conn& c, const AppendRequest& request, int64_t seq) {
   std::string sealed =
       keys_->Seal(request.body, "messages", "body", MessageRow(request.thread_id, seq));
-  {
-    auto q = c.Prep(
-        "INSERT INTO messages(thread_id, seq, sender, client_id, body, intent, "
-        "caseworker_id, at_ms) VALUES(?,?,?,?,?,?,?,?)");
-    q->bind(1, request.thread_id);
-    q->bind(2, seq);
-    q->bind(3, std::string(SenderName(request.sender)));
-    if (!request.client_id.empty()) q->bind(4, request.client_id);
-    BindBlob(q, 5, sealed);
-    q->bind(6, request.intent);
-    if (request.caseworker_id) q->bind(7, *request.caseworker_id);
-    q->bind(8, request.at_ms);
-    q->exec();
-  }
+  auto q = c.Prep(
+      "INSERT INTO messages(thread_id, seq, sender, client_id, body, intent, "
+      "caseworker_id, at_ms) VALUES(?,?,?,?,?,?,?,?)");
+  q->bind(1, request.thread_id);
+  q->bind(2, seq);
+  q->bind(3, std::string(SenderName(request.sender)));
+  if (!request.client_id.empty()) q->bind(4, request.client_id);
+  BindBlob(q, 5, sealed);
+  q->bind(6, request.intent);
+  if (request.caseworker_id) q->bind(7, *request.caseworker_id);
+  q->bind(8, request.at_ms);
+  q->exec();
+}
+
+void SqliteStore::SetLastSeqIn(Conn& c, int64_t thread_id, int64_t seq, int64_t at_ms) {
   auto q = c.Prep(
       "UPDATE threads SET last_seq = ?, last_message_ms = MAX(last_message_ms, ?) "
       "WHERE id = ?");
   q->bind(1, seq);
-  q->bind(2, request.at_ms);
-  q->bind(3, request.thread_id);
+  q->bind(2, at_ms);
+  q->bind(3, thread_id);
   q->exec();
-  return Appended{seq, false, request.at_ms};
 }
 
 void SqliteStore::SubmitTurn(TurnRequest request, std::function<void(Result<TurnResult>)> done) {
@@ -599,10 +611,18 @@ void SqliteStore::SubmitTurn(TurnRequest request, std::function<void(Result<Turn
     auto before = LoadThread(c, thread_id);
     if (!before.ok()) return before.status();
     out.before = *before;
-    auto parent = AppendIn(c, req.parent);
-    if (!parent.ok()) return parent.status();
-    out.appended.push_back(*parent);
-    if (!parent->duplicate && req.decide) {
+    if (auto duplicate = FindDuplicateIn(c, req.parent)) {
+      out.appended.push_back(*duplicate);
+      out.thread = out.before;
+      return Status::Ok();
+    }
+    // The thread row was read just above in this transaction: seqs follow its last_seq, and the
+    // thread is updated once for the whole turn.
+    int64_t seq = before->last_seq;
+    int64_t last_at = req.parent.at_ms;
+    InsertMessageIn(c, req.parent, ++seq);
+    out.appended.push_back(Appended{seq, false, req.parent.at_ms});
+    if (req.decide) {
       std::shared_ptr<const bot::ParticipantFacts> facts;
       Status facts_status;
       if (req.load_facts && !before->participant_id.empty()) {
@@ -620,10 +640,10 @@ void SqliteStore::SubmitTurn(TurnRequest request, std::function<void(Result<Turn
       for (const auto& m : out.write.messages) {
         if (m.thread_id != thread_id) return Status(Code::kInvalid, "a turn spans threads");
         if (Status s = CheckAppend(m); !s.ok()) return s;
-        auto appended = AppendIn(c, m);
-        if (!appended.ok()) return appended.status();
-        if (appended->duplicate) return Status(Code::kInvalid, "a duplicate client id in a turn");
-        out.appended.push_back(*appended);
+        if (!m.client_id.empty()) return Status(Code::kInvalid, "an answer with a client id");
+        InsertMessageIn(c, m, ++seq);
+        out.appended.push_back(Appended{seq, false, m.at_ms});
+        last_at = std::max(last_at, m.at_ms);
       }
       if (out.write.update) {
         if (Status s = UpdateThreadIn(c, thread_id, *out.write.update, req.now_ms); !s.ok()) {
@@ -638,6 +658,7 @@ void SqliteStore::SubmitTurn(TurnRequest request, std::function<void(Result<Turn
             req.now_ms);
       }
     }
+    SetLastSeqIn(c, thread_id, seq, last_at);
     // A turn changes only the thread's own columns (never its participant, phone or
     // assignment): re-read those rather than the whole record with its names and counties.
     out.thread = out.before;

@@ -96,6 +96,11 @@ class SqliteStore final : public Store {
   Result<ThreadRecord> LoadThread(Conn& c, int64_t thread_id);
   // The bodies of Append, UpdateThread and RecordInboundReply, inside a writer transaction.
   Result<Appended> AppendIn(Conn& c, const AppendRequest& request);
+  // AppendIn's parts: the stored message with the same client id, if any; the sealed insert as
+  // message `seq`; the thread's last seq and time.
+  std::optional<Appended> FindDuplicateIn(Conn& c, const AppendRequest& request);
+  void InsertMessageIn(Conn& c, const AppendRequest& request, int64_t seq);
+  void SetLastSeqIn(Conn& c, int64_t thread_id, int64_t seq, int64_t at_ms);
   Status UpdateThreadIn(Conn& c, int64_t thread_id, const ThreadUpdate& update, int64_t now_ms);
   void RecordInboundReplyIn(Conn& c, const std::string& message_sid, const std::string& sealed,
                             int64_t now_ms);
