@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <future>
@@ -532,6 +533,31 @@ TEST_CASE("a turn checks its session in its own transaction", "[storage]") {
   gone.session_idle_ms = kIdle;
   CHECK(RunTurn(*store, gone)->session_ended);
   CHECK(store->Messages(t->id, 0, 100, true)->size() == 2);
+}
+
+TEST_CASE("a store call made from a turn's callback runs at once instead of deadlocking",
+          "[storage]") {
+  // SubmitTurn's callback runs on the writer thread; a blocking write from there (an event
+  // subscriber, say) cannot wait for the writer's own queue, so it runs in a transaction of its
+  // own on the spot.
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  int64_t now = TestNowMs();
+  auto t = store->OpenThread("100000001", Channel::kWeb, "en", now);
+  REQUIRE(t.ok());
+  std::promise<Result<Appended>> nested;
+  auto future = nested.get_future();
+  store->SubmitTurn(ParentTurn(t->id, "n-1", "hello", now), [&](Result<TurnResult> r) {
+    // (no Catch2 assertions off the test's thread)
+    if (!r.ok()) return nested.set_value(r.status());
+    nested.set_value(store->Append({t->id, Sender::kSystem, "", "notice", "", {}, now}));
+  });
+  REQUIRE(future.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  auto appended = future.get();
+  REQUIRE(appended.ok());
+  CHECK(appended->seq == 2);
+  CHECK(store->Messages(t->id, 0, 10, true)->size() == 2);
 }
 
 TEST_CASE("thread list: county scoping, supervisors, states, mine", "[storage]") {
