@@ -682,6 +682,12 @@ void SqliteStore::SubmitTurn(TurnRequest request, std::function<void(Result<Turn
   });
 }
 
+Status SqliteStore::Drain() {
+  // The writer runs jobs in order and tells each batch's jobs their outcome in order, so an empty
+  // job's outcome comes after every earlier one's.
+  return writer_->Run([](Conn&) { return Status::Ok(); });
+}
+
 Result<std::vector<MessageRecord>> SqliteStore::Messages(int64_t thread_id, int64_t after_seq,
                                                          int limit, bool include_notes) {
   return readers_->Call<std::vector<MessageRecord>>(

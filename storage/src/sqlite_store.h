@@ -51,6 +51,7 @@ class SqliteStore final : public Store {
   Result<std::vector<ThreadRecord>> ListThreads(const ThreadQuery& query) override;
   Result<Appended> Append(const AppendRequest& request) override;
   void SubmitTurn(TurnRequest request, std::function<void(Result<TurnResult>)> done) override;
+  Status Drain() override;
   Result<std::vector<MessageRecord>> Messages(int64_t thread_id, int64_t after_seq, int limit,
                                               bool include_notes) override;
 

@@ -558,6 +558,15 @@ TEST_CASE("a store call made from a turn's callback runs at once instead of dead
   REQUIRE(appended.ok());
   CHECK(appended->seq == 2);
   CHECK(store->Messages(t->id, 0, 10, true)->size() == 2);
+
+  // Drain returns after the callbacks of every turn submitted before it.
+  std::atomic<int> called{0};
+  for (int i = 0; i < 50; ++i) {
+    store->SubmitTurn(ParentTurn(t->id, "d-" + std::to_string(i), "hi", now),
+                      [&called](Result<TurnResult>) { ++called; });
+  }
+  REQUIRE(store->Drain().ok());
+  CHECK(called == 50);
 }
 
 TEST_CASE("thread list: county scoping, supervisors, states, mine", "[storage]") {

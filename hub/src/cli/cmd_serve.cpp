@@ -248,6 +248,11 @@ class Hub {
     }
     watchdog.join();
     blocking_.join();
+    // Chat turns still queued on the store's writer call back into the conversation service and
+    // the registry: let them finish while those exist (the store is destroyed last).
+    if (auto s = store_->Drain(); !s.ok()) {
+      Log(LogLevel::kWarn, "store_drain_failed", {{"error", s.message()}});
+    }
     Log(LogLevel::kInfo, "stopped");
     return 0;
   }

@@ -305,6 +305,9 @@ class Store {
   // the commit lets a caller hand over a turn and go on: one thread hop instead of a blocked
   // thread per turn.
   virtual void SubmitTurn(TurnRequest request, std::function<void(Result<TurnResult>)> done) = 0;
+  // Returns once every turn submitted before the call is written and its `done` has returned
+  // (e.g. before the objects those callbacks use are destroyed at shutdown).
+  virtual Status Drain() = 0;
   // Messages with seq > after_seq, in order, at most `limit`; notes only when include_notes.
   virtual Result<std::vector<MessageRecord>> Messages(int64_t thread_id, int64_t after_seq,
                                                       int limit, bool include_notes) = 0;
