@@ -92,6 +92,11 @@ void Writer::CheckpointLoop() {
 
 Status Writer::Run(Job job) {
   if (std::this_thread::get_id() == thread_.get_id()) {
+    // From inside a job (a turn's `decide`), a transaction of its own is impossible, and failing
+    // to begin one must not roll back the batch in progress.
+    if (sqlite3_get_autocommit(conn_->db().getHandle()) == 0) {
+      return Status(Code::kInternal, "a store call from inside a write job");
+    }
     std::vector<Pending> one;
     Status out;
     one.push_back(Pending{std::move(job), [&out](Status s) { out = std::move(s); }});

@@ -65,8 +65,8 @@ class Writer {
 
   // Runs `job` on the writer thread inside a transaction and blocks until it is durable. Returns
   // the job's status when it failed (its savepoint rolled back), kIo when the commit failed, ok
-  // after a durable commit. Called on the writer thread itself (from a Done), it runs the job at
-  // once in a transaction of its own.
+  // after a durable commit. Called on the writer thread itself from a Done, it runs the job at
+  // once in a transaction of its own; from inside a job it fails with kInternal.
   Status Run(Job job);
   // Queues `job` without waiting; `done` gets what Run would return.
   void Submit(Job job, Done done);

@@ -559,6 +559,20 @@ TEST_CASE("a store call made from a turn's callback runs at once instead of dead
   CHECK(appended->seq == 2);
   CHECK(store->Messages(t->id, 0, 10, true)->size() == 2);
 
+  // From inside a turn's decision (a broken contract) the call fails alone; the turn commits.
+  Status inside;
+  auto decided = RunTurn(*store, [&] {
+    TurnRequest turn = ParentTurn(t->id, "n-2", "hello again", now);
+    turn.decide = [&](const TurnContext&) -> Result<TurnWrite> {
+      inside = store->Append({t->id, Sender::kSystem, "", "notice", "", {}, now}).status();
+      return TurnWrite{};
+    };
+    return turn;
+  }());
+  REQUIRE(decided.ok());
+  CHECK(inside.code() == Code::kInternal);
+  CHECK(store->Messages(t->id, 0, 10, true)->size() == 3);
+
   // Drain returns after the callbacks of every turn submitted before it.
   std::atomic<int> called{0};
   for (int i = 0; i < 50; ++i) {
