@@ -72,8 +72,9 @@ struct LookupResult {
 };
 
 // Reads a `GET .../Messages.json` answer: the newest outbound message to `to` with `body` (the
-// same text, or the same after Twilio's Smart Encoding of quotes, dashes and spaces), created at or after `since_ms` (ms since the epoch; Twilio's `date_created` is an RFC
-// 2822 date with second precision), whose sid `known` does not already claim.
+// same text, or the same after Twilio's Smart Encoding of quotes, dashes and spaces), created at or
+// after `since_ms` (ms since the epoch; Twilio's `date_created` is an RFC 2822 date with second
+// precision), whose sid `known` does not already claim.
 LookupResult ClassifyLookupResponse(int http_status, std::string_view response_body,
                                     const std::string& to, const std::string& body,
                                     int64_t since_ms,
