@@ -205,6 +205,9 @@ ParentTextResult ConversationService::FinishTurn(
 Result<ParentTextResult> ConversationService::HandleParentText(
     const ParentText& message, int64_t now_ms,
     const std::function<void(const storage::Appended&)>& on_stored) {
+  if (message.linked && !message.participant_id.empty()) {
+    (void)store_.LoadFacts(message.participant_id, now_ms);  // a failure shows again in the turn
+  }
   auto state = std::make_shared<TurnState>();
   std::promise<Result<storage::TurnResult>> promise;
   auto written = promise.get_future();

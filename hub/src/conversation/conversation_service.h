@@ -29,6 +29,10 @@ struct ParentText {
   std::string stored_text;  // what is stored; empty: `text` (SMS stores "[PIN removed]" etc.)
   std::string client_id;    // de-duplication id: web frame id, SMS MessageSid; empty: none
   bool linked = true;       // SMS: number linked to a participant (facts available)
+  // The thread's participant, when the caller knows it: HandleParentText loads their facts on the
+  // calling thread first, so the turn finds them cached instead of reading the database on the
+  // store's writer while every other turn of its batch waits.
+  std::string participant_id;
   // SMS: builds the webhook's reply from the answer's texts; it is recorded under `client_id`
   // (the MessageSid) in the same transaction as the turn, so a redelivery gets the same reply.
   std::function<std::string(const std::vector<std::string>& texts)> receipt;

@@ -335,6 +335,7 @@ storage::Result<SmsService::Reply> SmsService::Process(const std::string& from,
   text.text = body;
   text.client_id = sid;
   text.linked = linked->has_value() && **linked == thread->participant_id;
+  if (text.linked) text.participant_id = thread->participant_id;
   // The webhook's reply is recorded in the turn's own transaction: one commit per text.
   std::string twiml;
   size_t parts = 0;
