@@ -29,6 +29,21 @@ std::string ReadAll(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// A store with the sample extract imported and participant 100000001's web thread opened.
+struct SampleThread {
+  explicit SampleThread(const std::string& lang) : thread(Open(lang)) {}
+  TempDir dir;
+  std::unique_ptr<Store> store = OpenStore(dir);
+  int64_t now = TestNowMs();
+  Result<ThreadRecord> thread;
+
+ private:
+  Result<ThreadRecord> Open(const std::string& lang) {
+    MustImport(*store, SampleExtract());
+    return store->OpenThread("100000001", Channel::kWeb, lang, now);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("migrations: a new database gets the current schema", "[storage]") {
@@ -297,11 +312,10 @@ TEST_CASE("sessions store only a hash of the token and expire when idle", "[stor
 }
 
 TEST_CASE("threads and messages: seq, idempotent client ids, notes, updates, claim", "[storage]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  MustImport(*store, SampleExtract());
-  int64_t now = TestNowMs();
-  auto t = store->OpenThread("100000001", Channel::kWeb, "es", now);
+  SampleThread sample("es");
+  auto& store = sample.store;
+  int64_t now = sample.now;
+  auto& t = sample.thread;
   REQUIRE(t.ok());
   CHECK(t->state == ThreadState::kBot);
   CHECK(t->first_name == "Mariaxq");
@@ -395,11 +409,10 @@ TurnRequest ParentTurn(int64_t thread_id, const std::string& client_id, const st
 }  // namespace
 
 TEST_CASE("a turn is written whole or not at all, once", "[storage]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  MustImport(*store, SampleExtract());
-  int64_t now = TestNowMs();
-  auto t = store->OpenThread("100000001", Channel::kWeb, "en", now);
+  SampleThread sample("en");
+  auto& store = sample.store;
+  int64_t now = sample.now;
+  auto& t = sample.thread;
   REQUIRE(t.ok());
 
   int decided = 0;
@@ -491,11 +504,10 @@ TEST_CASE("a turn is written whole or not at all, once", "[storage]") {
 }
 
 TEST_CASE("a turn checks its session in its own transaction", "[storage]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  MustImport(*store, SampleExtract());
-  int64_t now = TestNowMs();
-  auto t = store->OpenThread("100000001", Channel::kWeb, "en", now);
+  SampleThread sample("en");
+  auto& store = sample.store;
+  int64_t now = sample.now;
+  auto& t = sample.thread;
   REQUIRE(t.ok());
   auto token = store->CreateSession(SessionKind::kParticipant, "100000001", now);
   REQUIRE(token.ok());
@@ -540,11 +552,10 @@ TEST_CASE("a store call made from a turn's callback runs at once instead of dead
   // SubmitTurn's callback runs on the writer thread; a blocking write from there (an event
   // subscriber, say) cannot wait for the writer's own queue, so it runs in a transaction of its
   // own on the spot.
-  TempDir dir;
-  auto store = OpenStore(dir);
-  MustImport(*store, SampleExtract());
-  int64_t now = TestNowMs();
-  auto t = store->OpenThread("100000001", Channel::kWeb, "en", now);
+  SampleThread sample("en");
+  auto& store = sample.store;
+  int64_t now = sample.now;
+  auto& t = sample.thread;
   REQUIRE(t.ok());
   std::promise<Result<Appended>> nested;
   auto future = nested.get_future();
@@ -832,11 +843,11 @@ TEST_CASE("tampering: a flipped byte or swapped ciphertexts are reported, never 
 }
 
 TEST_CASE("key rotation: rows under two key ids stay readable, then all move", "[storage]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  MustImport(*store, SampleExtract());
-  int64_t now = TestNowMs();
-  auto t = store->OpenThread("100000001", Channel::kWeb, "es", now);
+  SampleThread sample("es");
+  auto& store = sample.store;
+  int64_t now = sample.now;
+  auto& t = sample.thread;
+  const TempDir& dir = sample.dir;
   store->Append({t->id, Sender::kParticipant, "", "before rotation", "", {}, now});
   REQUIRE(store->LinkPhone("+15595550101", "100000001", now).ok());
   REQUIRE(store->RecordInboundReply("SM1", "sealed reply", now).ok());
