@@ -24,6 +24,17 @@ TEST_CASE("GSM-7 sizes: basic set, extension table, segment boundaries", "[hub][
   CHECK(MeasureSms(std::string(152, 'a') + "€" + std::string(10, 'a')).segments == 2);
 }
 
+TEST_CASE("GSM-7 table edges: Greek capitals, the euro sign, Cyrillic", "[hub][sms]") {
+  // The basic set's Greek capitals and the euro sign (the only extension character above
+  // U+03FF) are GSM-7; lowercase Greek and Cyrillic are not.
+  CHECK(MeasureSms("ΔΦΓΛΩΠΨΣΘΞ").encoding == SmsEncoding::kGsm7);
+  CHECK(MeasureSms("ΔΦΓΛΩΠΨΣΘΞ").units == 10);
+  CHECK(MeasureSms("€").units == 2);
+  CHECK(MeasureSms("α").encoding == SmsEncoding::kUcs2);
+  CHECK(MeasureSms("Ѐ").encoding == SmsEncoding::kUcs2);
+  CHECK(MeasureSms("`").encoding == SmsEncoding::kUcs2);  // not in GSM 03.38
+}
+
 TEST_CASE("Spanish accents: é ñ ü ¿ ¡ are GSM-7, á í ó ú are not", "[hub][sms][es]") {
   CHECK(MeasureSms("¿Qué pasó?").encoding == SmsEncoding::kUcs2);  // ó
   CHECK(MeasureSms("¡Señor Müller, qué tal!").encoding == SmsEncoding::kGsm7);
