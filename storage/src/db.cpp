@@ -61,11 +61,11 @@ Writer::~Writer() {
   checkpoint_thread_.join();
 }
 
-int Writer::OnWalCommit(void* self, sqlite3* db, const char* name, int pages) {
+int Writer::OnWalCommit(void* self, sqlite3* /*db*/, const char* /*name*/, int pages) {
+  auto* w = static_cast<Writer*>(self);
   if (pages >= kWriterCheckpointPages) {
-    (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    w->finish_checkpoint_ = true;  // after the batch's outcomes are told (RunBatch)
   } else if (pages >= kCheckpointPages) {
-    auto* w = static_cast<Writer*>(self);
     {
       std::lock_guard lock(w->checkpoint_mu_);
       w->checkpoint_due_ = true;
@@ -168,6 +168,11 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     batch[i].done(commit.ok() ? results[i] : commit);
+  }
+  if (finish_checkpoint_) {
+    finish_checkpoint_ = false;
+    (void)sqlite3_wal_checkpoint_v2(conn_->db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                    nullptr, nullptr);
   }
 }
 

@@ -105,6 +105,9 @@ class Writer {
   bool stop_ = false;
   std::thread thread_;
 
+  // Set by the WAL hook when the writer must finish a checkpoint itself: done after the batch's
+  // callbacks, so the turns that crossed the mark are not answered late. Writer thread only.
+  bool finish_checkpoint_ = false;
   std::unique_ptr<Conn> checkpoint_conn_;
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
