@@ -35,6 +35,7 @@ struct ServeOptions {
   double ws_rate_burst = 20;                 // token bucket size. Default 20.
   int ws_login_seconds = 60;                 // WebSocket login deadline. Default 60 s.
   int ws_unauthenticated_per_address = 100;  // sockets not logged in, per address. Default 100.
+  int ws_max_queue = 1024;  // frames queued to a client that does not read; more close it. 1024.
   bool bench_echo = false;  // benchmarks only: /ws/chat echoes instead of routing. Default false.
   std::string public_url;   // the hub's URL as Twilio calls it (signatures)
   std::string twilio_account_sid;

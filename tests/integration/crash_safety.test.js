@@ -234,7 +234,14 @@ test(`${KILLS} kill -9 cycles lose nothing acked and store nothing twice (seed $
       client.send({ type: 'resume', token: st.token, after_seq: 0 });
       const w = await client.next('welcome');
       const messages = [];
-      while (messages.length < w.last_seq) messages.push(await client.next('message'));
+      while (messages.length < w.last_seq) {
+        // Says what it waited for: a stall names the seq and how much of the thread came back.
+        const waited = `replay of chat ${st.who.id}: seq ${messages.length + 1}, ` +
+          `${messages.length} of last_seq ${w.last_seq} replayed`;
+        messages.push(await Promise.race([
+          client.next('message', 30000).catch((e) => { throw new Error(`${waited}: ${e.message}`); }),
+          client.closed.then((c) => { throw new Error(`${waited}: socket closed (${c.code})`); })]));
+      }
       await client.close();
       assert.deepEqual(messages.map((m) => m.seq), messages.map((_, i) => i + 1),
         'seqs replay in order, each once');

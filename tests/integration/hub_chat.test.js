@@ -232,3 +232,32 @@ test('a flood of frames is rate limited per connection', async () => {
   assert.ok(limited.retry_after_ms > 0);
   await client.close();
 });
+
+// Issue 15: the crash test's final replay once stalled. A replay read the thread in batches of 200
+// and queued each batch at once, without waiting for the client to take it, so a long thread
+// overran the hub's own slow-client limit (--ws-max-queue) and the hub closed the socket in the
+// middle of its replay. A small limit shows it with a thread of a few hundred messages.
+test('a replay longer than the write queue waits for the client instead of being cut off',
+  async () => {
+    const small = await startHub(env.db, ['--ws-max-queue', '16', '--ws-rate', '1000']);
+    try {
+      const { client, welcome } = await loginParent(small, PARENTS.tabs);
+      for (let i = 0; i < 40; i++) await ask(client, `replay-${i}`, 'what is my balance');
+      await client.close();
+      const again = await Client.open(`${small.wsUrl}/ws/chat`);
+      again.send({ type: 'resume', token: welcome.token, after_seq: 0 });
+      const w = await again.next('welcome');
+      assert.ok(w.last_seq >= 80, `last_seq ${w.last_seq}`);
+      const seqs = [];
+      while (seqs.length < w.last_seq) {
+        const m = await Promise.race([again.next('message'), again.closed.then((c) => {
+          throw new Error(`closed with ${c.code} after ${seqs.length} of ${w.last_seq} replayed`);
+        })]);
+        seqs.push(m.seq);
+      }
+      assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'every seq once, in order');
+      await again.close();
+    } finally {
+      await small.stop();
+    }
+  });

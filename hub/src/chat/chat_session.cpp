@@ -1,5 +1,6 @@
 #include "chat/chat_session.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "log.h"
@@ -363,20 +364,27 @@ void ChatSession::OnEvent(const events::HubEvent& event) {
 
 void ChatSession::Fetch() {
   if (fetching_ || thread_id_ == 0) return;
+  auto c = conn_.lock();
+  if (!c) return;
   fetching_ = true;
   auto& store = deps_.store;
   int64_t thread_id = thread_id_;
   int64_t after = delivered_;
   int64_t target = known_;
   uint64_t generation = generation_;
+  // A batch leaves room in the connection's write queue for acks and live frames: the queue's
+  // limit is what closes a client that does not read, and a replay must never trip it itself.
+  int batch = static_cast<int>(
+      std::clamp<size_t>(c->max_queued() / 4, 1, static_cast<size_t>(kFetchBatch)));
   RunBlocking(
-      [&store, thread_id, after]() {
-        return store.Messages(thread_id, after, kFetchBatch, /*include_notes=*/false);
+      [&store, thread_id, after, batch]() {
+        return store.Messages(thread_id, after, batch, /*include_notes=*/false);
       },
-      [this, target, generation](storage::Result<std::vector<storage::MessageRecord>> result) {
+      [this, target, generation,
+       batch](storage::Result<std::vector<storage::MessageRecord>> result) {
         if (closed_ || generation != generation_) return;
-        fetching_ = false;
         if (!result.ok()) {
+          fetching_ = false;
           Log(LogLevel::kError, "chat_replay_failed",
               {{"thread_id", thread_id_}, {"error", result.status().message()}});
           SendError("internal", "hub.error.internal");
@@ -389,10 +397,20 @@ void ChatSession::Fetch() {
         }
         // Everything up to `target` was committed before the read: a shorter batch covered it
         // (the rest were notes, which are never shown).
-        if (static_cast<int>(result->size()) < kFetchBatch) {
-          delivered_ = std::max(delivered_, target);
+        bool full = static_cast<int>(result->size()) == batch;
+        if (!full) delivered_ = std::max(delivered_, target);
+        auto conn = conn_.lock();
+        if (!conn || (known_ <= delivered_ && !full)) {
+          fetching_ = false;
+          return;
         }
-        if (known_ > delivered_ || static_cast<int>(result->size()) == kFetchBatch) Fetch();
+        // The next batch is read once the client has taken this one; meanwhile live events only
+        // raise known_ (fetching_ stays set), so frames keep their order.
+        conn->WhenDrained([self = shared_from_this(), generation] {
+          if (self->closed_ || generation != self->generation_) return;
+          self->fetching_ = false;
+          self->Fetch();
+        });
       });
 }
 

@@ -77,6 +77,11 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
     return false;
   }
   out->ws_unauthenticated_per_address = static_cast<int>(v);
+  if (!ParseInt(o.Get("ws-max-queue", "1024"), 16, 1'000'000, &v)) {
+    *error = "--ws-max-queue must be 16..1000000 frames";
+    return false;
+  }
+  out->ws_max_queue = static_cast<int>(v);
   out->bench_echo = o.Flag("bench-echo");
   out->public_url = o.Get("public-url");
   out->twilio_account_sid = o.Get("twilio-account-sid");
@@ -152,6 +157,7 @@ class Hub {
     server_options.ws_login_timeout_seconds = options_.ws_login_seconds;
     server_options.ws_unauthenticated_per_address =
         static_cast<size_t>(options_.ws_unauthenticated_per_address);
+    server_options.ws_max_queue = static_cast<size_t>(options_.ws_max_queue);
     if (!options_.public_url.empty()) {
       // The hub's own public origin (scheme://host[:port]) is always allowed.
       std::string origin = options_.public_url;
@@ -366,6 +372,10 @@ Command ServeCommand() {
       {.name = "ws-unauthenticated-per-address",
        .default_value = "100",
        .help = "WebSockets from one address that have not logged in yet; more get HTTP 429"},
+      {.name = "ws-max-queue",
+       .default_value = "1024",
+       .help = "frames queued to a WebSocket client that does not read them; past this the "
+               "socket is closed (1008)"},
       {.name = "bench-echo",
        .takes_value = false,
        .help = "benchmarks only: /ws/chat answers each send with an echo, without PIN check, "

@@ -68,6 +68,16 @@ class WebsocketSession : public WsConnection,
     });
   }
 
+  void WhenDrained(std::function<void()> fn) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), fn = std::move(fn)]() mutable {
+      if (self->finished_ || self->closing_) return;
+      if (!self->writing_ && self->queue_.empty()) return self->guard(fn);
+      self->drained_.push_back(std::move(fn));
+    });
+  }
+
+  size_t max_queued() const override { return state_->options.ws_max_queue; }
+
   void Blocking(std::function<void()> fn) override {
     net::post(state_->blocking, [self = shared_from_this(), fn = std::move(fn),
                                  work = net::make_work_guard(ws_.get_executor())] {
@@ -179,11 +189,16 @@ class WebsocketSession : public WsConnection,
     writing_ = false;
     if (ec || finished_) {
       queue_.clear();
+      drained_.clear();
       return;  // the read loop sees the failure too and finishes
     }
     queue_.pop_front();
     if (!queue_.empty()) return do_write();
-    if (pending_close_) do_close();
+    if (pending_close_) return do_close();
+    // Callbacks may queue frames again (a replay's next batch): run only those waiting now.
+    auto drained = std::move(drained_);
+    drained_.clear();
+    for (auto& fn : drained) guard(fn);
   }
 
   void begin_close(websocket::close_reason reason) {
@@ -202,6 +217,7 @@ class WebsocketSession : public WsConnection,
   void finish() {
     if (finished_) return;
     finished_ = true;
+    drained_.clear();
     ++login_generation_;
     login_timer_.cancel();
     guard([&] { handler_->OnClose(); });
@@ -226,6 +242,7 @@ class WebsocketSession : public WsConnection,
   uint64_t login_generation_ = 0;
   bool unauthenticated_ = true;
   std::deque<std::string> queue_;
+  std::vector<std::function<void()>> drained_;  // WhenDrained callbacks waiting for the queue
   std::optional<websocket::close_reason> pending_close_;
   bool writing_ = false;
   bool closing_ = false;

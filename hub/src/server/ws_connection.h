@@ -21,6 +21,11 @@ class WsConnection {
   virtual void Close(uint16_t code, std::string reason) = 0;
   // Runs `fn` on the connection's strand (serialised with the handler's callbacks).
   virtual void Dispatch(std::function<void()> fn) = 0;
+  // Runs `fn` on the connection's strand once every frame queued before this call has been
+  // written (at once when nothing is queued); never when the connection closes first.
+  virtual void WhenDrained(std::function<void()> fn) = 0;
+  // Frames the connection queues for a client that does not read before closing it (1008).
+  virtual size_t max_queued() const = 0;
   // Runs `fn` on the blocking pool (Store calls, Argon2id). Exceptions are caught and logged.
   virtual void Blocking(std::function<void()> fn) = 0;
   virtual const std::string& remote_address() const = 0;
