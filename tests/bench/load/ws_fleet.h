@@ -87,7 +87,6 @@ class WsFleet {
 
   // Run bookkeeping.
   Mode mode_ = Mode::kNone;
-  double period_ns_ = 0;
   int64_t window_start_ns_ = 0, window_end_ns_ = 0, stop_ns_ = 0;
   RunResult* result_ = nullptr;
 };
