@@ -1,4 +1,9 @@
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "answers.h"
 #include "bot_impl.h"
@@ -69,12 +74,16 @@ class BotImpl final : public Bot {
     if (c.confidence < options_.intent_threshold) intent = Intent::kUnknown;
     reply.intent = std::string(intents::IntentName(intent));
 
-    if (c.safety) {
+    if (!c.safety && Questions(text, facts, conversation, now, &reply)) {
+      // Several questions in one message: an answer each (reply filled in).
+    } else if (c.safety) {
       // Danger outranks whatever else the message asks: a person answers, first in the queue.
       reply.intent = std::string(intents::IntentName(Intent::kAgent));
       reply.escalate = true;
       reply.priority = Priority::kHigh;
       reply.text = Text(reply.lang, "bot.safety", {});
+    } else if (intent == Intent::kUnknown && (c.topic || c.out_of_scope)) {
+      OutOfScope(c, conversation, &reply);
     } else if (intent == Intent::kUnknown) {
       reply.misses = conversation.misses + 1;
       if (reply.misses >= options_.misses_to_escalate) {
@@ -84,6 +93,8 @@ class BotImpl final : public Bot {
       } else {
         reply.text = Text(reply.lang, "bot.unknown", {});
       }
+    } else if (intent == Intent::kEnforcement) {
+      reply.text = Enforcement(facts, conversation, reply.lang);
     } else if (intent == Intent::kAgent) {
       reply.escalate = true;
       reply.text = Text(reply.lang, "bot.agent", {});
@@ -136,6 +147,150 @@ class BotImpl final : public Bot {
  private:
   std::string Text(const std::string& lang, const char* key, const locales::Args& args) const {
     return catalog_->Format(lang, key, args);
+  }
+
+  // Intents that one clause of a message with several questions may ask (those answered from
+  // data or general information; not the conversation moves such as agent or set_language).
+  static bool Answerable(Intent intent) {
+    return IsCaseIntent(intent) || InformationKey(intent) != nullptr ||
+           intent == Intent::kEnforcement;
+  }
+
+  // "how much do I owe and when is my court date": the clauses of `text` (split at '?', ';', line
+  // breaks and "and" / "y" / "also" / "también"; two words or more) that ask different answerable
+  // intents each get their answer, up to kMaxQuestions, in order. False (reply untouched) when the
+  // message asks fewer than two.
+  bool Questions(std::string_view text, const ParticipantFacts* facts,
+                 const Conversation& conversation, std::chrono::sys_seconds now,
+                 Reply* reply) const {
+    constexpr size_t kMaxQuestions = 3;
+    std::vector<std::string_view> clauses = SplitClauses(text);
+    if (clauses.size() < 2) return false;
+    std::optional<Lang> lang = intents::ParseLang(reply->lang);
+    std::vector<std::pair<Intent, Classification>> asked;
+    for (std::string_view clause : clauses) {
+      // A question of its own has two words or more ("and address" completes the one before).
+      if (Words(clause) < 2) continue;
+      Classification c = classifier_->Classify(clause, lang);
+      if (c.intent == Intent::kUnknown || c.confidence < options_.intent_threshold ||
+          !Answerable(c.intent)) {
+        continue;
+      }
+      bool seen = std::any_of(asked.begin(), asked.end(),
+                              [&](const auto& a) { return a.first == c.intent; });
+      if (!seen && asked.size() < kMaxQuestions) asked.emplace_back(c.intent, std::move(c));
+    }
+    if (asked.size() < 2) return false;
+    std::vector<std::string> answers;
+    for (auto& [intent, c] : asked) {
+      std::string answer;
+      if (IsCaseIntent(intent)) {
+        answer = CaseAnswer(intent, c.entities, facts, conversation, reply->lang, now);
+      } else if (intent == Intent::kEnforcement) {
+        answer = Enforcement(facts, conversation, reply->lang);
+      } else {
+        answer = Text(reply->lang, InformationKey(intent), {});
+      }
+      if (std::find(answers.begin(), answers.end(), answer) == answers.end()) {
+        answers.push_back(std::move(answer));
+      }
+    }
+    reply->intent = std::string(intents::IntentName(asked.front().first));
+    reply->text.clear();
+    for (const std::string& answer : answers) {
+      if (!reply->text.empty()) reply->text += "\n";
+      reply->text += answer;
+    }
+    return true;
+  }
+
+  static std::vector<std::string_view> SplitClauses(std::string_view text) {
+    std::vector<std::string_view> out;
+    size_t start = 0;
+    auto push = [&](size_t end) {
+      std::string_view clause = text.substr(start, end - start);
+      if (clause.find_first_not_of(" \t\r\n,.!?") != std::string_view::npos) out.push_back(clause);
+    };
+    for (size_t i = 0; i < text.size(); ++i) {
+      char ch = text[i];
+      if (ch == '?' || ch == ';' || ch == '\n') {
+        push(i);
+        start = i + 1;
+        continue;
+      }
+      if (ch != ' ') continue;
+      for (std::string_view word : {"and", "y", "also", "tambien", "también", "plus"}) {
+        size_t end = i + 1 + word.size();
+        if (end < text.size() && text[end] == ' ' &&
+            EqualsFolded(text.substr(i + 1, word.size()), word)) {
+          push(i);
+          start = end;
+          break;
+        }
+      }
+    }
+    push(text.size());
+    return out;
+  }
+
+  static size_t Words(std::string_view clause) {
+    size_t words = 0;
+    bool in_word = false;
+    for (char ch : clause) {
+      bool space = ch == ' ' || ch == '\t' || ch == ',' || ch == '.' || ch == '!';
+      if (!space && !in_word) ++words;
+      in_word = !space;
+    }
+    return words;
+  }
+
+  static bool EqualsFolded(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      unsigned char x = static_cast<unsigned char>(a[i]);
+      if (x < 0x80) x = static_cast<unsigned char>(std::tolower(x));
+      if (x != static_cast<unsigned char>(b[i])) return false;
+    }
+    return true;
+  }
+
+  // An out-of-scope question (SPEC §8 `unknown`): says what the bot cannot help with, with the
+  // referral its sensitive topic calls for, and offers a caseworker. It counts as a miss, so that
+  // a second one in a row hands the thread over; domestic trouble hands it over at once.
+  void OutOfScope(const Classification& c, const Conversation& conversation, Reply* reply) const {
+    const char* key = "bot.out_of_scope";
+    if (c.topic == intents::Topic::kCustody) key = "bot.oos.custody";
+    if (c.topic == intents::Topic::kImmigration) key = "bot.oos.immigration";
+    std::string channel = conversation.channel == Channel::kSms ? "sms" : "web";
+    if (c.topic == intents::Topic::kDomestic) {
+      reply->escalate = true;
+      reply->misses = 0;
+      reply->text = Text(reply->lang, "bot.oos.domestic", {{"channel", channel}});
+      return;
+    }
+    reply->misses = conversation.misses + 1;
+    reply->text = Text(reply->lang, key, {});
+    if (reply->misses >= options_.misses_to_escalate) {
+      reply->escalate = true;
+      reply->misses = 0;
+      reply->text += "\n" + Text(reply->lang, "bot.oos.offer", {});
+    }
+  }
+
+  // Enforcement (license suspension, tax refund intercept, withholding, jail): general information
+  // and, for a linked payer, the past-due total of the cases they pay on.
+  std::string Enforcement(const ParticipantFacts* facts, const Conversation& conversation,
+                          const std::string& lang) const {
+    int64_t past_due = 0;
+    if (conversation.linked && facts != nullptr) {
+      for (const CaseFacts& c : facts->cases) {
+        if (c.role == Role::kPaying) past_due += c.past_due_cents;
+      }
+    }
+    return Text(lang, "bot.enforcement",
+                {{"channel", std::string(conversation.channel == Channel::kSms ? "sms" : "web")},
+                 {"due", std::string(past_due > 0 ? "some" : "none")},
+                 {"past_due", locales::Money{past_due}}});
   }
 
   // The language asked for by name; otherwise the classifier's (sticky) one if the message moved

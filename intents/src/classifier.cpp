@@ -17,7 +17,7 @@
 namespace connecthub::intents {
 namespace data {
 // Generated from intents/data by connecthub_embed() (intents/CMakeLists.txt).
-std::span<const std::pair<std::string_view, std::string_view>> TrainingFiles();
+std::span<const std::pair<std::string_view, std::string_view>> EmbeddedFiles();
 }  // namespace data
 
 namespace {
@@ -28,6 +28,7 @@ constexpr int kHashBits = 16;
 constexpr uint32_t kBuckets = 1u << kHashBits;
 constexpr uint32_t kMask = kBuckets - 1;
 constexpr int kClasses = kIntentCount;
+constexpr int kUnknownClass = static_cast<int>(Intent::kUnknown);
 // Rows of the weight table are padded to a multiple of 4 floats so that the scoring loop runs on
 // 4-wide vectors with no remainder.
 constexpr int kStride = (kClasses + 3) / 4 * 4;
@@ -75,7 +76,10 @@ void SplitTokens(std::string_view norm, std::vector<std::string_view>* tokens) {
 
 // Hashed features: word unigrams and bigrams, character 3- to 5-grams of "<word>". Language
 // features are the unigrams and n-grams of words with a letter (numbers say nothing about it).
-void Featurize(Tokens tokens, std::vector<uint32_t>* features, std::vector<uint32_t>* lang) {
+// With `ends`, ends[i] is the number of features once token i is done (the end marker counts
+// with the last token).
+void Featurize(Tokens tokens, std::vector<uint32_t>* features, std::vector<uint32_t>* lang,
+               std::vector<size_t>* ends = nullptr) {
   static const uint32_t kWordSeed = Fnv(kFnvBasis, "w:");
   static const uint32_t kGramSeed[6] = {
       0, 0, 0, Fnv(kFnvBasis, "3:"), Fnv(kFnvBasis, "4:"), Fnv(kFnvBasis, "5:")};
@@ -104,8 +108,10 @@ void Featurize(Tokens tokens, std::vector<uint32_t>* features, std::vector<uint3
         if (alpha) lang->push_back(h);
       }
     }
+    if (ends != nullptr) ends->push_back(features->size());
   }
   if (!tokens.empty()) features->push_back(Mix(prev, kEnd) & kMask);
+  if (ends != nullptr && !ends->empty()) ends->back() = features->size();
 }
 
 bool WithinOneEdit(std::string_view a, std::string_view b) {
@@ -136,6 +142,9 @@ struct Model {
   std::vector<float> lang_w = std::vector<float>(kBuckets, 0.0f);
   double temperature = 1;
   double lang_temperature = 1;
+  // Added to the logit of `unknown` (the out-of-scope class) before the softmax: the calibrated
+  // threshold between "out of scope" and the case intents (see CalibrateUnknown).
+  float unknown_shift = 0;
 
   void Logits(std::span<const uint32_t> features, std::array<float, kClasses>* z) const {
     *z = bias;
@@ -244,6 +253,52 @@ void Calibrate(const Model& m, const std::vector<const Example*>& held_out, doub
   }
 }
 
+// The out-of-scope threshold: the shift of the `unknown` logit that costs least on held-out
+// examples, where answering an out-of-scope question with a case intent, or an in-scope one with
+// the wrong intent, costs 3 and an in-scope question answered "unknown" (the bot offers a
+// caseworker) costs 1. Among equal costs the shift nearest 0 wins.
+float CalibrateUnknown(const Model& m, const std::vector<const Example*>& held_out,
+                       double temperature, double threshold) {
+  std::vector<std::array<float, kClasses>> logits;
+  std::vector<int> truth;
+  for (const Example* ex : held_out) {
+    if (ex->intent < 0) continue;
+    logits.emplace_back();
+    m.Logits(ex->features, &logits.back());
+    truth.push_back(ex->intent);
+  }
+  double best_cost = 1e300;
+  float best = 0;
+  std::array<float, kClasses> z;
+  std::array<double, kClasses> p;
+  for (int step = -12; step <= 8; ++step) {
+    float shift = 0.125f * static_cast<float>(step);
+    double cost = 0;
+    for (size_t i = 0; i < logits.size(); ++i) {
+      z = logits[i];
+      z[kUnknownClass] += shift;
+      Softmax(z, temperature, &p);
+      int got = static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
+      if (p[got] < threshold) got = kUnknownClass;
+      if (got == truth[i]) continue;
+      cost += got == kUnknownClass ? 2 : 3;
+    }
+    if (cost < best_cost - 1e-9 ||
+        (std::abs(cost - best_cost) < 1e-9 && std::abs(shift) < std::abs(best))) {
+      best_cost = cost;
+      best = shift;
+    }
+  }
+  return best;
+}
+
+// The intents answered from the parent's case data.
+bool IsCaseQuestion(Intent intent) {
+  return intent == Intent::kBalance || intent == Intent::kNextAppointment ||
+         intent == Intent::kLastPayment || intent == Intent::kPaymentHistory ||
+         intent == Intent::kCaseStatus;
+}
+
 struct Scratch {
   std::string norm;
   std::string fixed;
@@ -268,6 +323,7 @@ class TrainedClassifier final : public Classifier {
 
   Classification Classify(std::string_view text,
                           std::optional<Lang> conversation_lang) const override;
+  Explanation Explain(std::string_view text, std::optional<Lang> conversation_lang) const override;
 
   // Normalises `text` into scratch->tokens, correcting one-edit typos of keywords.
   void Tokenize(std::string_view text, Scratch* scratch) const;
@@ -316,6 +372,7 @@ Classification TrainedClassifier::Classify(std::string_view text,
   std::array<float, kClasses> z;
   std::array<double, kClasses> p;
   model_.Logits(s.features, &z);
+  z[kUnknownClass] += model_.unknown_shift;
   Softmax(z, model_.temperature, &p);
   int best = static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
   Intent intent = static_cast<Intent>(best);
@@ -330,7 +387,12 @@ Classification TrainedClassifier::Classify(std::string_view text,
   } else if (std::optional<Intent> social = internal::SocialIntent(tokens)) {
     intent = *social;
     confidence = std::max(p[static_cast<int>(*social)], 0.9);
-  } else if (intent != Intent::kAgent && confidence < 0.7 && internal::HasAgentKeyword(tokens)) {
+  } else if (intent != Intent::kAgent && internal::OnlyAgentRequest(tokens)) {
+    intent = Intent::kAgent;
+    confidence = std::max(p[static_cast<int>(Intent::kAgent)], 0.9);
+  } else if (intent != Intent::kAgent && !IsCaseQuestion(intent) && confidence < 0.7 &&
+             internal::HasAgentKeyword(tokens)) {
+    // "when is my interview with the caseworker" stays a case question.
     intent = Intent::kAgent;
     confidence = std::max(p[static_cast<int>(Intent::kAgent)], 0.75);
   }
@@ -344,6 +406,10 @@ Classification TrainedClassifier::Classify(std::string_view text,
   result.intent = intent;
   result.confidence = confidence;
   result.safety = internal::HasSafetyWords(tokens);
+  if (intent == Intent::kUnknown && !tokens.empty()) {
+    result.out_of_scope = best == kUnknownClass;
+    result.topic = internal::SensitiveTopic(tokens);
+  }
   internal::ExtractEntities(tokens, &result.entities);
 
   // Language: sticky; the text must be clearly in the other language to switch.
@@ -365,6 +431,65 @@ Classification TrainedClassifier::Classify(std::string_view text,
   result.lang = result.entities.language.value_or(text_lang);
   result.lang_confidence = result.lang == Lang::kEs ? p_es : 1 - p_es;
   return result;
+}
+
+Explanation TrainedClassifier::Explain(std::string_view text,
+                                       std::optional<Lang> conversation_lang) const {
+  Explanation e;
+  e.result = Classify(text, conversation_lang);
+  Scratch& s = ThreadScratch();
+  Tokenize(text, &s);
+  Tokens tokens(s.tokens);
+  for (std::string_view t : tokens) {
+    if (!e.normalized.empty()) e.normalized.push_back(' ');
+    e.normalized.append(t);
+  }
+  std::vector<size_t> ends;
+  Featurize(tokens, &s.features, &s.lang_features, &ends);
+  std::array<float, kClasses> z;
+  std::array<double, kClasses> p;
+  model_.Logits(s.features, &z);
+  z[kUnknownClass] += model_.unknown_shift;
+  Softmax(z, model_.temperature, &p);
+  std::array<int, kClasses> order;
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return p[a] > p[b]; });
+  for (int i = 0; i < 3; ++i) e.top.push_back({static_cast<Intent>(order[i]), p[order[i]]});
+  // Each word's share of the margin between the top intent and the runner-up: the weights of its
+  // features (word, bigram with the previous word, character n-grams) for one minus the other.
+  int first = order[0], second = order[1];
+  float scale = s.features.empty() ? 0 : 1.0f / std::sqrt(static_cast<float>(s.features.size()));
+  size_t begin = 0;
+  for (size_t i = 0; i < tokens.size() && i < ends.size(); ++i) {
+    double margin = 0;
+    for (size_t f = begin; f < ends[i]; ++f) {
+      const float* row = &model_.w[static_cast<size_t>(s.features[f]) * kStride];
+      margin += (row[first] - row[second]) * scale;
+    }
+    begin = ends[i];
+    e.deciding.push_back({std::string(tokens[i]), margin / model_.temperature});
+  }
+  std::stable_sort(e.deciding.begin(), e.deciding.end(),
+                   [](const Explanation::Word& a, const Explanation::Word& b) {
+                     return std::abs(a.weight) > std::abs(b.weight);
+                   });
+  if (e.deciding.size() > 5) e.deciding.resize(5);
+  Intent model_intent = static_cast<Intent>(first);
+  if (e.result.intent != model_intent) {
+    bool only_request = false;
+    if (tokens.empty()) {
+      e.rule = "empty text";
+    } else if (internal::RequestedLanguage(tokens, &only_request) && only_request) {
+      e.rule = "language request (word list)";
+    } else if (internal::SocialIntent(tokens)) {
+      e.rule = "pleasantries only (greetings.txt, thanks.txt, goodbyes.txt)";
+    } else if (e.result.intent == Intent::kAgent) {
+      e.rule = "request for a person (agent-phrases.txt)";
+    } else if (e.result.intent == Intent::kUnknown) {
+      e.rule = "below the confidence threshold";
+    }
+  }
+  return e;
 }
 
 // Parses `intent<TAB>utterance` lines. Blank lines and lines starting with '#' are skipped.
@@ -419,19 +544,24 @@ void ParseWordList(std::string_view text, int lang, std::vector<Example>* out) {
   }
 }
 
-std::unique_ptr<Classifier> Train(const ClassifierOptions& options, std::string_view en_tsv,
-                                  std::string_view es_tsv, std::string_view en_words,
-                                  std::string_view es_words, std::string* error) {
+// One training text: its file name (for errors), its language (1 = Spanish) and its contents.
+struct TrainingText {
+  std::string_view name;
+  int lang = 0;
+  std::string_view text;
+};
+
+std::unique_ptr<Classifier> Train(const ClassifierOptions& options,
+                                  std::span<const TrainingText> tsvs,
+                                  std::span<const TrainingText> word_lists, std::string* error) {
   std::vector<Example> examples;
   std::vector<std::string> vocabulary;
   std::string ignored;
   if (error == nullptr) error = &ignored;
-  if (!ParseTsv(en_tsv, 0, "en.tsv", &examples, &vocabulary, error) ||
-      !ParseTsv(es_tsv, 1, "es.tsv", &examples, &vocabulary, error)) {
-    return nullptr;
+  for (const TrainingText& t : tsvs) {
+    if (!ParseTsv(t.text, t.lang, t.name, &examples, &vocabulary, error)) return nullptr;
   }
-  ParseWordList(en_words, 0, &examples);
-  ParseWordList(es_words, 1, &examples);
+  for (const TrainingText& t : word_lists) ParseWordList(t.text, t.lang, &examples);
   if (examples.empty()) {
     *error = "no training examples";
     return nullptr;
@@ -446,14 +576,17 @@ std::unique_ptr<Classifier> Train(const ClassifierOptions& options, std::string_
   }
   Model model;
   double temperature = 1, lang_temperature = 1;
+  float unknown_shift = 0;
   if (!held_out.empty()) {
     Model probe;
     Train(train, &probe);
     Calibrate(probe, held_out, &temperature, &lang_temperature);
+    unknown_shift = CalibrateUnknown(probe, held_out, temperature, options.threshold);
   }
   Train(all, &model);
   model.temperature = temperature;
   model.lang_temperature = lang_temperature;
+  model.unknown_shift = unknown_shift;
   return std::make_unique<TrainedClassifier>(options, std::move(model), vocabulary);
 }
 
@@ -462,23 +595,34 @@ std::unique_ptr<Classifier> Train(const ClassifierOptions& options, std::string_
 std::unique_ptr<Classifier> Classifier::CreateFromTsv(const ClassifierOptions& options,
                                                       std::string_view en_tsv,
                                                       std::string_view es_tsv, std::string* error) {
-  return Train(options, en_tsv, es_tsv, {}, {}, error);
+  const TrainingText tsvs[] = {{"en.tsv", 0, en_tsv}, {"es.tsv", 1, es_tsv}};
+  return Train(options, tsvs, {}, error);
 }
 
 std::unique_ptr<Classifier> Classifier::Create(const ClassifierOptions& options,
                                                std::string* error) {
-  std::string_view files[4];
-  constexpr std::string_view kNames[4] = {"en.tsv", "es.tsv", "lang-en.txt", "lang-es.txt"};
-  for (const auto& [path, contents] : data::TrainingFiles()) {
-    for (int i = 0; i < 4; ++i) {
-      if (path == kNames[i]) files[i] = contents;
+  // en.tsv and es.tsv (and any "*-en.tsv" / "*-es.tsv" embedded beside them) train both models;
+  // lang-{en,es}.txt train the language identifier only.
+  std::vector<TrainingText> tsvs, word_lists;
+  bool has_en = false, has_es = false;
+  for (const auto& [path, contents] : data::EmbeddedFiles()) {
+    auto ends = [name = path](std::string_view suffix) {
+      return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+    };
+    if (path == "en.tsv" || path == "es.tsv" || ends("-en.tsv") || ends("-es.tsv")) {
+      int lang = ends("es.tsv") ? 1 : 0;
+      tsvs.push_back({path, lang, contents});
+      if (path == "en.tsv" && !contents.empty()) has_en = true;
+      if (path == "es.tsv" && !contents.empty()) has_es = true;
+    } else if (path == "lang-en.txt" || path == "lang-es.txt") {
+      word_lists.push_back({path, path == "lang-es.txt" ? 1 : 0, contents});
     }
   }
-  if (files[0].empty() || files[1].empty()) {
+  if (!has_en || !has_es) {
     if (error != nullptr) *error = "embedded training data is missing";
     return nullptr;
   }
-  return Train(options, files[0], files[1], files[2], files[3], error);
+  return Train(options, tsvs, word_lists, error);
 }
 
 }  // namespace connecthub::intents

@@ -10,7 +10,7 @@ constexpr std::array<std::string_view, kIntentCount> kNames = {
     "balance",      "next_appointment", "last_payment", "payment_history", "case_status",
     "make_payment", "reset_pin",        "contact",      "agent",           "help",
     "greeting",     "thanks",           "goodbye",      "set_language",    "documents",
-    "update_info",  "unknown",
+    "update_info",  "enforcement",      "unknown",
 };
 
 }  // namespace

@@ -8,257 +8,55 @@
 #include <utility>
 #include <vector>
 
-namespace connecthub::intents::internal {
+namespace connecthub::intents {
+namespace data {
+// Generated from intents/data by connecthub_embed() (intents/CMakeLists.txt).
+std::span<const std::pair<std::string_view, std::string_view>> EmbeddedFiles();
+}  // namespace data
+
+namespace internal {
 namespace {
 
 using Pair = std::pair<std::string_view, std::string_view>;
 
-// SMS spellings and frequent typos -> canonical words. Sorted at first use for binary search.
-constexpr Pair kSms[] = {
-    // English
-    {"u", "you"},
-    {"ur", "your"},
-    {"yr", "your"},
-    {"r", "are"},
-    {"pls", "please"},
-    {"plz", "please"},
-    {"plze", "please"},
-    {"pleas", "please"},
-    {"thx", "thanks"},
-    {"thnx", "thanks"},
-    {"thanx", "thanks"},
-    {"tnx", "thanks"},
-    {"thks", "thanks"},
-    {"thankz", "thanks"},
-    {"tks", "thanks"},
-    {"ty", "thank you"},
-    {"tyvm", "thank you"},
-    {"wats", "whats"},
-    {"wat", "what"},
-    {"wut", "what"},
-    {"whta", "what"},
-    {"wht", "what"},
-    {"whn", "when"},
-    {"wen", "when"},
-    {"hw", "how"},
-    {"nxt", "next"},
-    {"appt", "appointment"},
-    {"appts", "appointments"},
-    {"apt", "appointment"},
-    {"apptmt", "appointment"},
-    {"appointmnt", "appointment"},
-    {"bal", "balance"},
-    {"pmt", "payment"},
-    {"pymt", "payment"},
-    {"pymnt", "payment"},
-    {"paymt", "payment"},
-    {"paymnt", "payment"},
-    {"pmts", "payments"},
-    {"pymts", "payments"},
-    {"pymnts", "payments"},
-    {"pd", "paid"},
-    {"acct", "account"},
-    {"addr", "address"},
-    {"addy", "address"},
-    {"ph", "phone"},
-    {"phn", "phone"},
-    {"fone", "phone"},
-    {"num", "number"},
-    {"nmbr", "number"},
-    {"hlp", "help"},
-    {"im", "i am"},
-    {"ima", "i am going to"},
-    {"imma", "i am going to"},
-    {"wanna", "want to"},
-    {"gonna", "going to"},
-    {"gotta", "got to"},
-    {"dont", "do not"},
-    {"cant", "can not"},
-    {"cannot", "can not"},
-    {"didnt", "did not"},
-    {"doesnt", "does not"},
-    {"havent", "have not"},
-    {"wont", "will not"},
-    {"isnt", "is not"},
-    {"idk", "i do not know"},
-    {"b4", "before"},
-    {"tmrw", "tomorrow"},
-    {"tmr", "tomorrow"},
-    {"2moro", "tomorrow"},
-    {"2day", "today"},
-    {"gd", "good"},
-    {"nite", "night"},
-    {"msg", "message"},
-    {"txt", "text"},
-    {"hv", "have"},
-    {"cud", "could"},
-    {"shud", "should"},
-    {"wud", "would"},
-    {"abt", "about"},
-    {"bc", "because"},
-    {"cuz", "because"},
-    {"coz", "because"},
-    {"ppl", "people"},
-    {"sum1", "someone"},
-    {"some1", "someone"},
-    {"any1", "anyone"},
-    {"cs", "child support"},
-    {"supprt", "support"},
-    {"chld", "child"},
-    {"pwd", "password"},
-    {"pw", "password"},
-    {"docs", "documents"},
-    {"doc", "document"},
-    {"hrs", "hours"},
-    {"hr", "hour"},
-    {"yrs", "years"},
-    {"mo", "month"},
-    {"mos", "months"},
-    {"hiya", "hi"},
-    {"helo", "hello"},
-    {"hellow", "hello"},
-    {"hii", "hi"},
-    {"heyy", "hey"},
-    {"k", "ok"},
-    {"kk", "ok"},
-    {"okk", "ok"},
-    {"okay", "ok"},
-    {"oky", "ok"},
-    {"bye", "bye"},
-    {"byee", "bye"},
-    {"cya", "see you"},
-    {"ttyl", "talk to you later"},
-    {"recvd", "received"},
-    {"rcvd", "received"},
-    {"recieved", "received"},
-    {"recieve", "receive"},
-    {"owe", "owe"},
-    {"ow", "owe"},
-    // Spanish
-    {"q", "que"},
-    {"ke", "que"},
-    {"qe", "que"},
-    {"xq", "porque"},
-    {"pq", "porque"},
-    {"porq", "porque"},
-    {"xk", "porque"},
-    {"tmb", "tambien"},
-    {"tb", "tambien"},
-    {"tmbn", "tambien"},
-    {"kuanto", "cuanto"},
-    {"kuando", "cuando"},
-    {"kual", "cual"},
-    {"cuanto", "cuanto"},
-    {"quanto", "cuanto"},
-    {"cuato", "cuanto"},
-    {"sita", "cita"},
-    {"sitas", "citas"},
-    {"zita", "cita"},
-    {"kiero", "quiero"},
-    {"qiero", "quiero"},
-    {"kisiera", "quisiera"},
-    {"aki", "aqui"},
-    {"x", "por"},
-    {"xfa", "por favor"},
-    {"xfavor", "por favor"},
-    {"porfa", "por favor"},
-    {"porfavor", "por favor"},
-    {"pf", "por favor"},
-    {"grax", "gracias"},
-    {"grasias", "gracias"},
-    {"grcs", "gracias"},
-    {"grs", "gracias"},
-    {"gracas", "gracias"},
-    {"dnd", "donde"},
-    {"dnde", "donde"},
-    {"cdo", "cuando"},
-    {"cnd", "cuando"},
-    {"cmo", "como"},
-    {"komo", "como"},
-    {"cn", "con"},
-    {"pa", "para"},
-    {"pra", "para"},
-    {"toy", "estoy"},
-    {"ola", "hola"},
-    {"holaa", "hola"},
-    {"bn", "bien"},
-    {"nesesito", "necesito"},
-    {"nececito", "necesito"},
-    {"nesecito", "necesito"},
-    {"nsesito", "necesito"},
-    {"ncsito", "necesito"},
-    {"d", "de"},
-    {"tngo", "tengo"},
-    {"tengp", "tengo"},
-    {"dl", "del"},
-    {"pgo", "pago"},
-    {"pgos", "pagos"},
-    {"pagé", "pague"},
-    {"ultmo", "ultimo"},
-    {"salfo", "saldo"},
-    {"manutension", "manutencion"},
-    {"manutencon", "manutencion"},
-    {"telefno", "telefono"},
-    {"tel", "telefono"},
-    {"tlf", "telefono"},
-    {"cel", "celular"},
-    {"dir", "direccion"},
-    {"direcion", "direccion"},
-    {"dsps", "despues"},
-    {"xa", "para"},
-    {"tqm", "te quiero mucho"},
-    {"bss", "besos"},
-    {"adio", "adios"},
-    {"nv", "nos vemos"},
-    {"bno", "bueno"},
-    {"bns", "buenas"},
-    {"wenas", "buenas"},
-    {"buenass", "buenas"},
-    {"ntp", "no te preocupes"},
-    {"sta", "esta"},
-    {"stoy", "estoy"},
-    {"ahi", "ahi"},
-    {"tiempo", "tiempo"},
-    {"tmpo", "tiempo"},
-    {"audencia", "audiencia"},
-    {"odiencia", "audiencia"},
-    {"corte", "corte"},
-    {"kaso", "caso"},
-    {"kasos", "casos"},
-    {"ablar", "hablar"},
-    {"avlar", "hablar"},
-    {"abla", "habla"},
-    {"ablo", "hablo"},
-    {"aser", "hacer"},
-    {"acer", "hacer"},
-    {"ase", "hace"},
-    {"ise", "hice"},
-    {"iso", "hizo"},
-    {"ora", "hora"},
-    {"oras", "horas"},
-    {"orario", "horario"},
-    {"espanol", "espanol"},
-    {"espaniol", "espanol"},
-    {"espanyol", "espanol"},
-    {"spanol", "espanol"},
-    {"ingels", "ingles"},
-    {"engles", "ingles"},
-    {"inglish", "english"},
-    {"englis", "english"},
-    {"spanis", "spanish"},
-    {"espanish", "spanish"},
-};
+// The embedded word list `name` (intents/data/<name>), empty when absent.
+std::string_view ListFile(std::string_view name) {
+  for (const auto& [path, contents] : data::EmbeddedFiles()) {
+    if (path == name) return contents;
+  }
+  return {};
+}
 
-// Duplicated keys above would be ambiguous; the first one wins (stable sort).
-// Sorted by the hash of the spelling, so that a lookup is a hash and a binary search on integers.
+// Calls fn(line) for every line of `text` that is not blank or a '#' comment, trimmed.
+template <typename Fn>
+void ForEachEntry(std::string_view text, Fn fn) {
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    if (line.empty() || line.front() == '#') continue;
+    fn(line);
+  }
+}
+
+// SMS spellings and frequent typos -> canonical words (data/sms-spellings.tsv), sorted by the hash
+// of the spelling, so that a lookup is a hash and a binary search on integers. Duplicated
+// spellings would be ambiguous; the first line wins (stable sort).
 struct SmsTable {
   struct Entry {
     uint64_t hash;
     Pair pair;
   };
-  std::array<Entry, std::size(kSms)> sorted;
+  std::vector<Entry> sorted;
   SmsTable() {
-    for (size_t i = 0; i < std::size(kSms); ++i) sorted[i] = {WordHash(kSms[i].first), kSms[i]};
+    ForEachEntry(ListFile("sms-spellings.tsv"), [&](std::string_view line) {
+      size_t tab = line.find('\t');
+      if (tab == std::string_view::npos) return;
+      std::string_view from = line.substr(0, tab), to = line.substr(tab + 1);
+      sorted.push_back({WordHash(from), {from, to}});
+    });
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const Entry& a, const Entry& b) { return a.hash < b.hash; });
   }
@@ -310,11 +108,41 @@ bool AllDigits(std::string_view token) {
 class PhraseSet {
  public:
   PhraseSet(std::initializer_list<std::string_view> phrases) {
-    for (std::string_view p : phrases) {
-      entries_.push_back({WordHash(p.substr(0, p.find(' '))), p});
+    for (std::string_view p : phrases) Add(p);
+    Sort();
+  }
+
+  // The entries of an embedded word list (one word or phrase a line, '#' comments); with
+  // `words_only`, each word of each phrase instead.
+  static PhraseSet FromList(std::string_view name, bool words_only = false) {
+    PhraseSet set({});
+    ForEachEntry(ListFile(name), [&](std::string_view line) {
+      if (!words_only) {
+        set.Add(line);
+        return;
+      }
+      while (!line.empty()) {
+        size_t sp = line.find(' ');
+        if (sp != 0) set.Add(line.substr(0, sp));
+        line = sp == std::string_view::npos ? std::string_view() : line.substr(sp + 1);
+      }
+    });
+    set.Sort();
+    return set;
+  }
+
+  // True when one of the phrases starts at tokens[i].
+  bool MatchAt(Tokens tokens, size_t i) const {
+    auto [lo, hi] = Range(WordHash(tokens[i]));
+    for (auto it = lo; it != hi; ++it) {
+      if (PhraseAt(tokens, i, it->phrase)) return true;
     }
-    std::sort(entries_.begin(), entries_.end(),
-              [](const Entry& a, const Entry& b) { return a.first < b.first; });
+    return false;
+  }
+
+  void Merge(const PhraseSet& other) {
+    entries_.insert(entries_.end(), other.entries_.begin(), other.entries_.end());
+    Sort();
   }
 
   // True when `word` is one of the single-word entries.
@@ -329,15 +157,26 @@ class PhraseSet {
   // True when one of the phrases occurs in `tokens`.
   bool MatchAnywhere(Tokens tokens) const {
     for (size_t i = 0; i < tokens.size(); ++i) {
-      auto [lo, hi] = Range(WordHash(tokens[i]));
-      for (auto it = lo; it != hi; ++it) {
-        if (PhraseAt(tokens, i, it->phrase)) return true;
-      }
+      if (MatchAt(tokens, i)) return true;
     }
     return false;
   }
 
  private:
+  void Add(std::string_view p) { entries_.push_back({WordHash(p.substr(0, p.find(' '))), p}); }
+  void Sort() {
+    std::stable_sort(entries_.begin(), entries_.end(),
+                     [](const Entry& a, const Entry& b) { return a.first < b.first; });
+    filter_.fill(0);
+    for (const Entry& e : entries_)
+      filter_[Bit(e.first) / 64] |= uint64_t{1} << (Bit(e.first) % 64);
+  }
+
+  // A 1,024-bit filter of the first words' hashes: most words of a message are in no list, and
+  // one bit test turns them away before the binary search.
+  static size_t Bit(uint64_t hash) { return static_cast<size_t>(hash >> 54); }
+  bool MayContain(uint64_t hash) const { return (filter_[Bit(hash) / 64] >> (Bit(hash) % 64)) & 1; }
+
   struct Entry {
     uint64_t first;
     std::string_view phrase;
@@ -345,105 +184,24 @@ class PhraseSet {
   using Iterator = std::vector<Entry>::const_iterator;
 
   std::pair<Iterator, Iterator> Range(uint64_t first) const {
+    if (!MayContain(first)) return {entries_.end(), entries_.end()};
     return std::equal_range(entries_.begin(), entries_.end(), Entry{first, {}},
                             [](const Entry& a, const Entry& b) { return a.first < b.first; });
   }
 
   std::vector<Entry> entries_;
+  std::array<uint64_t, 16> filter_{};
 };
 
+// Threats, violence and self-harm (data/safety-phrases.txt, reviewed by the agency's safety staff).
 const PhraseSet& SafetyPhrases() {
-  static const PhraseSet set({"hurt myself",
-                              "hurt me",
-                              "hurt him",
-                              "hurt her",
-                              "hurt them",
-                              "hurt you",
-                              "hurt my",
-                              "hurt the",
-                              "harm myself",
-                              "harm me",
-                              "harm him",
-                              "harm her",
-                              "self harm",
-                              "end my life",
-                              "take my life",
-                              "want to die",
-                              "wanna die",
-                              "going to die",
-                              "better off dead",
-                              "no reason to live",
-                              "not worth living",
-                              "cut myself",
-                              "beat him",
-                              "beat her",
-                              "beat me",
-                              "beat you",
-                              "beats me",
-                              "hit me",
-                              "hits me",
-                              "hit him",
-                              "hit her",
-                              "punch",
-                              "shoot",
-                              "stab",
-                              "strangle",
-                              "choke me",
-                              "burn down",
-                              "blow up",
-                              "me quiero morir",
-                              "quiero morir",
-                              "quiero morirme",
-                              "me voy a morir",
-                              "hacerme dano",
-                              "hacerle dano",
-                              "hacerte dano",
-                              "le voy a hacer dano",
-                              "me hace dano",
-                              "hacer dano",
-                              "quitarme la vida",
-                              "acabar con mi vida",
-                              "no quiero vivir",
-                              "ya no quiero vivir",
-                              "me pega",
-                              "le voy a pegar",
-                              "lo voy a pegar",
-                              "me golpea",
-                              "me amenaza",
-                              "me amenazo",
-                              "lo voy a matar",
-                              "la voy a matar",
-                              "voy a quemar",
-                              "no vale la pena vivir"});
+  static const PhraseSet set = PhraseSet::FromList("safety-phrases.txt");
   return set;
 }
 
-const PhraseSet& KillWords() {
-  static const PhraseSet set({"kill", "killing", "kills"});
-  return set;
-}
-
-const PhraseSet& KillIdioms() {
-  static const PhraseSet set({"time", "it"});
-  return set;
-}
-
-const PhraseSet& SafetyWords() {
-  static const PhraseSet set(
-      {"killed",     "murder",      "murdered",   "suicide",    "suicidal",   "gun",
-       "guns",       "pistol",      "rifle",      "knife",      "bomb",       "threaten",
-       "threatened", "threatening", "threat",     "threats",    "violence",   "violent",
-       "abuse",      "abused",      "abusing",    "abusive",    "overdose",   "kms",
-       "rape",       "raped",       "hostage",    "kidnap",     "kidnapped",  "matar",
-       "mato",       "matarlo",     "matarla",    "matarle",    "matarme",    "matarte",
-       "matarlos",   "matare",      "suicidio",   "suicidarme", "suicidar",   "suicida",
-       "amenaza",    "amenazas",    "amenazo",    "amenazado",  "amenazando", "golpear",
-       "golpearlo",  "golpearla",   "golpeo",     "golpea",     "golpes",     "golpiza",
-       "pistola",    "cuchillo",    "violencia",  "violento",   "abuso",      "abusa",
-       "lastimar",   "lastimarme",  "lastimarlo", "lastimarla", "herir",      "disparar",
-       "disparo",    "balazo",      "balacera",   "bomba",      "secuestrar", "secuestro",
-       "violar",     "violacion",   "asesinar",   "muerto",     "morirme",    "arma",
-       "armas"});
+// Idioms that start with a safety word and are no threat ("kill time"; data/safety-exceptions.txt).
+const PhraseSet& SafetyExceptions() {
+  static const PhraseSet set = PhraseSet::FromList("safety-exceptions.txt");
   return set;
 }
 
@@ -469,43 +227,27 @@ const PhraseSet& Negations() {
 }
 
 const PhraseSet& ThanksWords() {
-  static const PhraseSet set({"thanks", "thank", "gracias", "appreciate", "agradezco"});
+  static const PhraseSet set = PhraseSet::FromList("thanks.txt");
   return set;
 }
 
 const PhraseSet& GreetingPhrases() {
-  static const PhraseSet set({"hi", "hello", "hey", "hola", "buenas", "buenos dias", "good morning",
-                              "good afternoon", "good evening", "saludos", "greetings", "howdy",
-                              "buenas tardes", "buenas noches", "que tal"});
+  static const PhraseSet set = PhraseSet::FromList("greetings.txt");
   return set;
 }
 
 const PhraseSet& AgentPhrases() {
-  static const PhraseSet set({"human",
-                              "person",
-                              "representative",
-                              "rep",
-                              "agent",
-                              "operator",
-                              "caseworker",
-                              "case worker",
-                              "case manager",
-                              "real person",
-                              "live person",
-                              "somebody",
-                              "someone",
-                              "agente",
-                              "persona",
-                              "representante",
-                              "operador",
-                              "operadora",
-                              "hablar con alguien",
-                              "trabajador de caso",
-                              "trabajadora de caso",
-                              "trabajador social",
-                              "trabajadora social",
-                              "humano",
-                              "alguien real"});
+  static const PhraseSet set = PhraseSet::FromList("agent-phrases.txt");
+  return set;
+}
+
+// The words a bare request for a person is made of: agent phrases' words and their filler.
+const PhraseSet& AgentRequestWords() {
+  static const PhraseSet set = [] {
+    PhraseSet words = PhraseSet::FromList("agent-phrases.txt", true);
+    words.Merge(PhraseSet::FromList("agent-request-words.txt", true));
+    return words;
+  }();
   return set;
 }
 
@@ -521,33 +263,7 @@ const PhraseSet& BeforeMonthMay() {
 }
 
 const PhraseSet& GoodbyePhrases() {
-  static const PhraseSet set({"bye",
-                              "goodbye",
-                              "adios",
-                              "chao",
-                              "chau",
-                              "ciao",
-                              "see you",
-                              "nos vemos",
-                              "hasta luego",
-                              "hasta pronto",
-                              "hasta manana",
-                              "take care",
-                              "that is all",
-                              "thats all",
-                              "thats it",
-                              "eso es todo",
-                              "es todo",
-                              "good night",
-                              "have a nice day",
-                              "have a good day",
-                              "talk to you later",
-                              "cuidate",
-                              "cuidese",
-                              "nada mas",
-                              "buen dia",
-                              "feliz dia",
-                              "nothing else"});
+  static const PhraseSet set = PhraseSet::FromList("goodbyes.txt");
   return set;
 }
 
@@ -591,19 +307,9 @@ std::string_view SmsReplacement(std::string_view token) {
 std::span<const std::string_view> FuzzyKeywords() { return kFuzzy; }
 
 bool HasSafetyWords(Tokens tokens) {
-  if (SafetyPhrases().MatchAnywhere(tokens)) {
-    return true;
-  }
   for (size_t i = 0; i < tokens.size(); ++i) {
-    std::string_view t = tokens[i];
-    // "kill time" is idle talk, not a threat.
-    if (KillWords().Contains(t)) {
-      if (i + 1 < tokens.size() && KillIdioms().Contains(tokens[i + 1])) continue;
-      return true;
-    }
-    if (SafetyWords().Contains(t)) {
-      return true;
-    }
+    if (SafetyExceptions().MatchAt(tokens, i)) continue;
+    if (SafetyPhrases().MatchAt(tokens, i)) return true;
   }
   return false;
 }
@@ -656,26 +362,7 @@ std::optional<Lang> RequestedLanguage(Tokens tokens, bool* only_request) {
 
 std::optional<Intent> SocialIntent(Tokens tokens) {
   // Every word that may appear in a message made only of pleasantries.
-  static const PhraseSet kSocialWords(
-      {"hi",        "hello",     "hey",     "hola",     "buenas",     "buenos",   "dias",
-       "tardes",    "noches",    "good",    "morning",  "afternoon",  "evening",  "saludos",
-       "greetings", "howdy",     "yo",      "que",      "tal",        "how",      "are",
-       "you",       "como",      "esta",    "estas",    "there",      "everyone", "sup",
-       "whats",     "up",        "thanks",  "thank",    "gracias",    "muchas",   "mil",
-       "many",      "so",        "much",    "very",     "appreciate", "it",       "agradezco",
-       "te",        "lo",        "se",      "le",       "ok",         "great",    "perfect",
-       "perfecto",  "excelente", "awesome", "cool",     "a",          "lot",      "bunch",
-       "for",       "the",       "help",    "por",      "la",         "ayuda",    "su",
-       "tu",        "muy",       "amable",  "bien",     "nice",       "got",      "okay",
-       "vale",      "sounds",    "genial",  "bueno",    "alright",    "all",      "right",
-       "and",       "y",         "bye",     "goodbye",  "adios",      "chao",     "chau",
-       "ciao",      "see",       "later",   "soon",     "nos",        "vemos",    "luego",
-       "hasta",     "pronto",    "manana",  "tomorrow", "take",       "care",     "that",
-       "is",        "eso",       "es",      "todo",     "have",       "day",      "night",
-       "bonito",    "dia",       "feliz",   "talk",     "to",         "cuidate",  "done",
-       "im",        "i",         "am",      "nothing",  "else",       "nada",     "mas",
-       "thats",     "now",       "ahora",   "no",       "cuidese",    "vaya",     "weekend",
-       "fin",       "de",        "semana",  "be",       "well"});
+  static const PhraseSet kSocialWords = PhraseSet::FromList("social-words.txt");
   if (tokens.empty() || tokens.size() > 8) return std::nullopt;
   bool all_social = true;
   for (std::string_view t : tokens) {
@@ -695,7 +382,28 @@ std::optional<Intent> SocialIntent(Tokens tokens) {
 
 bool HasAgentKeyword(Tokens tokens) { return AgentPhrases().MatchAnywhere(tokens); }
 
+bool OnlyAgentRequest(Tokens tokens) {
+  // The word check fails on the first word of almost every message: do it first.
+  if (tokens.empty() || tokens.size() > 12) return false;
+  return std::all_of(tokens.begin(), tokens.end(),
+                     [](std::string_view t) { return AgentRequestWords().Contains(t); }) &&
+         HasAgentKeyword(tokens);
+}
+
+std::optional<Topic> SensitiveTopic(Tokens tokens) {
+  static const PhraseSet custody = PhraseSet::FromList("topic-custody.txt");
+  static const PhraseSet immigration = PhraseSet::FromList("topic-immigration.txt");
+  static const PhraseSet domestic = PhraseSet::FromList("topic-domestic.txt");
+  // Domestic trouble first: the safety information matters most.
+  if (domestic.MatchAnywhere(tokens)) return Topic::kDomestic;
+  if (immigration.MatchAnywhere(tokens)) return Topic::kImmigration;
+  if (custody.MatchAnywhere(tokens)) return Topic::kCustody;
+  return std::nullopt;
+}
+
 void ExtractEntities(Tokens tokens, Entities* entities) {
+  static const PhraseSet other_parent = PhraseSet::FromList("other-parent.txt");
+  entities->other_parent = other_parent.MatchAnywhere(tokens);
   for (size_t i = 0; i < tokens.size(); ++i) {
     std::string_view t = tokens[i];
     if (AllDigits(t)) {
@@ -713,6 +421,13 @@ void ExtractEntities(Tokens tokens, Entities* entities) {
             ending = true;
           }
         }
+        // "case 0013", "caso 0013", "case number 0013", "caso no 0013".
+        auto case_word = [](std::string_view w) { return w == "case" || w == "caso"; };
+        if (i >= 1 && case_word(tokens[i - 1])) ending = true;
+        if (i >= 2 && case_word(tokens[i - 2]) &&
+            (tokens[i - 1] == "number" || tokens[i - 1] == "numero" || tokens[i - 1] == "no")) {
+          ending = true;
+        }
         if (ending && !entities->case_number) {
           entities->case_number = std::string(t);
           continue;
@@ -727,4 +442,5 @@ void ExtractEntities(Tokens tokens, Entities* entities) {
   }
 }
 
-}  // namespace connecthub::intents::internal
+}  // namespace internal
+}  // namespace connecthub::intents

@@ -8,7 +8,8 @@
 #include "intents/classifier.h"
 #include "intents/intent.h"
 
-// Hand-written word lists: SMS spellings, high-precision keywords, safety words, entity words.
+// Word lists: SMS spellings, high-precision keywords, safety words (data/*.txt, data/*.tsv,
+// embedded at build time) and entity words.
 // Every function takes normalised tokens (see normalize.h) and is thread-safe.
 namespace connecthub::intents::internal {
 
@@ -43,6 +44,13 @@ std::optional<Intent> SocialIntent(Tokens tokens);
 
 // True when the text asks for a person ("human", "representative", "hablar con alguien").
 bool HasAgentKeyword(Tokens tokens);
+
+// True when the text is nothing but a request for a person ("trabajador de caso", "i want a real
+// person please"): agent phrases and their filler (data/agent-request-words.txt).
+bool OnlyAgentRequest(Tokens tokens);
+
+// The sensitive topic an out-of-scope message names (data/topic-*.txt), if any.
+std::optional<Topic> SensitiveTopic(Tokens tokens);
 
 // Case number, year and month mentioned by the tokens (language is filled in by the caller).
 void ExtractEntities(Tokens tokens, Entities* entities);

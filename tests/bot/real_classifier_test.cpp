@@ -2,6 +2,7 @@
 // driven by what parents actually type.
 
 #include <catch2/catch.hpp>
+#include <tuple>
 
 #include "bot_fixture.h"
 
@@ -113,6 +114,160 @@ TEST_CASE("real classifier: the extract's payment types read naturally in both l
     Reply es = RealBot().Answer("cuál fue mi último pago", &facts, Web("es"), fixture::Now());
     CHECK(es.text.find(words.second) != std::string::npos);
     CHECK(es.text.find(type) == std::string::npos);
+  }
+}
+
+TEST_CASE("real classifier: a case named by its last 4 digits", "[bot][en][es]") {
+  // kMany's cases are 200000011 to 200000015.
+  Reply en = RealBot().Answer("how much do i owe on case 0013", &kMany, Web("en"), fixture::Now());
+  CHECK(en.intent == "balance");
+  CHECK(en.text.find("200000013") != std::string::npos);
+  CHECK(en.text.find("200000012") == std::string::npos);
+  Reply es = RealBot().Answer("cuanto debo en el caso 0013", &kMany, Web("es"), fixture::Now());
+  CHECK(es.intent == "balance");
+  CHECK(es.text.find("200000013") != std::string::npos);
+  CHECK(es.text.find("200000012") == std::string::npos);
+}
+
+TEST_CASE("real classifier: several questions in one message get an answer each", "[bot][en][es]") {
+  Reply en = RealBot().Answer("how much do I owe and when is my court date", &kPayer, Web("en"),
+                              fixture::Now());
+  CHECK(en.intent == "balance");
+  CHECK(en.text.find("you owe $667.93 past due") != std::string::npos);
+  CHECK(en.text.find("December 2, 2026 at 8:00 AM") != std::string::npos);
+  CHECK_FALSE(en.escalate);
+  Reply es =
+      RealBot().Answer("cuánto debo y cuándo es mi cita", &kPayer, Web("es"), fixture::Now());
+  CHECK(es.text.find("usted debe $667.93") != std::string::npos);
+  CHECK(es.text.find("2 de diciembre de 2026") != std::string::npos);
+  // Three, in the order asked.
+  Reply three = RealBot().Answer("when was my last payment? how much do i owe? and how do i pay",
+                                 &kPayer, Web("en"), fixture::Now());
+  CHECK(three.intent == "last_payment");
+  size_t last = three.text.find("$83.08 on November 2, 2026");
+  size_t owe = three.text.find("you owe $667.93");
+  size_t pay = three.text.find("State Disbursement Unit");
+  CHECK(last != std::string::npos);
+  CHECK(owe != std::string::npos);
+  CHECK(pay != std::string::npos);
+  CHECK(last < owe);
+  CHECK(owe < pay);
+  // One question with "and" in it stays one answer.
+  Reply one =
+      RealBot().Answer("what is your phone number and address", &kPayer, Web("en"), fixture::Now());
+  CHECK(one.intent == "contact");
+  CHECK(one.text ==
+        RealBot().Answer("what is your phone number", &kPayer, Web("en"), fixture::Now()).text);
+}
+
+struct Referral {
+  const char* text;
+  const char* contains;  // a piece of the expected answer
+  bool escalate;         // domestic trouble goes to a caseworker at once
+};
+
+// Out-of-scope questions: never a case answer; the referral their topic calls for.
+void CheckOutOfScope(const std::vector<Referral>& said, const std::string& lang) {
+  for (const Referral& s : said) {
+    INFO(lang << ": " << s.text);
+    Reply reply = RealBot().Answer(s.text, &kPayer, Web(lang), fixture::Now());
+    CHECK(reply.intent == "unknown");
+    CHECK(reply.lang == lang);
+    CHECK(reply.text.find(s.contains) != std::string::npos);
+    CHECK(reply.escalate == s.escalate);
+    CHECK(reply.priority == bot::Priority::kNormal);
+    CHECK(reply.text.find("$667.93") == std::string::npos);
+  }
+}
+
+TEST_CASE("real classifier: out-of-scope questions get a plain no and the right referral",
+          "[bot][en]") {
+  CheckOutOfScope(
+      {
+          {"how do I ask the court for custody of my two boys", "family law facilitator", false},
+          {"will child support tell immigration about me", "do not ask about your immigration",
+           false},
+          {"can you help me pay my gas bill", "I can't help with that here", false},
+          {"where can i buy a used car", "Type \"agent\"", false},
+          {"i am scared of my ex, he follows me", "1-800-799-7233", true},
+      },
+      "en");
+}
+
+TEST_CASE("real classifier: preguntas fuera de alcance reciben un no claro y a dónde acudir",
+          "[bot][es]") {
+  CheckOutOfScope(
+      {
+          {"cómo le pido a la corte la custodia de mis dos niños",
+           "facilitador de derecho familiar", false},
+          {"child support le avisa a inmigración de mí", "no pregunta por su estatus migratorio",
+           false},
+          {"me ayudan a pagar el recibo del gas", "No puedo ayudarle con eso aquí", false},
+          {"dónde compro un carro usado", "Escriba \"agente\"", false},
+          {"le tengo miedo a mi ex, me persigue", "1-800-799-7233", true},
+      },
+      "es");
+}
+
+TEST_CASE("real classifier: a second out-of-scope question in a row offers a caseworker",
+          "[bot][en][es]") {
+  for (const auto& [lang, first_text, second_text, offer] :
+       std::vector<std::tuple<std::string, const char*, const char*, const char*>>{
+           {"en", "how do I ask the court for custody of my two boys",
+            "can you help me pay my gas bill", "passing your conversation to a caseworker"},
+           {"es", "cómo le pido a la corte la custodia de mis dos niños",
+            "me ayudan a pagar el recibo del gas", "pasar su conversación a un trabajador"}}) {
+    INFO(lang);
+    Reply first = RealBot().Answer(first_text, &kPayer, Web(lang), fixture::Now());
+    CHECK_FALSE(first.escalate);
+    CHECK(first.misses == 1);
+    Reply second = RealBot().Answer(second_text, &kPayer, Web(lang, first.misses), fixture::Now());
+    CHECK(second.escalate);
+    CHECK(second.misses == 0);
+    CHECK(second.text.find(offer) != std::string::npos);
+  }
+}
+
+TEST_CASE("real classifier: safety words outrank an out-of-scope topic", "[bot][en][es]") {
+  for (const auto& [lang, text] : std::vector<std::pair<std::string, const char*>>{
+           {"en", "he said he will kill me if i ask for custody"},
+           {"es", "me amenazó con matarme si pido la custodia"}}) {
+    INFO(text);
+    Reply reply = RealBot().Answer(text, &kPayer, Web(lang), fixture::Now());
+    CHECK(reply.escalate);
+    CHECK(reply.priority == bot::Priority::kHigh);
+    CHECK(reply.text.find("911") != std::string::npos);
+  }
+}
+
+TEST_CASE("real classifier: enforcement questions get the notices and the payer's past due",
+          "[bot][en][es]") {
+  Reply en = RealBot().Answer("can they suspend my license", &kPayer, Web("en"), fixture::Now());
+  CHECK(en.intent == "enforcement");
+  CHECK(en.text.find("Child Support Warning Notice") != std::string::npos);
+  CHECK(en.text.find("State License Release") != std::string::npos);
+  CHECK(en.text.find("Your past-due balance: $667.93") != std::string::npos);
+  CHECK(en.text.find("caseworker") != std::string::npos);
+  Reply es = RealBot().Answer("por qué me quitaron el reembolso de impuestos", &kPayer, Web("es"),
+                              fixture::Now());
+  CHECK(es.intent == "enforcement");
+  CHECK(es.text.find("Aviso de Advertencia de Manutención") != std::string::npos);
+  CHECK(es.text.find("Liberación de Licencia Estatal") != std::string::npos);
+  CHECK(es.text.find("Su saldo vencido: $667.93") != std::string::npos);
+  // The parent who receives support gets the information without a debt of their own.
+  Reply receiver =
+      RealBot().Answer("can they suspend my license", &kReceiver, Web("en"), fixture::Now());
+  CHECK(receiver.intent == "enforcement");
+  CHECK(receiver.text.find("past-due balance") == std::string::npos);
+  // SMS: the short form, whole, with the figure.
+  for (const auto& [lang, text] : std::vector<std::pair<std::string, const char*>>{
+           {"en", "will u guys take my license if i dont pay"},
+           {"es", "si no pago me quitan la licencia de manejo"}}) {
+    INFO(text);
+    Reply sms = RealBot().Answer(text, &kPayer, Sms(lang), fixture::Now());
+    CHECK(sms.intent == "enforcement");
+    CHECK(sms.text.find("$667.93") != std::string::npos);
+    CHECK(sms.text.find("...") == std::string::npos);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "intents/test_util.h"
@@ -45,7 +46,11 @@ constexpr Sample kEnglish[] = {
     {Intent::kSetLanguage, "can you switch to spanish please"},
     {Intent::kDocuments, "i need a copy of my support order"},
     {Intent::kUpdateInfo, "i moved and need to update my address"},
+    {Intent::kEnforcement, "will child support suspend my license"},
+    {Intent::kEnforcement, "why did they take my whole tax refund"},
     {Intent::kUnknown, "what is the best pizza in town"},
+    {Intent::kUnknown, "how do i get custody of my son"},
+    {Intent::kUnknown, "can you help me with my light bill"},
 };
 
 constexpr Sample kSpanish[] = {
@@ -67,7 +72,11 @@ constexpr Sample kSpanish[] = {
     {Intent::kSetLanguage, "me puedes hablar en español"},
     {Intent::kDocuments, "necesito una copia de mi orden de manutención"},
     {Intent::kUpdateInfo, "me cambié de casa y necesito actualizar la dirección"},
+    {Intent::kEnforcement, "me van a suspender la licencia por no pagar"},
+    {Intent::kEnforcement, "por qué me embargan el sueldo"},
     {Intent::kUnknown, "cuál es la mejor pizza del pueblo"},
+    {Intent::kUnknown, "quiero la custodia de mi hija"},
+    {Intent::kUnknown, "me van a deportar si pido manutención"},
 };
 
 std::string ReadFile(const std::string& path) {
@@ -99,7 +108,10 @@ TEST_CASE("every intent in Spanish on unseen sentences", "[intents][es]") {
 
 TEST_CASE("the test sentences cover every intent and are not training lines", "[intents][en][es]") {
   std::map<std::string, bool> training;
-  for (const char* file : {"/intents/data/en.tsv", "/intents/data/es.tsv"}) {
+  for (const char* file :
+       {"/intents/data/en.tsv", "/intents/data/es.tsv", "/intents/data/parents-en.tsv",
+        "/intents/data/parents-es.tsv", "/intents/data/out-of-scope-en.tsv",
+        "/intents/data/out-of-scope-es.tsv"}) {
     std::istringstream in(ReadFile(std::string(CONNECTHUB_SOURCE_DIR) + file));
     std::string line;
     while (std::getline(in, line)) {
@@ -213,6 +225,42 @@ TEST_CASE("Classify is thread-safe and deterministic", "[intents][en][es]") {
   }
   for (auto& th : threads) th.join();
   for (int m : mismatches) CHECK(m == 0);
+}
+
+}  // namespace
+}  // namespace connecthub::intents
+
+namespace connecthub::intents {
+namespace {
+
+TEST_CASE("Explain gives the top three intents and the deciding words", "[intents][en][es]") {
+  const Classifier& c = Shared();
+  for (const auto& [text, intent, word] : std::vector<std::tuple<const char*, Intent, const char*>>{
+           {"how much money do i still owe on support", Intent::kBalance, "owe"},
+           {"cuándo tengo que presentarme en la corte", Intent::kNextAppointment, "corte"},
+           {"how do i get custody of my son", Intent::kUnknown, "custody"}}) {
+    INFO(text);
+    Explanation e = c.Explain(text, std::nullopt);
+    CHECK(e.result.intent == intent);
+    CHECK(e.result.intent == c.Classify(text, std::nullopt).intent);
+    REQUIRE(e.top.size() == 3);
+    CHECK(e.top[0].intent == intent);
+    CHECK(e.top[0].probability >= e.top[1].probability);
+    CHECK(e.top[1].probability >= e.top[2].probability);
+    CHECK(e.rule.empty());
+    REQUIRE(!e.deciding.empty());
+    CHECK(e.deciding.size() <= 5);
+    bool found = false;
+    for (const Explanation::Word& w : e.deciding) {
+      if (w.word == word) found = w.weight > 0;
+    }
+    CHECK(found);
+  }
+  // A word-list rule that overrides the model says so.
+  Explanation agent = c.Explain("trabajador de caso", std::nullopt);
+  CHECK(agent.result.intent == Intent::kAgent);
+  CHECK(agent.rule.find("agent-phrases.txt") != std::string::npos);
+  CHECK(agent.normalized == "trabajador de caso");
 }
 
 }  // namespace

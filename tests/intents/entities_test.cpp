@@ -21,6 +21,28 @@ TEST_CASE("entities: case numbers", "[intents][en][es]") {
   CHECK_FALSE(c.Classify("call 5595550101", std::nullopt).entities.case_number.has_value());
 }
 
+TEST_CASE("entities: a case named by its last 4 digits after the word case", "[intents][en][es]") {
+  const Classifier& c = Shared();
+  CHECK(c.Classify("how much do i owe on case 0013", std::nullopt).entities.case_number == "0013");
+  CHECK(c.Classify("balance case number 0013", std::nullopt).entities.case_number == "0013");
+  CHECK(c.Classify("cuanto debo en el caso 0013", std::nullopt).entities.case_number == "0013");
+  CHECK(c.Classify("caso no. 4410 pagos", std::nullopt).entities.case_number == "4410");
+  // A year elsewhere stays a year.
+  Classification year = c.Classify("payments on my case in 2024", std::nullopt);
+  CHECK_FALSE(year.entities.case_number.has_value());
+  CHECK(year.entities.year == 2024);
+}
+
+TEST_CASE("entities: the other parent", "[intents][en][es]") {
+  const Classifier& c = Shared();
+  CHECK(c.Classify("did the dad pay this month", std::nullopt).entities.other_parent);
+  CHECK(c.Classify("when did the other parent last pay", std::nullopt).entities.other_parent);
+  CHECK(c.Classify("ya pagó el papá de mis hijos", std::nullopt).entities.other_parent);
+  CHECK(c.Classify("cuanto me debe mi ex", std::nullopt).entities.other_parent);
+  CHECK_FALSE(c.Classify("how much do i owe", std::nullopt).entities.other_parent);
+  CHECK_FALSE(c.Classify("cuánto debo", std::nullopt).entities.other_parent);
+}
+
 TEST_CASE("entities: years 2015-2035", "[intents][en][es]") {
   const Classifier& c = Shared();
   CHECK(c.Classify("payments in 2023", std::nullopt).entities.year == 2023);

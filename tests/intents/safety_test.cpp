@@ -1,4 +1,8 @@
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "intents/classifier.h"
 #include "intents/test_util.h"
@@ -37,6 +41,36 @@ TEST_CASE("ordinary messages are not safety events", "[intents][en][es]") {
         "my payment is late", "la cita es mañana", "thanks bye"}) {
     INFO(text);
     CHECK_FALSE(c.Classify(text, std::nullopt).safety);
+  }
+}
+
+// The reviewed list itself (intents/data/safety-phrases.txt) is what the classifier applies: every
+// entry, alone or inside a sentence, is a safety event, and every exception is not.
+std::vector<std::string> ListEntries(const char* name) {
+  std::ifstream in(std::string(CONNECTHUB_SOURCE_DIR) + "/intents/data/" + name);
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] != '#') out.push_back(line);
+  }
+  return out;
+}
+
+TEST_CASE("every entry of safety-phrases.txt is a safety event; the exceptions are not",
+          "[intents][en][es]") {
+  const Classifier& c = Shared();
+  std::vector<std::string> phrases = ListEntries("safety-phrases.txt");
+  REQUIRE(phrases.size() >= 100);
+  for (const std::string& phrase : phrases) {
+    INFO(phrase);
+    CHECK(c.Classify(phrase, std::nullopt).safety);
+    CHECK(c.Classify("about my case " + phrase + " today", std::nullopt).safety);
+  }
+  std::vector<std::string> exceptions = ListEntries("safety-exceptions.txt");
+  REQUIRE(!exceptions.empty());
+  for (const std::string& phrase : exceptions) {
+    INFO(phrase);
+    CHECK_FALSE(c.Classify("just " + phrase + " before my hearing", std::nullopt).safety);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "intents/intent.h"
 
@@ -11,10 +12,19 @@ namespace connecthub::intents {
 
 // What the message mentions, beyond its intent.
 struct Entities {
-  std::optional<std::string> case_number;  // digits as typed, e.g. "200000001" or a last-4 "0001"
-  std::optional<int> year;                 // e.g. 2025 in "payments in 2025"
-  std::optional<int> month;                // 1..12, e.g. "pagos de marzo"
-  std::optional<Lang> language;            // a language asked for ("en español", "english please")
+  // Digits as typed: "200000001", or a last 4 ("case ending 0001", "owe on case 0013").
+  std::optional<std::string> case_number;
+  std::optional<int> year;       // e.g. 2025 in "payments in 2025"
+  std::optional<int> month;      // 1..12, e.g. "pagos de marzo"
+  std::optional<Lang> language;  // a language asked for ("en español", "english please")
+  bool other_parent = false;  // names the other parent ("the dad", "mi ex"; data/other-parent.txt)
+};
+
+// A sensitive subject of an out-of-scope message, for the right referral (SPEC §8 addition).
+enum class Topic {
+  kCustody,      // custody, visitation: the family law facilitator / self-help centre
+  kImmigration,  // immigration status: child support staff do not ask about it
+  kDomestic,     // fear of the other parent, protective orders: safety and help information
 };
 
 struct Classification {
@@ -23,11 +33,33 @@ struct Classification {
   Lang lang = Lang::kEn;             // language of this conversation after this message (sticky)
   double lang_confidence = 0;        // 0..1 evidence that the text itself is in `lang`
   bool safety = false;               // threats, violence or self-harm: escalate at high priority
+  // With kUnknown: true when the model recognised an out-of-scope question (the unknown class won
+  // on its own), false when the text was not understood (empty, or no intent confident enough).
+  bool out_of_scope = false;
+  // Set only when `intent` is kUnknown and the text names a sensitive topic (data/topic-*.txt).
+  std::optional<Topic> topic;
   Entities entities;
   // Language the text itself is written in, sticky like `lang` but ignoring explicit requests:
   // "in spanish" is English text asking for Spanish (lang kEs, text_lang kEn). This is what
   // `connecthub classify` prints.
   Lang text_lang = Lang::kEn;
+};
+
+// Why a text got its intent (`connecthub classify --explain`).
+struct Explanation {
+  struct Score {
+    Intent intent = Intent::kUnknown;
+    double probability = 0;  // the model's calibrated probability, before word-list rules
+  };
+  struct Word {
+    std::string word;   // a normalised word of the text
+    double weight = 0;  // how much it pushed the top intent over the runner-up (logit units)
+  };
+  Classification result;       // what Classify() returns
+  std::string normalized;      // the text as the model saw it (SMS spellings, typos fixed)
+  std::vector<Score> top;      // the three most probable intents, most probable first
+  std::vector<Word> deciding;  // up to five words that weighed most, strongest first
+  std::string rule;            // the word-list rule that overrode the model, or empty
 };
 
 struct ClassifierOptions {
@@ -62,6 +94,14 @@ class Classifier {
   // input is kUnknown.
   virtual Classification Classify(std::string_view text,
                                   std::optional<Lang> conversation_lang) const = 0;
+
+  // Classify() with its reasons. Slower; for debugging. The default gives the result alone.
+  virtual Explanation Explain(std::string_view text, std::optional<Lang> conversation_lang) const {
+    Explanation e;
+    e.result = Classify(text, conversation_lang);
+    e.top.push_back({e.result.intent, e.result.confidence});
+    return e;
+  }
 };
 
 // ICU-based normalisation: NFC, case folding, accent removal, punctuation to spaces, SMS spellings

@@ -24,7 +24,8 @@ enum class Intent {
   kSetLanguage,
   kDocuments,
   kUpdateInfo,
-  kUnknown,
+  kEnforcement,  // license suspension, tax refund intercept, garnishment, jail (a SPEC §8 addition)
+  kUnknown,      // also every out-of-scope question (custody, immigration, other agencies, ...)
 };
 
 inline constexpr int kIntentCount = static_cast<int>(Intent::kUnknown) + 1;
