@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <string>
 
 #include "intents/classifier.h"
@@ -128,6 +129,53 @@ TEST_CASE("both sets together: out of scope answered with an intent <= 4%",
   double answered =
       static_cast<double>(dev->out_of_scope_answered + hard->out_of_scope_answered) / out_of_scope;
   CHECK(answered <= kMaxOutOfScopeAnswered);
+}
+
+// The evaluation sets measure text the model has never seen: no training utterance of two words or
+// more may be an evaluation line again (the same words after normalising, in any order). Single
+// words ("hola", "help") are left out: they are every engine's first example.
+std::set<std::string> WordsOf(const std::string& text) {
+  std::set<std::string> words;
+  std::string normal = Normalize(text);
+  size_t start = 0;
+  while (start < normal.size()) {
+    size_t end = normal.find(' ', start);
+    if (end == std::string::npos) end = normal.size();
+    if (end > start) words.insert(normal.substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
+}
+
+TEST_CASE("no training utterance repeats an evaluation line", "[intents][en][es][eval]") {
+  std::set<std::set<std::string>> eval_lines;
+  for (const std::string& file : {kDevSet, kHardSet}) {
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line)) {
+      size_t b = line.find('\t', line.find('\t') + 1);
+      if (b != std::string::npos) eval_lines.insert(WordsOf(line.substr(b + 1)));
+    }
+  }
+  if (eval_lines.empty()) {
+    WARN("evaluation sets not found; skipped");
+    return;
+  }
+  int checked = 0;
+  for (const char* lang : {"en", "es"}) {
+    std::ifstream in(std::string(CONNECTHUB_SOURCE_DIR "/intents/data/") + lang + ".tsv");
+    std::string line;
+    while (std::getline(in, line)) {
+      size_t tab = line.find('\t');
+      if (tab == std::string::npos) continue;
+      std::set<std::string> words = WordsOf(line.substr(tab + 1));
+      ++checked;
+      if (words.size() < 2) continue;
+      INFO(lang << ".tsv: " << line);
+      CHECK(eval_lines.count(words) == 0);
+    }
+  }
+  CHECK(checked > 2000);
 }
 
 TEST_CASE("hard set (shorthand, Spanglish, long messages, out of scope): intents >= 0.95",
