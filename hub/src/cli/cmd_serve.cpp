@@ -130,7 +130,7 @@ class Hub {
         blocking_(static_cast<size_t>(options_.blocking_threads)),
         context_{*store_, *bot_,     *catalog_, bus_,     conversations_, router_,
                  io_,     blocking_, clock_,    metrics_, options_} {
-    RegisterStaticPages(router_, *catalog_);
+    RegisterStaticPages(router_, *catalog_, options_.allowed_origins);
     RegisterOps(router_, *store_, metrics_, [this] {
       metrics_.Set("connecthub_chat_subscriptions", {},
                    static_cast<double>(registry_.chat_count()));
