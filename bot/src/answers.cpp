@@ -279,7 +279,7 @@ std::string CaseAnswers::NextAppointment(const ParticipantFacts& facts,
                                          bool named) const {
   std::vector<const Appointment*> upcoming;
   for (const Appointment& a : facts.upcoming_appointments) {
-    if (a.end <= now_) continue;
+    if (a.end <= now_ || a.status == AppointmentStatus::kCancelled) continue;
     if (named && std::none_of(cases.begin(), cases.end(), [&](const CaseFacts* c) {
           return c->case_number == a.case_number;
         })) {

@@ -28,6 +28,9 @@ struct Order {
   std::string status;  // e.g. "ACTIVE"
 };
 
+// SPEC §6 extension (storage/README.md): what the agency says about an appointment's time.
+enum class AppointmentStatus { kScheduled, kRescheduled, kCancelled };
+
 struct Appointment {
   std::string appointment_id;
   std::string case_number;
@@ -35,6 +38,7 @@ struct Appointment {
   std::chrono::sys_seconds end;
   std::string type;      // e.g. "APPELLATE COURT HEARING"
   std::string location;  // e.g. "Madera Superior Court"
+  AppointmentStatus status = AppointmentStatus::kScheduled;
 };
 
 struct CaseFacts {
