@@ -151,4 +151,15 @@ TEST_CASE("an expired link without consent gets a notice without case details", 
   CHECK(Due(a, {}, a.start - hours(24 * 30), "en", false).empty());  // nothing due yet
 }
 
+TEST_CASE("a cancelled appointment is not the next appointment", "[bot][en][es]") {
+  bot::ParticipantFacts facts = kPayer;
+  facts.upcoming_appointments[0].status = AppointmentStatus::kCancelled;  // the Dec 2 hearing
+  std::string en = ScriptedBot().Answer("next_appointment", &facts, Web("en"), fixture::Now()).text;
+  std::string es = ScriptedBot().Answer("next_appointment", &facts, Web("es"), fixture::Now()).text;
+  CHECK(en.find("January 12, 2027") != std::string::npos);
+  CHECK(en.find("December 2") == std::string::npos);
+  CHECK(es.find("12 de enero de 2027") != std::string::npos);
+  CHECK(es.find("2 de diciembre") == std::string::npos);
+}
+
 }  // namespace connecthub::bot_test
