@@ -286,13 +286,13 @@ storage::Result<SmsService::Reply> SmsService::Process(const std::string& from,
       return reply;
     }
     case Keyword::kStart: {
+      // Only an opted-out number opts in; from any other, "yes" answers the bot.
+      if (!*opted_out) break;
       if (Status s = StoreParent(*thread, body, sid, now_ms); !s.ok()) return s;
-      if (*opted_out) {
-        if (Status s = ctx_.store.SetOptOut(from, false, now_ms); !s.ok()) return s;
-        Log(LogLevel::kInfo, "sms_opted_in", {{"thread_id", thread->id}});
-      }
+      if (Status s = ctx_.store.SetOptOut(from, false, now_ms); !s.ok()) return s;
+      Log(LogLevel::kInfo, "sms_opted_in", {{"thread_id", thread->id}});
       if (Status s = answer(ctx_.catalog.Format(lang, "sms.opted_in")); !s.ok()) return s;
-      if (*opted_out) PublishThread(thread->id);
+      PublishThread(thread->id);
       return reply;
     }
     default:
