@@ -161,11 +161,18 @@ std::string CaseAnswers::NotFound(const std::string& typed,
 
 std::string CaseAnswers::Balance(const std::vector<const CaseFacts*>& cases) const {
   return PerCase(cases, [&](const CaseFacts& c) {
-    return Format("bot.balance.case", {{"title", CaseTitle(c.case_number)},
-                                       {"role", RoleName(c.role)},
-                                       {"due", std::string(c.past_due_cents > 0 ? "some" : "none")},
-                                       {"past_due", Money{c.past_due_cents}},
-                                       {"monthly", Money{c.monthly_support_cents}}});
+    return Format(
+        "bot.balance.case",
+        {{"title", CaseTitle(c.case_number)},
+         {"role", RoleName(c.role)},
+         {"due", std::string(c.past_due_cents > 0 ? "some" : "none")},
+         {"past_due", Money{c.past_due_cents}},
+         {"monthly", Money{c.monthly_support_cents}},
+         // The past-due installment is what the payer pays.
+         {"installment_due",
+          std::string(c.role == Role::kPaying && c.past_due_installment_cents > 0 ? "some"
+                                                                                  : "none")},
+         {"installment", Money{c.past_due_installment_cents}}});
   });
 }
 
