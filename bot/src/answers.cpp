@@ -96,7 +96,7 @@ std::string CaseAnswers::Answer(Intent intent, const ParticipantFacts& facts,
     case Intent::kLastPayment:
       return LastPayment(cases);
     case Intent::kPaymentHistory:
-      return PaymentHistory(cases, entities);
+      return PaymentHistory(cases, facts.payments_since, entities);
     case Intent::kCaseStatus:
       return CaseStatus(cases);
     default:
@@ -192,6 +192,7 @@ std::string CaseAnswers::LastPayment(const std::vector<const CaseFacts*>& cases)
 }
 
 std::string CaseAnswers::PaymentHistory(const std::vector<const CaseFacts*>& cases,
+                                        std::chrono::sys_days payments_since,
                                         const intents::Entities& entities) const {
   using std::chrono::month;
   using std::chrono::year;
@@ -232,7 +233,17 @@ std::string CaseAnswers::PaymentHistory(const std::vector<const CaseFacts*>& cas
   } else if (want_year) {
     period_arg = std::to_string(*want_year);  // text: a number would be written "2,025"
   }
+  // A period that begins before the loaded payments: say what can be seen, never a false "none".
+  bool before_window = false;
+  if (period) {
+    auto first = std::chrono::sys_days(year(*want_year) / month(want_month.value_or(1)) / 1);
+    before_window = first < payments_since;
+  }
+  Date since{payments_since};
   if (items.empty()) {
+    if (before_window) {
+      return Format("bot.history.outside_window", {{"period", period_arg}, {"since", since}});
+    }
     return period ? Format("bot.history.none_period", {{"period", period_arg}})
                   : Format("bot.history.none", {});
   }
@@ -258,7 +269,9 @@ std::string CaseAnswers::PaymentHistory(const std::vector<const CaseFacts*>& cas
                                                      {"period", period_arg},
                                                      {"count", int64_t(items.size())},
                                                      {"total", Money{total}}});
-  return List(header, lines, options_.period_payments_listed, "bot.history.more");
+  std::string text = List(header, lines, options_.period_payments_listed, "bot.history.more");
+  if (before_window) text += "\n" + Format("bot.history.window_note", {{"since", since}});
+  return text;
 }
 
 std::string CaseAnswers::CaseStatus(const std::vector<const CaseFacts*>& cases) const {

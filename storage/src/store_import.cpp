@@ -613,6 +613,7 @@ Result<bot::ParticipantFacts> SqliteStore::QueryFacts(Conn& c, const std::string
   {
     bot::ParticipantFacts facts;
     facts.participant_id = participant_id;
+    facts.payments_since = sys_days(days(cutoff));
     {
       auto q = c.Prep(
           "SELECT first_name, last_name, language FROM participants WHERE participant_id = ?");

@@ -100,3 +100,30 @@ TEST_CASE("Spanish: one word for the caseworker, one name for the agency", "[bot
 }
 
 }  // namespace connecthub::bot_test
+
+namespace connecthub::bot_test {
+
+// The store loads the last 24 months (since 2024-11-23 when "now" is 2026-11-23).
+TEST_CASE("payments before the loaded window: what the bot can see, never a false 'none'",
+          "[bot][en][es]") {
+  bot::ParticipantFacts facts = kPayer;
+  facts.payments_since = std::chrono::sys_days(std::chrono::year(2024) / 11 / 23);
+  auto ask = [&](const char* text, const char* lang) {
+    return ScriptedBot().Answer(text, &facts, Web(lang), fixture::Now()).text;
+  };
+  CHECK(ask("payment_history year=2023", "en") ==
+        "I can show payments from the last 24 months, since November 23, 2024, and none of them "
+        "is from 2023. For older records, call 1-866-901-3212.");
+  CHECK(ask("payment_history year=2023", "es") ==
+        "Puedo mostrarle los pagos de los últimos 24 meses, desde el 23 de noviembre de 2024, y "
+        "ninguno es de 2023. Para registros más antiguos, llame al 1-866-901-3212.");
+  // A year partly inside the window: its payments, and what cannot be seen.
+  std::string part = ask("payment_history year=2024", "en");
+  CHECK(part.find("No payments in 2024") == std::string::npos);
+  CHECK(part.find("since November 23, 2024") != std::string::npos);
+  // Inside the window, "none" is true and said as before.
+  CHECK(ask("payment_history month=12", "en") == "No payments in December 2025.");
+  CHECK(ask("payment_history month=12", "es") == "No hay pagos en diciembre de 2025.");
+}
+
+}  // namespace connecthub::bot_test

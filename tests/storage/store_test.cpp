@@ -173,6 +173,8 @@ TEST_CASE("import: good lines kept, bad lines reported by number and skipped", "
   REQUIRE(facts->cases.size() == 1);
   const auto& k = facts->cases[0];
   CHECK(k.payments.size() == 3);  // P-10, P-2, P-1 (P-old is older than 24 months)
+  // The bot is told where the window starts, so it never says "none" for before it.
+  CHECK(facts->payments_since == std::chrono::sys_days(std::chrono::year(2024) / 11 / 23));
   CHECK(k.payments[0].payment_id == "P-10");
   CHECK(k.payments[1].amount_cents == 8350);
   CHECK(k.payments[2].amount_cents == 9000);

@@ -61,6 +61,9 @@ struct ParticipantFacts {
   std::string last_name;
   std::string language;  // preferred language code from the extract ("en" / "es")
   std::vector<CaseFacts> cases;
+  // The first day of the payments loaded into `cases` (the store loads the last 24 months): the
+  // bot never says "no payments" for a time before it. Default: everything was loaded.
+  std::chrono::sys_days payments_since{};
   // This participant's appointments that end after `now`, soonest first.
   std::vector<Appointment> upcoming_appointments;
 };
