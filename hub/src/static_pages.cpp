@@ -48,22 +48,8 @@ void MarkEmbeddable(HttpResponse* r) {
   r->headers.emplace_back("Cross-Origin-Resource-Policy", "cross-origin");
 }
 
-}  // namespace
-
-std::string_view ContentTypeFor(std::string_view path) {
-  auto ends = [&](std::string_view ext) { return path.ends_with(ext); };
-  if (ends(".html")) return "text/html; charset=utf-8";
-  if (ends(".js")) return "text/javascript; charset=utf-8";
-  if (ends(".css")) return "text/css; charset=utf-8";
-  if (ends(".json")) return "application/json";
-  if (ends(".svg")) return "image/svg+xml";
-  if (ends(".png")) return "image/png";
-  if (ends(".ico")) return "image/x-icon";
-  if (ends(".txt")) return "text/plain; charset=utf-8";
-  if (ends(".woff2")) return "font/woff2";
-  return "application/octet-stream";
-}
-
+// A catalog fetched from a page of another origin: refused (403, no CORS header) unless the
+// origin is allowed, so the widget there can tell it was refused.
 std::optional<HttpResponse> RefuseCrossOrigin(const HttpRequest& request,
                                               const std::vector<std::string>& allowed_origins) {
   std::string origin = request.Header("origin");
@@ -82,6 +68,22 @@ void AllowCrossOrigin(const HttpRequest& request, HttpResponse* r) {
   r->headers.emplace_back("Vary", "Origin");
   std::string origin = request.Header("origin");
   if (!origin.empty()) r->headers.emplace_back("Access-Control-Allow-Origin", origin);
+}
+
+}  // namespace
+
+std::string_view ContentTypeFor(std::string_view path) {
+  auto ends = [&](std::string_view ext) { return path.ends_with(ext); };
+  if (ends(".html")) return "text/html; charset=utf-8";
+  if (ends(".js")) return "text/javascript; charset=utf-8";
+  if (ends(".css")) return "text/css; charset=utf-8";
+  if (ends(".json")) return "application/json";
+  if (ends(".svg")) return "image/svg+xml";
+  if (ends(".png")) return "image/png";
+  if (ends(".ico")) return "image/x-icon";
+  if (ends(".txt")) return "text/plain; charset=utf-8";
+  if (ends(".woff2")) return "font/woff2";
+  return "application/octet-stream";
 }
 
 void RegisterStaticPages(http::Router& router, const locales::Catalog& catalog,
