@@ -96,7 +96,7 @@ std::string CaseAnswers::Answer(Intent intent, const ParticipantFacts& facts,
     case Intent::kLastPayment:
       return LastPayment(cases);
     case Intent::kPaymentHistory:
-      return PaymentHistory(cases, entities);
+      return PaymentHistory(cases, facts.payments_since, entities);
     case Intent::kCaseStatus:
       return CaseStatus(cases);
     default:
@@ -161,11 +161,18 @@ std::string CaseAnswers::NotFound(const std::string& typed,
 
 std::string CaseAnswers::Balance(const std::vector<const CaseFacts*>& cases) const {
   return PerCase(cases, [&](const CaseFacts& c) {
-    return Format("bot.balance.case", {{"title", CaseTitle(c.case_number)},
-                                       {"role", RoleName(c.role)},
-                                       {"due", std::string(c.past_due_cents > 0 ? "some" : "none")},
-                                       {"past_due", Money{c.past_due_cents}},
-                                       {"monthly", Money{c.monthly_support_cents}}});
+    return Format(
+        "bot.balance.case",
+        {{"title", CaseTitle(c.case_number)},
+         {"role", RoleName(c.role)},
+         {"due", std::string(c.past_due_cents > 0 ? "some" : "none")},
+         {"past_due", Money{c.past_due_cents}},
+         {"monthly", Money{c.monthly_support_cents}},
+         // The past-due installment is what the payer pays.
+         {"installment_due",
+          std::string(c.role == Role::kPaying && c.past_due_installment_cents > 0 ? "some"
+                                                                                  : "none")},
+         {"installment", Money{c.past_due_installment_cents}}});
   });
 }
 
@@ -185,6 +192,7 @@ std::string CaseAnswers::LastPayment(const std::vector<const CaseFacts*>& cases)
 }
 
 std::string CaseAnswers::PaymentHistory(const std::vector<const CaseFacts*>& cases,
+                                        std::chrono::sys_days payments_since,
                                         const intents::Entities& entities) const {
   using std::chrono::month;
   using std::chrono::year;
@@ -225,7 +233,17 @@ std::string CaseAnswers::PaymentHistory(const std::vector<const CaseFacts*>& cas
   } else if (want_year) {
     period_arg = std::to_string(*want_year);  // text: a number would be written "2,025"
   }
+  // A period that begins before the loaded payments: say what can be seen, never a false "none".
+  bool before_window = false;
+  if (period) {
+    auto first = std::chrono::sys_days(year(*want_year) / month(want_month.value_or(1)) / 1);
+    before_window = first < payments_since;
+  }
+  Date since{payments_since};
   if (items.empty()) {
+    if (before_window) {
+      return Format("bot.history.outside_window", {{"period", period_arg}, {"since", since}});
+    }
     return period ? Format("bot.history.none_period", {{"period", period_arg}})
                   : Format("bot.history.none", {});
   }
@@ -251,7 +269,9 @@ std::string CaseAnswers::PaymentHistory(const std::vector<const CaseFacts*>& cas
                                                      {"period", period_arg},
                                                      {"count", int64_t(items.size())},
                                                      {"total", Money{total}}});
-  return List(header, lines, options_.period_payments_listed, "bot.history.more");
+  std::string text = List(header, lines, options_.period_payments_listed, "bot.history.more");
+  if (before_window) text += "\n" + Format("bot.history.window_note", {{"since", since}});
+  return text;
 }
 
 std::string CaseAnswers::CaseStatus(const std::vector<const CaseFacts*>& cases) const {
@@ -279,7 +299,7 @@ std::string CaseAnswers::NextAppointment(const ParticipantFacts& facts,
                                          bool named) const {
   std::vector<const Appointment*> upcoming;
   for (const Appointment& a : facts.upcoming_appointments) {
-    if (a.end <= now_) continue;
+    if (a.end <= now_ || a.status == AppointmentStatus::kCancelled) continue;
     if (named && std::none_of(cases.begin(), cases.end(), [&](const CaseFacts* c) {
           return c->case_number == a.case_number;
         })) {

@@ -45,6 +45,7 @@ class CaseAnswers {
   std::string Balance(const std::vector<const CaseFacts*>& cases) const;
   std::string LastPayment(const std::vector<const CaseFacts*>& cases) const;
   std::string PaymentHistory(const std::vector<const CaseFacts*>& cases,
+                             std::chrono::sys_days payments_since,
                              const intents::Entities& entities) const;
   std::string CaseStatus(const std::vector<const CaseFacts*>& cases) const;
   std::string NextAppointment(const ParticipantFacts& facts,

@@ -10,6 +10,7 @@
 #include "intents/classifier.h"
 #include "local_time.h"
 #include "locales/catalog.h"
+#include "reminder_policy.h"
 #include "text.h"
 
 namespace connecthub::bot {
@@ -125,10 +126,29 @@ class BotImpl final : public Bot {
 
   std::string ReminderText(const Appointment& appointment, int days_before, std::string_view lang,
                            Channel channel) const override {
+    return FormatReminder("bot.reminder", appointment, days_before, lang, channel);
+  }
+
+  std::optional<ReminderDue> Reminder(const Appointment& appointment,
+                                      const std::vector<std::string>& sent, bool details,
+                                      std::string_view lang,
+                                      std::chrono::sys_seconds now) const override {
+    auto d = DecideReminder(appointment, sent, details, *calendar_, now);
+    if (!d) return std::nullopt;
+    const char* key = "bot.reminder";
+    if (d->message == ReminderMessage::kMoved) key = "bot.reminder.moved";
+    if (d->message == ReminderMessage::kCancelled) key = "bot.reminder.cancelled";
+    if (d->message == ReminderMessage::kLinkExpired) key = "bot.reminder.link_expired";
+    return ReminderDue{d->kind, FormatReminder(key, appointment, d->days, lang, Channel::kSms)};
+  }
+
+ private:
+  std::string FormatReminder(const char* key, const Appointment& appointment, int days_before,
+                             std::string_view lang, Channel channel) const {
     std::string code(intents::LangCode(intents::ParseLang(lang).value_or(Lang::kEn)));
     std::string number = appointment.case_number;
     std::string text = catalog_->Format(
-        code, "bot.reminder",
+        code, key,
         {{"days", int64_t{days_before}},
          {"day", locales::DateTime{appointment.start, locales::DateTimeStyle::kFullDate}},
          {"time", locales::DateTime{appointment.start, locales::DateTimeStyle::kTime}},
@@ -144,7 +164,6 @@ class BotImpl final : public Bot {
     return channel == Channel::kSms ? FitText(text, options_.sms_max_chars) : text;
   }
 
- private:
   std::string Text(const std::string& lang, const char* key, const locales::Args& args) const {
     return catalog_->Format(lang, key, args);
   }

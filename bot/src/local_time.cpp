@@ -11,20 +11,24 @@ class IcuLocalCalendar final : public LocalCalendar {
   explicit IcuLocalCalendar(std::unique_ptr<icu::TimeZone> zone) : zone_(std::move(zone)) {}
 
   std::chrono::year_month_day Today(std::chrono::sys_seconds now) const override {
-    return std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(Local(now)));
+    return std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(LocalMs(now)));
   }
 
   int Hour12(std::chrono::sys_seconds at) const override {
-    auto local = Local(at);
+    auto local = LocalMs(at);
     auto hour =
         std::chrono::floor<std::chrono::hours>(local - std::chrono::floor<std::chrono::days>(local))
             .count();
     return hour % 12 == 0 ? 12 : static_cast<int>(hour % 12);
   }
 
+  std::chrono::sys_seconds Local(std::chrono::sys_seconds at) const override {
+    return std::chrono::floor<std::chrono::seconds>(LocalMs(at));
+  }
+
  private:
   // Local wall-clock time, expressed as if it were UTC.
-  std::chrono::sys_time<std::chrono::milliseconds> Local(std::chrono::sys_seconds at) const {
+  std::chrono::sys_time<std::chrono::milliseconds> LocalMs(std::chrono::sys_seconds at) const {
     int32_t raw = 0;
     int32_t dst = 0;
     UErrorCode status = U_ZERO_ERROR;

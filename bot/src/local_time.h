@@ -19,6 +19,9 @@ class LocalCalendar {
 
   // The hour on a 12-hour clock (1..12) at `at`: Spanish says "a la 1:00" but "a las 2:00".
   virtual int Hour12(std::chrono::sys_seconds at) const = 0;
+
+  // The local wall-clock time at `at`, expressed as if it were UTC.
+  virtual std::chrono::sys_seconds Local(std::chrono::sys_seconds at) const = 0;
 };
 
 }  // namespace connecthub::bot

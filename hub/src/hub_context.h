@@ -29,6 +29,9 @@ struct ServeOptions {
   int blocking_threads = 32;
   int64_t session_idle_ms = 15 * 60 * 1000;  // parent and caseworker sessions. Default 15 min.
   int64_t lockout_ms = 15 * 60 * 1000;       // after 5 failed PINs. Default 15 min.
+  // When caseworkers are in (--office-hours, --holiday). Default Monday to Friday, 8:00-17:00
+  // Pacific, no holidays.
+  bot::OfficeHoursOptions office_hours;
   int max_pin_failures = 5;                  // per participant id. Default 5.
   int max_address_failures = 20;             // per source address within lockout. Default 20.
   double ws_rate_per_second = 10;            // per-connection frame rate. Default 10/s.

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "log.h"
+#include "server/server.h"
 
 namespace connecthub::hub {
 namespace {
@@ -40,6 +41,35 @@ HttpResponse ServeFile(std::string_view name, bool frame_deny) {
   return r;
 }
 
+// What a page of another origin loads to embed the widget (widget.js and widget.css by plain tags,
+// the catalogs by fetch): readable across origins whatever Cross-Origin-Resource-Policy default
+// the rest of the hub's pages get.
+void MarkEmbeddable(HttpResponse* r) {
+  r->headers.emplace_back("Cross-Origin-Resource-Policy", "cross-origin");
+}
+
+// A catalog fetched from a page of another origin: refused (403, no CORS header) unless the
+// origin is allowed, so the widget there can tell it was refused.
+std::optional<HttpResponse> RefuseCrossOrigin(const HttpRequest& request,
+                                              const std::vector<std::string>& allowed_origins) {
+  std::string origin = request.Header("origin");
+  if (origin.empty()) return std::nullopt;  // same-origin GET, curl, a server
+  if (server::OriginAllowed(origin, request.Header("host"), allowed_origins)) return std::nullopt;
+  Log(LogLevel::kWarn, "cors_refused", {{"path", request.path}, {"origin", origin}});
+  HttpResponse r = http::ErrorResponse(403, "origin not allowed");
+  AddSecurityHeaders(&r, false);
+  r.headers.emplace_back("Vary", "Origin");
+  return r;
+}
+
+void AllowCrossOrigin(const HttpRequest& request, HttpResponse* r) {
+  // Exactly the requesting origin (already checked), never "*", and no
+  // Access-Control-Allow-Credentials: the widget fetches with credentials: 'omit'.
+  r->headers.emplace_back("Vary", "Origin");
+  std::string origin = request.Header("origin");
+  if (!origin.empty()) r->headers.emplace_back("Access-Control-Allow-Origin", origin);
+}
+
 }  // namespace
 
 std::string_view ContentTypeFor(std::string_view path) {
@@ -56,30 +86,42 @@ std::string_view ContentTypeFor(std::string_view path) {
   return "application/octet-stream";
 }
 
-void RegisterStaticPages(http::Router& router, const locales::Catalog& catalog) {
+void RegisterStaticPages(http::Router& router, const locales::Catalog& catalog,
+                         std::vector<std::string> allowed_origins) {
   router.Add("GET", "/",
              [](const HttpRequest&, const PathParams&) { return ServeFile("index.html", false); });
-  router.Add("GET", "/widget.js",
-             [](const HttpRequest&, const PathParams&) { return ServeFile("widget.js", false); });
+  router.Add("GET", "/widget.js", [](const HttpRequest&, const PathParams&) {
+    HttpResponse r = ServeFile("widget.js", false);
+    MarkEmbeddable(&r);
+    return r;
+  });
   router.Add("GET", "/inbox",
              [](const HttpRequest&, const PathParams&) { return ServeFile("inbox.html", true); });
   router.Add("GET", "/static/{*path}", [](const HttpRequest&, const PathParams& p) {
     const std::string& path = p.at("path");
     if (path.find("..") != std::string::npos) return http::ErrorResponse(404, "not found");
-    return ServeFile(path, false);
-  });
-  router.Add("GET", "/i18n/{file}", [&catalog](const HttpRequest&, const PathParams& p) {
-    const std::string& file = p.at("file");
-    if (file != "en.json" && file != "es.json") return http::ErrorResponse(404, "not found");
-    boost::json::object o;
-    for (const auto& [key, pattern] : catalog.Entries(file.substr(0, 2), "web.")) {
-      o[key] = pattern;
-    }
-    HttpResponse r;
-    r.body = boost::json::serialize(o);
-    AddSecurityHeaders(&r, false);
+    HttpResponse r = ServeFile(path, false);
+    if (path == "widget.css") MarkEmbeddable(&r);
     return r;
   });
+  router.Add("GET", "/i18n/{file}",
+             [&catalog, allowed = std::move(allowed_origins)](const HttpRequest& request,
+                                                              const PathParams& p) {
+               const std::string& file = p.at("file");
+               if (file != "en.json" && file != "es.json")
+                 return http::ErrorResponse(404, "not found");
+               if (auto refused = RefuseCrossOrigin(request, allowed)) return *refused;
+               boost::json::object o;
+               for (const auto& [key, pattern] : catalog.Entries(file.substr(0, 2), "web.")) {
+                 o[key] = pattern;
+               }
+               HttpResponse r;
+               r.body = boost::json::serialize(o);
+               AddSecurityHeaders(&r, false);
+               MarkEmbeddable(&r);
+               AllowCrossOrigin(request, &r);
+               return r;
+             });
 }
 
 void RegisterOps(http::Router& router, storage::Store& store, Metrics& metrics,

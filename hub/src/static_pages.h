@@ -1,8 +1,10 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "http/router.h"
 #include "locales/catalog.h"
@@ -21,9 +23,12 @@ std::span<const std::pair<std::string_view, std::string_view>> WebFiles();
 std::string_view ContentTypeFor(std::string_view path);
 
 // Adds the pages and assets (/, /widget.js, /inbox, /static/<path>, /i18n/<lang>.json) with their
-// security headers (hub/API.md), /healthz and /metrics. `gauges` is called before /metrics is
-// rendered to refresh sampled gauges. Everything referenced must outlive the router.
-void RegisterStaticPages(http::Router& router, const locales::Catalog& catalog);
+// security headers (hub/API.md), /healthz and /metrics. The catalogs answer CORS for exactly
+// `allowed_origins` (and the hub's own origin) and refuse any other Origin with 403, so a widget
+// embedded on a page that is not allowed can tell it was refused. `gauges` is called before
+// /metrics is rendered to refresh sampled gauges. Everything referenced must outlive the router.
+void RegisterStaticPages(http::Router& router, const locales::Catalog& catalog,
+                         std::vector<std::string> allowed_origins);
 void RegisterOps(http::Router& router, storage::Store& store, Metrics& metrics,
                  std::function<void()> gauges);
 

@@ -11,6 +11,10 @@
  * resumes with the token and re-sends the queue with the same client ids, which the hub
  * de-duplicates, so nothing is lost or doubled.
  *
+ * A page whose origin the hub does not allow (serve --allowed-origin) gets no chat button: the
+ * widget logs why to the console and dispatches 'connecthub:unavailable' on document with
+ * detail {reason: 'origin_not_allowed' | 'hub_unreachable', origin}.
+ *
  * The host page can switch the language with
  *   document.dispatchEvent(new CustomEvent('connecthub:setlang', {detail: 'es'}))
  * and hears the user's own switch as a 'connecthub:lang' event on document.
@@ -817,11 +821,36 @@
   // ---------- start ----------
   document.addEventListener('connecthub:setlang', (e) => switchLang(String(e.detail || '')));
 
+  // The catalog's CORS request failed at the network level: either the hub refused this page's
+  // origin (it answers 403 without Access-Control-Allow-Origin) or it cannot be reached. A no-cors
+  // request for widget.js, which any page may load, tells the two apart.
+  async function whyUnavailable() {
+    try {
+      await fetch(HUB + '/widget.js', { mode: 'no-cors', credentials: 'omit', cache: 'no-store' });
+      return 'origin_not_allowed';
+    } catch (e) {
+      return 'hub_unreachable';
+    }
+  }
+  // No chat at all rather than a half-working one; the site's developer is told why.
+  function unavailable(reason) {
+    if (reason === 'origin_not_allowed') {
+      console.error('ConnectHub: this page\'s origin ' + location.origin + ' is not allowed by the hub at ' +
+        HUB + ' (start it with --allowed-origin ' + location.origin + '); the chat is not shown.');
+    } else {
+      console.warn('ConnectHub: the hub at ' + HUB + ' cannot be reached; the chat is not shown.');
+    }
+    document.dispatchEvent(new CustomEvent('connecthub:unavailable', {
+      detail: { reason, origin: location.origin },
+    }));
+  }
+
   async function start() {
     try {
       await loadCatalog(lang);
     } catch (e) {
-      try { lang = 'en'; await loadCatalog('en'); } catch (e2) { return; } // hub unreachable
+      if (e instanceof TypeError) return unavailable(await whyUnavailable());
+      try { lang = 'en'; await loadCatalog('en'); } catch (e2) { return unavailable('hub_unreachable'); }
     }
     const cssLoaded = build();
     (document.body || document.documentElement).append(host);

@@ -2,10 +2,12 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "bot/facts.h"
 #include "db.h"
 
 namespace connecthub::storage {
@@ -18,6 +20,7 @@ struct PParticipant {
   bool peppered = true;  // pin_hash is over the peppered PIN (false: a plain Argon2id string)
   std::string first, last, email;  // sealed
   bool has_email = false;
+  bool sms_reminders = false;  // consent to reminders by SMS at `phones`
   std::vector<std::pair<std::string, std::string>> phones;  // (blind index, sealed number)
 };
 struct PCase {
@@ -35,9 +38,14 @@ struct PPayment {
 };
 struct PAppointment {
   std::string id, case_number, participant_id, type, location;
-  int64_t start = 0, end = 0;  // UTC seconds
+  std::string status = "SCHEDULED";  // SCHEDULED, RESCHEDULED or CANCELLED
+  int64_t start = 0, end = 0;        // UTC seconds
 };
 using Record = std::variant<PParticipant, PCase, POrder, PPayment, PAppointment>;
+
+// The stored appointment status ("SCHEDULED", "RESCHEDULED", "CANCELLED"; anything else reads
+// as scheduled).
+bot::AppointmentStatus ParseAppointmentStatus(std::string_view status);
 
 // Upserts one record on the writer connection (inside the caller's transaction). Returns an empty
 // string, or the reason it was rejected (unknown case or participant). May throw SQLite errors.

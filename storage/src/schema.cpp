@@ -198,6 +198,13 @@ CREATE INDEX audit_by_caseworker ON audit_log(caseworker_id, at_ms);
     R"sql(
 ALTER TABLE outbox ADD COLUMN unconfirmed_since_ms INTEGER;
 )sql",
+    // 4: appointment status (SCHEDULED, RESCHEDULED, CANCELLED) and the participant's consent to
+    // reminders by SMS at the phones on file (storage/README.md, SPEC §6 extension).
+    R"sql(
+ALTER TABLE appointments ADD COLUMN status TEXT NOT NULL DEFAULT 'SCHEDULED';
+CREATE INDEX appointments_by_status ON appointments(status, start_s);
+ALTER TABLE participants ADD COLUMN sms_reminders INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "records.h"
+
 namespace connecthub::storage {
 namespace {
 
@@ -1192,46 +1194,98 @@ Result<int64_t> SqliteStore::OutboxDepth() {
 // ---------------------------------------------------------------------------------------------
 // Reminders
 
-Result<std::vector<Store::DueReminder>> SqliteStore::DueReminders(int64_t now_ms, int limit) {
-  return readers_->Call<std::vector<DueReminder>>([&](Conn& c) -> Result<std::vector<DueReminder>> {
-    // days = 2 inside the last two days, else 10; a reminder whose window passed unsent (the
-    // appointment was imported late) is skipped rather than sent late.
-    auto q = c.Prep(
-        "SELECT * FROM (SELECT a.appointment_id, a.case_number, a.start_s, a.end_s, a.type, "
-        "a.location, a.participant_id, lp.phone_index, lp.phone, p.language, "
-        "CASE WHEN a.start_s - ?1 <= 172800 THEN 2 ELSE 10 END AS days "
-        "FROM appointments a JOIN linked_phones lp ON lp.participant_id = a.participant_id "
-        "JOIN participants p ON p.participant_id = a.participant_id "
-        "LEFT JOIN sms_optouts o ON o.phone_index = lp.phone_index "
-        "WHERE a.start_s > ?1 AND a.start_s <= ?1 + 864000 AND COALESCE(o.opted_out, 0) = 0) "
-        "WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key = 'rem:' || appointment_id "
-        "|| ':' || days || ':' || hex(phone_index)) ORDER BY start_s, appointment_id LIMIT ?2");
-    q->bind(1, now_ms / 1000);
-    q->bind(2, std::max(0, limit));
-    std::vector<DueReminder> out;
-    while (q->executeStep()) {
-      DueReminder r;
-      r.appointment.appointment_id = q->getColumn(0).getString();
-      r.appointment.case_number = q->getColumn(1).getString();
-      r.appointment.start =
-          std::chrono::sys_seconds(std::chrono::seconds(q->getColumn(2).getInt64()));
-      r.appointment.end =
-          std::chrono::sys_seconds(std::chrono::seconds(q->getColumn(3).getInt64()));
-      r.appointment.type = q->getColumn(4).getString();
-      r.appointment.location = q->getColumn(5).getString();
-      r.participant_id = q->getColumn(6).getString();
-      std::string index = q->getColumn(7).getString();
-      auto phone = keys_->Open(q->getColumn(8).getString(), "linked_phones", "phone", ToHex(index));
-      if (!phone.ok()) continue;  // a tampered number is never texted
-      r.phone = std::move(*phone);
-      r.lang = q->getColumn(9).getString();
-      r.days_before = q->getColumn(10).getInt();
-      r.dedupe_key = "rem:" + r.appointment.appointment_id + ":" + std::to_string(r.days_before) +
-                     ":" + ToHex(index);
-      out.push_back(std::move(r));
-    }
-    return out;
-  });
+Result<std::vector<Store::ReminderCandidate>> SqliteStore::ReminderCandidates(
+    int64_t now_ms, int64_t horizon_ms, const ReminderCursor& after, int limit,
+    ReminderCursor* next) {
+  return readers_->Call<std::vector<ReminderCandidate>>(
+      [&](Conn& c) -> Result<std::vector<ReminderCandidate>> {
+        int64_t now_s = now_ms / 1000;
+        auto a = c.Prep(
+            "SELECT appointment_id, case_number, start_s, end_s, type, location, participant_id, "
+            "status FROM appointments WHERE start_s > ?1 AND (start_s <= ?2 OR status IN "
+            "('RESCHEDULED', 'CANCELLED')) AND (start_s > ?3 OR (start_s = ?3 AND "
+            "appointment_id > ?4)) ORDER BY start_s, appointment_id LIMIT ?5");
+        a->bind(1, now_s);
+        a->bind(2, now_s + horizon_ms / 1000);
+        a->bind(3, after.start_s);
+        a->bind(4, after.appointment_id);
+        a->bind(5, std::max(0, limit));
+        std::vector<bot::Appointment> appointments;
+        std::vector<std::string> owners;
+        while (a->executeStep()) {
+          bot::Appointment x;
+          x.appointment_id = a->getColumn(0).getString();
+          x.case_number = a->getColumn(1).getString();
+          x.start = std::chrono::sys_seconds(std::chrono::seconds(a->getColumn(2).getInt64()));
+          x.end = std::chrono::sys_seconds(std::chrono::seconds(a->getColumn(3).getInt64()));
+          x.type = a->getColumn(4).getString();
+          x.location = a->getColumn(5).getString();
+          owners.push_back(a->getColumn(6).getString());
+          x.status = ParseAppointmentStatus(a->getColumn(7).getString());
+          appointments.push_back(std::move(x));
+        }
+        std::vector<ReminderCandidate> out;
+        for (size_t i = 0; i < appointments.size(); ++i) {
+          const bot::Appointment& appt = appointments[i];
+          // The participant's linked numbers, and the numbers on file when they consented; one
+          // candidate per number.
+          auto p = c.Prep(
+              "SELECT ph.phone_index, ph.phone, ph.linked, ph.identity, p.language FROM ("
+              "SELECT phone_index, phone, 1 AS linked, hex(phone_index) AS identity FROM "
+              "linked_phones WHERE participant_id = ?1 UNION ALL SELECT pp.phone_index, pp.phone, "
+              "0, pp.participant_id || ':' || pp.position FROM participant_phones pp JOIN "
+              "participants q ON q.participant_id = pp.participant_id WHERE pp.participant_id = ?1 "
+              "AND q.sms_reminders = 1) ph JOIN participants p ON p.participant_id = ?1 "
+              "LEFT JOIN sms_optouts o ON o.phone_index = ph.phone_index "
+              "WHERE COALESCE(o.opted_out, 0) = 0");
+          p->bind(1, owners[i]);
+          size_t first = out.size();
+          while (p->executeStep()) {
+            std::string index = p->getColumn(0).getString();
+            std::string key = ToHex(index);
+            bool linked = p->getColumn(2).getInt() == 1;
+            ReminderCandidate* cand = nullptr;
+            for (size_t k = first; k < out.size(); ++k) {
+              if (out[k].phone_key == key) cand = &out[k];
+            }
+            if (cand == nullptr) {
+              const char* table = linked ? "linked_phones" : "participant_phones";
+              auto phone = keys_->Open(p->getColumn(1).getString(), table, "phone",
+                                       p->getColumn(3).getString());
+              if (!phone.ok()) continue;  // a tampered number is never texted
+              ReminderCandidate r;
+              r.appointment = appt;
+              r.participant_id = owners[i];
+              r.phone = std::move(*phone);
+              r.phone_key = key;
+              r.lang = p->getColumn(4).getString();
+              out.push_back(std::move(r));
+              cand = &out.back();
+            }
+            (linked ? cand->linked : cand->consent) = true;
+          }
+          if (out.size() == first) continue;
+          std::string prefix = "rem:" + appt.appointment_id + ":";
+          auto k = c.Prep("SELECT dedupe_key FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ?");
+          k->bind(1, prefix);
+          k->bind(2, "rem:" + appt.appointment_id + ";");
+          while (k->executeStep()) {
+            std::string dedupe = k->getColumn(0).getString();
+            size_t colon = dedupe.rfind(':');
+            if (colon == std::string::npos || colon < prefix.size()) continue;
+            std::string kind = dedupe.substr(prefix.size(), colon - prefix.size());
+            std::string phone_key = dedupe.substr(colon + 1);
+            for (size_t m = first; m < out.size(); ++m) {
+              if (out[m].phone_key == phone_key) out[m].sent.push_back(kind);
+            }
+          }
+        }
+        if (next != nullptr && !appointments.empty()) {
+          next->start_s = appointments.back().start.time_since_epoch().count();
+          next->appointment_id = appointments.back().appointment_id;
+        }
+        return out;
+      });
 }
 
 }  // namespace connecthub::storage

@@ -87,7 +87,9 @@ class SqliteStore final : public Store {
   Status RecoverOutbound(int64_t now_ms) override;
   Result<int64_t> OutboxDepth() override;
 
-  Result<std::vector<DueReminder>> DueReminders(int64_t now_ms, int limit) override;
+  Result<std::vector<ReminderCandidate>> ReminderCandidates(int64_t now_ms, int64_t horizon_ms,
+                                                            const ReminderCursor& after, int limit,
+                                                            ReminderCursor* next) override;
 
   Result<RotateStats> RotateKey(int batch_rows) override;
 

@@ -119,6 +119,17 @@ class Fields {
       *seconds = *v;
     return v.has_value();
   }
+  // An optional true/false field (absent or null: `*out` unchanged).
+  bool Bool(const char* name, bool* out) {
+    const json::value* v = o_.if_contains(name);
+    if (v == nullptr || v->is_null()) return true;
+    if (!v->is_bool()) {
+      error = std::string("field '") + name + "' must be true or false";
+      return false;
+    }
+    *out = v->as_bool();
+    return true;
+  }
   std::string error;
 
  private:
@@ -161,7 +172,7 @@ std::optional<Record> ParseLine(const std::string& text, KeyRing& keys, std::str
     if (!f.Text("participant_id", &p.id) || !f.Text("first_name", &first) ||
         !f.Text("last_name", &last) || !f.Text("email", &email, false) ||
         !f.Text("language", &p.language, false) || !f.Text("pin", &pin, false) ||
-        !f.Text("pin_hash", &p.pin_hash, false)) {
+        !f.Text("pin_hash", &p.pin_hash, false) || !f.Bool("sms_reminders", &p.sms_reminders)) {
       return fail();
     }
     if (p.language.empty()) p.language = "en";
@@ -282,8 +293,14 @@ std::optional<Record> ParseLine(const std::string& text, KeyRing& keys, std::str
     if (!f.Text("appointment_id", &a.id) || !f.Text("case_number", &a.case_number) ||
         !f.Text("participant_id", &a.participant_id) || !f.Instant("start", &a.start) ||
         !f.Instant("end", &a.end) || !f.Text("type", &a.type) ||
-        !f.Text("location", &a.location, false)) {
+        !f.Text("location", &a.location, false) || !f.Text("status", &a.status, false)) {
       return fail();
+    }
+    if (a.status.empty()) a.status = "SCHEDULED";
+    Upper(&a.status);
+    if (a.status != "SCHEDULED" && a.status != "RESCHEDULED" && a.status != "CANCELLED") {
+      *why = "field 'status' must be SCHEDULED, RESCHEDULED or CANCELLED";
+      return std::nullopt;
     }
     if (a.end < a.start) {
       *why = "appointment ends before it starts";
@@ -311,16 +328,23 @@ void BindBlob(Conn::Query& q, int index, const std::string& blob) {
 
 }  // namespace
 
+bot::AppointmentStatus ParseAppointmentStatus(std::string_view status) {
+  if (status == "RESCHEDULED") return bot::AppointmentStatus::kRescheduled;
+  if (status == "CANCELLED") return bot::AppointmentStatus::kCancelled;
+  return bot::AppointmentStatus::kScheduled;
+}
+
 std::string WriteRecord(Conn& c, const Record& record) {
   constexpr const char* kCaseExists = "SELECT 1 FROM cases WHERE case_number = ?";
   constexpr const char* kParticipantExists = "SELECT 1 FROM participants WHERE participant_id = ?";
   if (const auto* p = std::get_if<PParticipant>(&record)) {
     auto q = c.Prep(
         "INSERT INTO participants(participant_id, first_name, last_name, email, language, "
-        "pin_hash, pin_peppered) VALUES(?,?,?,?,?,?,?) ON CONFLICT(participant_id) DO UPDATE SET "
-        "first_name = excluded.first_name, last_name = excluded.last_name, email = excluded.email, "
-        "language = excluded.language, pin_hash = excluded.pin_hash, "
-        "pin_peppered = excluded.pin_peppered");
+        "pin_hash, pin_peppered, sms_reminders) VALUES(?,?,?,?,?,?,?,?) ON "
+        "CONFLICT(participant_id) "
+        "DO UPDATE SET first_name = excluded.first_name, last_name = excluded.last_name, email = "
+        "excluded.email, language = excluded.language, pin_hash = excluded.pin_hash, "
+        "pin_peppered = excluded.pin_peppered, sms_reminders = excluded.sms_reminders");
     q->bind(1, p->id);
     BindBlob(q, 2, p->first);
     BindBlob(q, 3, p->last);
@@ -328,6 +352,7 @@ std::string WriteRecord(Conn& c, const Record& record) {
     q->bind(5, p->language);
     q->bind(6, p->pin_hash);
     q->bind(7, p->peppered ? 1 : 0);
+    q->bind(8, p->sms_reminders ? 1 : 0);
     q->exec();
     auto d = c.Prep("DELETE FROM participant_phones WHERE participant_id = ?");
     d->bind(1, p->id);
@@ -410,9 +435,10 @@ std::string WriteRecord(Conn& c, const Record& record) {
   }
   auto q = c.Prep(
       "INSERT INTO appointments(appointment_id, case_number, participant_id, start_s, end_s, type, "
-      "location) VALUES(?,?,?,?,?,?,?) ON CONFLICT(appointment_id) DO UPDATE SET case_number = "
-      "excluded.case_number, participant_id = excluded.participant_id, start_s = excluded.start_s, "
-      "end_s = excluded.end_s, type = excluded.type, location = excluded.location");
+      "location, status) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(appointment_id) DO UPDATE SET "
+      "case_number = excluded.case_number, participant_id = excluded.participant_id, start_s = "
+      "excluded.start_s, end_s = excluded.end_s, type = excluded.type, location = "
+      "excluded.location, status = excluded.status");
   q->bind(1, a.id);
   q->bind(2, a.case_number);
   q->bind(3, a.participant_id);
@@ -420,6 +446,7 @@ std::string WriteRecord(Conn& c, const Record& record) {
   q->bind(5, a.end);
   q->bind(6, a.type);
   q->bind(7, a.location);
+  q->bind(8, a.status);
   q->exec();
   return {};
 }
@@ -586,6 +613,7 @@ Result<bot::ParticipantFacts> SqliteStore::QueryFacts(Conn& c, const std::string
   {
     bot::ParticipantFacts facts;
     facts.participant_id = participant_id;
+    facts.payments_since = sys_days(days(cutoff));
     {
       auto q = c.Prep(
           "SELECT first_name, last_name, language FROM participants WHERE participant_id = ?");
@@ -655,7 +683,7 @@ Result<bot::ParticipantFacts> SqliteStore::QueryFacts(Conn& c, const std::string
       }
     }
     auto q = c.Prep(
-        "SELECT appointment_id, case_number, start_s, end_s, type, location FROM "
+        "SELECT appointment_id, case_number, start_s, end_s, type, location, status FROM "
         "appointments WHERE participant_id = ? AND end_s > ? "
         "ORDER BY start_s, appointment_id");
     q->bind(1, participant_id);
@@ -668,6 +696,7 @@ Result<bot::ParticipantFacts> SqliteStore::QueryFacts(Conn& c, const std::string
       a.end = sys_seconds(seconds(q->getColumn(3).getInt64()));
       a.type = q->getColumn(4).getString();
       a.location = q->getColumn(5).getString();
+      a.status = ParseAppointmentStatus(q->getColumn(6).getString());
       facts.upcoming_appointments.push_back(std::move(a));
     }
     return facts;

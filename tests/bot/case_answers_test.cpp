@@ -14,41 +14,49 @@ using fixture::Utc;
 const std::vector<Row>& BalanceRows() {
   static const std::vector<Row> rows = {
       {"balance", &kPayer, Channel::kWeb,
-       "Case 200000001: you owe $667.93 past due. Monthly support: $10.00.",
-       "Caso 200000001: usted debe $667.93 de manutención atrasada. Manutención mensual: $10.00."},
+       "Case 200000001: you owe $667.93 past due. Current support: $10.00 a month, plus $50.00 a "
+       "month toward the past-due balance.",
+       "Caso 200000001: usted debe $667.93 de manutención atrasada. Manutención actual: $10.00 al "
+       "mes, más $50.00 al mes para el saldo atrasado."},
       {"balance", &kReceiver, Channel::kWeb,
-       "Case 200000001: $667.93 past due is owed to you. Monthly support: $10.00.",
-       "Caso 200000001: se le deben $667.93 de manutención atrasada. Manutención mensual: $10.00."},
+       "Case 200000001: $667.93 past due is owed to you. Current support: $10.00 a month.",
+       "Caso 200000001: se le deben $667.93 de manutención atrasada. Manutención actual: $10.00 al "
+       "mes."},
       {"balance", &kMixed, Channel::kWeb,
        "You have 2 cases:\n"
-       "Case 200000021: you have no past-due balance. Monthly support: $250.00.\n"
-       "Case 200000022: $1,234.56 past due is owed to you. Monthly support: $0.00.",
+       "Case 200000021: you have no past-due balance. Current support: $250.00 a month.\n"
+       "Case 200000022: $1,234.56 past due is owed to you. Current support: $0.00 a month.",
        "Usted tiene 2 casos:\n"
-       "Caso 200000021: no tiene saldo atrasado. Manutención mensual: $250.00.\n"
-       "Caso 200000022: se le deben $1,234.56 de manutención atrasada. Manutención mensual: "
-       "$0.00."},
+       "Caso 200000021: no tiene saldo atrasado. Manutención actual: $250.00 al mes.\n"
+       "Caso 200000022: se le deben $1,234.56 de manutención atrasada. Manutención actual: "
+       "$0.00 al mes."},
       {"balance case=200000022", &kMixed, Channel::kWeb,
-       "Case 200000022: $1,234.56 past due is owed to you. Monthly support: $0.00.",
-       "Caso 200000022: se le deben $1,234.56 de manutención atrasada. Manutención mensual: "
-       "$0.00."},
+       "Case 200000022: $1,234.56 past due is owed to you. Current support: $0.00 a month.",
+       "Caso 200000022: se le deben $1,234.56 de manutención atrasada. Manutención actual: "
+       "$0.00 al mes."},
       {"balance", &kMany, Channel::kWeb,
        "You have 5 cases:\n"
-       "Case 200000011: you owe $100.00 past due. Monthly support: $50.00.\n"
-       "Case 200000012: you owe $200.00 past due. Monthly support: $50.00.\n"
-       "Case 200000013: you owe $300.00 past due. Monthly support: $50.00.\n"
+       "Case 200000011: you owe $100.00 past due. Current support: $50.00 a month.\n"
+       "Case 200000012: you owe $200.00 past due. Current support: $50.00 a month.\n"
+       "Case 200000013: you owe $300.00 past due. Current support: $50.00 a month.\n"
        "...and 2 more cases. Send a case number to see one case.",
        "Usted tiene 5 casos:\n"
-       "Caso 200000011: usted debe $100.00 de manutención atrasada. Manutención mensual: $50.00.\n"
-       "Caso 200000012: usted debe $200.00 de manutención atrasada. Manutención mensual: $50.00.\n"
-       "Caso 200000013: usted debe $300.00 de manutención atrasada. Manutención mensual: $50.00.\n"
+       "Caso 200000011: usted debe $100.00 de manutención atrasada. Manutención actual: $50.00 al "
+       "mes.\n"
+       "Caso 200000012: usted debe $200.00 de manutención atrasada. Manutención actual: $50.00 al "
+       "mes.\n"
+       "Caso 200000013: usted debe $300.00 de manutención atrasada. Manutención actual: $50.00 al "
+       "mes.\n"
        "...y 2 casos más. Envíe un número de caso para ver solo ese caso."},
       // Named by full number, and by its last four digits.
       {"balance case=200000014", &kMany, Channel::kWeb,
-       "Case 200000014: you owe $400.00 past due. Monthly support: $50.00.",
-       "Caso 200000014: usted debe $400.00 de manutención atrasada. Manutención mensual: $50.00."},
+       "Case 200000014: you owe $400.00 past due. Current support: $50.00 a month.",
+       "Caso 200000014: usted debe $400.00 de manutención atrasada. Manutención actual: $50.00 al "
+       "mes."},
       {"balance case=0015", &kMany, Channel::kWeb,
-       "Case 200000015: you owe $500.00 past due. Monthly support: $50.00.",
-       "Caso 200000015: usted debe $500.00 de manutención atrasada. Manutención mensual: $50.00."},
+       "Case 200000015: you owe $500.00 past due. Current support: $50.00 a month.",
+       "Caso 200000015: usted debe $500.00 de manutención atrasada. Manutención actual: $50.00 al "
+       "mes."},
       // A case that is not theirs: their own are listed, never another parent's.
       {"balance case=9999", &kMany, Channel::kWeb,
        "I couldn't find case 9999 among your cases. Your cases: case 200000011, case 200000012, "
@@ -65,9 +73,10 @@ const std::vector<Row>& BalanceRows() {
        "llame al 1-866-901-3212."},
       // SMS: masked to the last four digits.
       {"balance", &kPayer, Channel::kSms,
-       "Case ending 0001: you owe $667.93 past due. Monthly support: $10.00.",
-       "Caso que termina en 0001: usted debe $667.93 de manutención atrasada. Manutención mensual: "
-       "$10.00."},
+       "Case ending 0001: you owe $667.93 past due. Current support: $10.00 a month, plus $50.00 a "
+       "month toward the past-due balance.",
+       "Caso que termina en 0001: usted debe $667.93 de manutención atrasada. Manutención actual: "
+       "$10.00 al mes, más $50.00 al mes para el saldo atrasado."},
       {"balance case=200000099", &kPayer, Channel::kSms,
        "I couldn't find case ending 0099 among your cases. Your cases: case ending 0001.",
        "No encontré el caso que termina en 0099 entre sus casos. Sus casos: caso que termina en "
@@ -75,15 +84,15 @@ const std::vector<Row>& BalanceRows() {
       // Five cases on SMS: fewer lines so that it fits, still "and N more".
       {"balance", &kMany, Channel::kSms,
        "You have 5 cases:\n"
-       "Case ending 0011: you owe $100.00 past due. Monthly support: $50.00.\n"
-       "Case ending 0012: you owe $200.00 past due. Monthly support: $50.00.\n"
-       "Case ending 0013: you owe $300.00 past due. Monthly support: $50.00.\n"
+       "Case ending 0011: you owe $100.00 past due. Current support: $50.00 a month.\n"
+       "Case ending 0012: you owe $200.00 past due. Current support: $50.00 a month.\n"
+       "Case ending 0013: you owe $300.00 past due. Current support: $50.00 a month.\n"
        "...and 2 more cases. Send a case number to see one case.",
        "Usted tiene 5 casos:\n"
-       "Caso que termina en 0011: usted debe $100.00 de manutención atrasada. Manutención mensual: "
-       "$50.00.\n"
-       "Caso que termina en 0012: usted debe $200.00 de manutención atrasada. Manutención mensual: "
-       "$50.00.\n"
+       "Caso que termina en 0011: usted debe $100.00 de manutención atrasada. Manutención actual: "
+       "$50.00 al mes.\n"
+       "Caso que termina en 0012: usted debe $200.00 de manutención atrasada. Manutención actual: "
+       "$50.00 al mes.\n"
        "...y 3 casos más. Envíe un número de caso para ver solo ese caso."},
   };
   return rows;

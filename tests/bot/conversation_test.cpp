@@ -30,11 +30,14 @@ const std::vector<Row>& InformationRows() {
        "pago), por teléfono al 1-866-901-3212 o por correo: un cheque o giro postal a la State "
        "Disbursement Unit con su número de caso. Los pagos suelen aplicarse en 2 días hábiles."},
       {"reset_pin", &kPayer, Channel::kWeb,
-       "To reset your PIN, choose \"Forgot PIN\" on the login page and follow the steps, or call "
-       "1-866-901-3212 (TTY 1-866-399-4096). Have your Participant ID ready.",
-       "Para restablecer su PIN, elija \"Olvidé mi PIN\" en la página de inicio de sesión y siga "
-       "los pasos, o llame al 1-866-901-3212 (TTY 1-866-399-4096). Tenga a mano su número de "
-       "participante."},
+       "Don’t have a PIN, or forgot it? Request a new one online in Customer Connect. It comes by "
+       "mail, so a valid mailing address must be on file. After a request, wait 10 days before "
+       "asking again: each new request makes the earlier PIN stop working. Or call 1-866-901-3212 "
+       "(TTY 1-866-399-4096).",
+       "¿No tiene PIN o lo olvidó? Pida uno nuevo en línea en Customer Connect. Llega por correo: "
+       "necesita una dirección postal válida en su expediente. Luego espere 10 días antes de pedir "
+       "otro; cada solicitud nueva hace que el PIN anterior deje de funcionar. O llame al "
+       "1-866-901-3212 (TTY 1-866-399-4096)."},
       {"contact", &kPayer, Channel::kWeb,
        "Call us at 1-866-901-3212 (TTY 1-866-399-4096; from outside the US 1-408-273-0073), "
        "Monday to Friday, 8 AM to 5 PM. Or type \"agent\" to reach a caseworker here.",

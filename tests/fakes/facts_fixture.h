@@ -36,7 +36,7 @@ inline bot::CaseFacts MaderaCase(bot::Role role) {
   c.status = "OPEN";
   c.opened_date = Day(2018, 1, 10);
   c.monthly_support_cents = 1000;
-  c.past_due_installment_cents = 66793;
+  c.past_due_installment_cents = 5000;
   c.past_due_cents = 66793;
   c.role = role;
   c.orders.push_back(bot::Order{"200000001", Day(2018, 3, 27), "MADERA", "MCV012345", "ACTIVE"});

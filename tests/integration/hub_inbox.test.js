@@ -13,7 +13,9 @@ const tokens = {};
 
 before(async () => {
   env = prepare();
-  hub = await startHub(env.db);
+  // Always in office hours, so the hand-off quotes the usual wait whatever the time of the run
+  // (tests/integration/office_hours.test.js covers the closed office).
+  hub = await startHub(env.db, ['--office-hours', '1-7 00:00-24:00']);
   for (const [k, cw] of Object.entries(CASEWORKERS)) tokens[k] = await loginCaseworker(hub, cw);
 });
 

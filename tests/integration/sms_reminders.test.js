@@ -11,17 +11,22 @@ test('reminders fire exactly once each, across a restart', async () => {
   // A-3 (Maria) in 30 days: not yet; A-4 (John) in 5 days: 10-day reminder.
   const db = h.prepareDb(dir, { appointmentsInDays: [9.5, 1.5, 30, 5] });
   const api = await h.fakeTwilio();
-  let hub = await h.startHub({ db, apiBase: api.base });
+  // The numbers link (and one opts out) while no reminder run is due (the first run is at start,
+  // before any link), so none can slip between a link and its STOP.
+  let hub = await h.startHub({ db, apiBase: api.base, env: { CONNECTHUB_REMINDER_INTERVAL_SECONDS: '3600' } });
+  const maria = '+15559990001';
+  const john = '+15559990002';
+  const optedOut = '+15559990003';
   try {
-    const maria = '+15559990001';
-    const john = '+15559990002';
-    const optedOut = '+15559990003';
     await h.text(hub, maria, '100000001 ' + h.PIN);
     await h.text(hub, john, '100000002 135791');
     await h.text(hub, optedOut, '100000002 135791');
     await h.text(hub, optedOut, 'STOP');
     // An unlinked number never gets one.
     await h.text(hub, '+15559990004', 'hello');
+    await hub.stop();
+    hub = null;
+    hub = await h.startHub({ db, apiBase: api.base });
 
     const reminders = () => (api.accepted || []).filter((r) => r.form.To !== undefined);
     await h.waitFor(() => reminders().length >= 3, { timeout: 15000, what: 'reminders' });

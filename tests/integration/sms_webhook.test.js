@@ -187,6 +187,33 @@ test('every opt-out keyword: one confirmation, then nothing; START family opts b
   assert.ok(threads.some((t) => t.opted_out === true));
 });
 
+test('YES, START and UNSTOP from a number that is not opted out go to the bot (es, en)', async () => {
+  // A linked Spanish-speaking parent answering "yes" to the bot.
+  const maria = '+15557770080';
+  const [linked] = await h.text(hub, maria, '100000001 ' + h.PIN);
+  assert.match(linked, /Maria/);
+  for (const word of ['yes', 'START', 'Unstop']) {
+    const answers = await h.text(hub, maria, word);
+    // The bot answers (two misunderstood texts in a row hand the thread to a caseworker, who
+    // answers later).
+    if (word === 'yes') assert.ok(answers.length >= 1, word);
+    for (const a of answers) assert.doesNotMatch(a, /Volverá a recibir|again/, word + ': ' + a);
+  }
+  // An unlinked English number: general answers, not the opt-in confirmation.
+  const other = '+15557770081';
+  await h.text(hub, other, 'hello');
+  for (const word of ['YES', 'start']) {
+    const answers = await h.text(hub, other, word);
+    if (word === 'YES') assert.ok(answers.length >= 1, word);
+    for (const a of answers) assert.doesNotMatch(a, /get texts .* again|Volverá/, word + ': ' + a);
+  }
+  // Opted out: YES opts in (once), and then "yes" is for the bot again.
+  await h.text(hub, other, 'STOP');
+  const [back] = await h.text(hub, other, 'yes');
+  assert.match(back, /again/);
+  for (const a of await h.text(hub, other, 'yes')) assert.doesNotMatch(a, /again/);
+});
+
 test('keywords inside a sentence are ordinary messages', async () => {
   const from = '+15557770070';
   const answers = await h.text(hub, from, 'please stop charging me so much');

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bot/facts.h"
 
@@ -36,6 +37,14 @@ struct Reply {
   int misses = 0;
   bool escalate = false;  // hand the thread to the caseworker inbox (state -> waiting)
   Priority priority = Priority::kNormal;  // kHigh on safety words
+};
+
+// One SMS a reminder run owes a number for an appointment (Bot::Reminder).
+struct ReminderDue {
+  // The middle of its outbox dedupe key "rem:<appointment_id>:<kind>:<number's key>": once it is
+  // enqueued, pass it back in `sent` and it is not due again.
+  std::string kind;
+  std::string text;  // in the participant's language, fits BotOptions::sms_max_chars
 };
 
 struct BotOptions {
@@ -73,6 +82,18 @@ class Bot {
   // masked and the text fits BotOptions::sms_max_chars.
   virtual std::string ReminderText(const Appointment& appointment, int days_before,
                                    std::string_view lang, Channel channel) const = 0;
+
+  // The reminder policy: which SMS, if any, is due at `now` about `appointment` for one number
+  // that has had the kinds `sent`. 10 and 2 days before the appointment a reminder giving the
+  // real number of calendar days in BotOptions::time_zone (one that comes due late, on import,
+  // goes out at once); a RESCHEDULED appointment first gets "your appointment has moved" and then
+  // the reminders of its new time; a CANCELLED one gets one cancellation notice and nothing else.
+  // Without `details` (the number's link expired and no consent is on file) the number gets, once
+  // per appointment time, a notice without case details saying how to link again.
+  virtual std::optional<ReminderDue> Reminder(const Appointment& appointment,
+                                              const std::vector<std::string>& sent, bool details,
+                                              std::string_view lang,
+                                              std::chrono::sys_seconds now) const = 0;
 };
 
 }  // namespace connecthub::bot

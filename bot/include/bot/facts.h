@@ -28,6 +28,9 @@ struct Order {
   std::string status;  // e.g. "ACTIVE"
 };
 
+// SPEC §6 extension (storage/README.md): what the agency says about an appointment's time.
+enum class AppointmentStatus { kScheduled, kRescheduled, kCancelled };
+
 struct Appointment {
   std::string appointment_id;
   std::string case_number;
@@ -35,6 +38,7 @@ struct Appointment {
   std::chrono::sys_seconds end;
   std::string type;      // e.g. "APPELLATE COURT HEARING"
   std::string location;  // e.g. "Madera Superior Court"
+  AppointmentStatus status = AppointmentStatus::kScheduled;
 };
 
 struct CaseFacts {
@@ -57,6 +61,9 @@ struct ParticipantFacts {
   std::string last_name;
   std::string language;  // preferred language code from the extract ("en" / "es")
   std::vector<CaseFacts> cases;
+  // The first day of the payments loaded into `cases` (the store loads the last 24 months): the
+  // bot never says "no payments" for a time before it. Default: everything was loaded.
+  std::chrono::sys_days payments_since{};
   // This participant's appointments that end after `now`, soonest first.
   std::vector<Appointment> upcoming_appointments;
 };

@@ -12,6 +12,7 @@
 #include "chat/chat_session.h"
 #include "chat/echo_session.h"
 #include "cli/commands.h"
+#include "cli/office_hours_option.h"
 #include "hub_context.h"
 #include "inbox/inbox_api.h"
 #include "inbox/inbox_session.h"
@@ -114,7 +115,20 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
     *t.out = v * t.scale;
   }
   out->sms_max_attempts = static_cast<int>(attempts);
+  if (!ParseOfficeHours(o.Get("office-hours", ""), o.GetAll("holiday"), &out->office_hours,
+                        error)) {
+    return false;
+  }
   return true;
+}
+
+// The options were checked when read; only an unknown time zone is left, and the default's is
+// known.
+std::unique_ptr<bot::OfficeHours> MustOfficeHours(const bot::OfficeHoursOptions& options) {
+  std::string error;
+  auto hours = bot::OfficeHours::Create(options, &error);
+  if (hours == nullptr) hours = bot::OfficeHours::Create(bot::OfficeHoursOptions{}, &error);
+  return hours;
 }
 
 // Everything the running hub owns. Members are declared so that whatever a running session may
@@ -127,7 +141,9 @@ class Hub {
         store_(std::move(store)),
         catalog_(std::move(catalog)),
         bot_(std::move(bot)),
-        conversations_(*store_, *bot_, *catalog_, bus_, metrics_),
+        office_hours_(MustOfficeHours(options_.office_hours)),
+        conversations_(*store_, *bot_, *catalog_, bus_, metrics_,
+                       {.office_hours = office_hours_.get()}),
         registry_(bus_),
         chat_limiter_(options_.max_address_failures, options_.lockout_ms),
         inbox_limiter_(options_.max_address_failures, options_.lockout_ms),
@@ -135,7 +151,7 @@ class Hub {
         blocking_(static_cast<size_t>(options_.blocking_threads)),
         context_{*store_, *bot_,     *catalog_, bus_,     conversations_, router_,
                  io_,     blocking_, clock_,    metrics_, options_} {
-    RegisterStaticPages(router_, *catalog_);
+    RegisterStaticPages(router_, *catalog_, options_.allowed_origins);
     RegisterOps(router_, *store_, metrics_, [this] {
       metrics_.Set("connecthub_chat_subscriptions", {},
                    static_cast<double>(registry_.chat_count()));
@@ -269,6 +285,7 @@ class Hub {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<locales::Catalog> catalog_;
   std::unique_ptr<bot::Bot> bot_;
+  std::unique_ptr<bot::OfficeHours> office_hours_;
   Metrics metrics_;
   events::LocalEventBus bus_;
   conversation::ConversationService conversations_;
@@ -334,6 +351,12 @@ Command ServeCommand() {
       {.name = "sms-api-base",
        .default_value = "https://api.twilio.com",
        .help = "base URL of the SMS provider's REST API"},
+      {.name = "office-hours",
+       .default_value = "1-5 08:00-17:00",
+       .help = "when caseworkers are in: ISO weekdays and local hours (America/Los_Angeles)"},
+      {.name = "holiday",
+       .repeatable = true,
+       .help = "a date YYYY-MM-DD the office is closed all day"},
       {.name = "reminder-interval-seconds",
        .default_value = "60",
        .help = "how often due appointment reminders are looked up"},

@@ -31,7 +31,15 @@ ConversationService::ConversationService(storage::Store& store, const bot::Bot& 
       metrics_(metrics),
       options_(options) {}
 
-std::string ConversationService::WaitingNotice(const std::string& lang) const {
+std::string ConversationService::WaitingNotice(const std::string& lang, int64_t now_ms) const {
+  std::chrono::sys_seconds now{std::chrono::seconds(now_ms / 1000)};
+  if (options_.office_hours != nullptr && !options_.office_hours->IsOpen(now)) {
+    auto next = options_.office_hours->NextOpen(now);
+    return catalog_.Format(lang, "hub.closed",
+                           {{"day", locales::DateTime{next, locales::DateTimeStyle::kFullDate}},
+                            {"time", locales::DateTime{next, locales::DateTimeStyle::kTime}},
+                            {"hour", int64_t{options_.office_hours->Hour12(next)}}});
+  }
   int64_t wait_ms = metrics_.TypicalQueueWaitMs(options_.default_queue_wait_ms);
   int64_t minutes = std::max<int64_t>(1, (wait_ms + 30'000) / 60'000);
   return catalog_.Format(lang, "hub.waiting", {{"minutes", minutes}});
@@ -141,7 +149,7 @@ storage::TurnRequest ConversationService::MakeTurn(const ParentText& message, in
         answer.body = reply.text;
         // One hand-off message, not two: the bot's words plus how long a caseworker usually
         // takes to answer (live from the queue-wait metrics, which only the hub knows).
-        if (reply.escalate) answer.body += " " + WaitingNotice(reply.lang);
+        if (reply.escalate) answer.body += " " + WaitingNotice(reply.lang, now_ms);
         answer.intent = reply.intent;
         answer.at_ms = now_ms;
         reply_texts.push_back(answer.body);
@@ -253,7 +261,12 @@ Result<storage::ThreadRecord> ConversationService::Claim(int64_t thread_id,
   bool newly = before->assigned_to != caseworker.id;
   if (!newly) return claimed;
   if (before->state == storage::ThreadState::kWaiting && before->waiting_since_ms > 0) {
-    metrics_.RecordQueueWait(std::max<int64_t>(0, now_ms - before->waiting_since_ms));
+    // A wait over a night or a weekend says nothing about the next one.
+    auto since = std::chrono::sys_seconds(std::chrono::seconds(before->waiting_since_ms / 1000));
+    auto now = std::chrono::sys_seconds(std::chrono::seconds(now_ms / 1000));
+    if (options_.office_hours == nullptr || options_.office_hours->SameSpell(since, now)) {
+      metrics_.RecordQueueWait(std::max<int64_t>(0, now_ms - before->waiting_since_ms));
+    }
   }
   storage::ThreadRecord thread = *claimed;
   storage::AppendRequest notice;

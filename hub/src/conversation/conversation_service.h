@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bot/bot.h"
+#include "bot/office_hours.h"
 #include "events/event_bus.h"
 #include "locales/catalog.h"
 #include "metrics.h"
@@ -20,6 +21,9 @@ struct ConversationOptions {
   // Told to waiting parents while no queue wait has been measured yet. Default 15 minutes.
   int64_t default_queue_wait_ms = 15 * 60 * 1000;
   int replay_limit = 500;  // not used by the service itself; kept with the other limits.
+  // When caseworkers are in (not owned; may be null: always in). Out of hours a parent handed
+  // over is told when they are next in, and only waits within one open spell feed the estimate.
+  const bot::OfficeHours* office_hours = nullptr;
 };
 
 // A parent's message on a thread (web chat or SMS).
@@ -105,7 +109,7 @@ class ConversationService {
                                                             int64_t now_ms);
 
   // The notice a parent gets when their thread goes to the inbox, in `lang`.
-  std::string WaitingNotice(const std::string& lang) const;
+  std::string WaitingNotice(const std::string& lang, int64_t now_ms) const;
 
  private:
   std::mutex& ThreadMutex(int64_t thread_id) {

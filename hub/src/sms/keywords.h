@@ -8,7 +8,7 @@ namespace connecthub::hub::sms {
 enum class Keyword {
   kNone,    // not a keyword: an ordinary message
   kStop,    // STOP STOPALL UNSUBSCRIBE CANCEL END QUIT REVOKE OPTOUT, Spanish ALTO PARAR
-  kStart,   // START UNSTOP YES
+  kStart,   // START UNSTOP YES (an opt-in only from an opted-out number)
   kHelp,    // HELP INFO, Spanish AYUDA
   kUnlink,  // UNLINK, Spanish DESVINCULAR
 };

@@ -286,13 +286,13 @@ storage::Result<SmsService::Reply> SmsService::Process(const std::string& from,
       return reply;
     }
     case Keyword::kStart: {
+      // Only an opted-out number opts in; from any other, "yes" answers the bot.
+      if (!*opted_out) break;
       if (Status s = StoreParent(*thread, body, sid, now_ms); !s.ok()) return s;
-      if (*opted_out) {
-        if (Status s = ctx_.store.SetOptOut(from, false, now_ms); !s.ok()) return s;
-        Log(LogLevel::kInfo, "sms_opted_in", {{"thread_id", thread->id}});
-      }
+      if (Status s = ctx_.store.SetOptOut(from, false, now_ms); !s.ok()) return s;
+      Log(LogLevel::kInfo, "sms_opted_in", {{"thread_id", thread->id}});
       if (Status s = answer(ctx_.catalog.Format(lang, "sms.opted_in")); !s.ok()) return s;
-      if (*opted_out) PublishThread(thread->id);
+      PublishThread(thread->id);
       return reply;
     }
     default:
@@ -477,38 +477,50 @@ void SmsService::EnqueueMessage(const storage::ThreadRecord& thread,
 }
 
 void SmsService::RunReminders(int64_t now_ms) {
-  auto due = ctx_.store.DueReminders(now_ms, 100);
-  if (!due.ok()) {
-    Log(LogLevel::kWarn, "sms_reminders_failed", {{"code", static_cast<int>(due.status().code())}});
-    return;
-  }
+  // The store fetches (appointments within 10 days, or moved/cancelled ones; the numbers that may
+  // be texted about each, and what they already got); the bot decides what is due and says it.
+  constexpr int64_t kHorizonMs = 10LL * 24 * 3600 * 1000;
+  constexpr int kPage = 200;
   SplitOptions whole = options_.split;
   whole.max_message_segments = 1000;  // one message; the provider concatenates the segments
-  for (const auto& r : *due) {
-    std::string lang = r.lang == "es" ? "es" : "en";
-    std::string text =
-        ctx_.bot.ReminderText(r.appointment, r.days_before, lang, bot::Channel::kSms);
-    auto parts = SplitSms(text, whole);
-    if (parts.empty()) continue;
-    storage::OutboundRequest req;
-    req.to = r.phone;
-    req.body = parts.front();
-    req.dedupe_key = r.dedupe_key;
-    auto id = ctx_.store.EnqueueOutbound(req, now_ms);
-    if (!id.ok()) {
-      Log(LogLevel::kError, "sms_enqueue_failed", {{"reminder", r.dedupe_key}});
-      continue;
+  auto now = std::chrono::sys_seconds(std::chrono::seconds(now_ms / 1000));
+  storage::Store::ReminderCursor cursor;
+  for (;;) {
+    storage::Store::ReminderCursor next = cursor;
+    auto page = ctx_.store.ReminderCandidates(now_ms, kHorizonMs, cursor, kPage, &next);
+    if (!page.ok()) {
+      Log(LogLevel::kWarn, "sms_reminders_failed",
+          {{"code", static_cast<int>(page.status().code())}});
+      return;
     }
-    // An expired link gets no case details: the row is kept (so it is not looked at again)
-    // as failed.
-    auto linked = ctx_.store.LinkedParticipant(r.phone, now_ms, options_.link_ttl_ms);
-    if (!linked.ok() || !linked->has_value() || **linked != r.participant_id) {
-      (void)ctx_.store.MarkOutboundFailed(*id, "link expired");
-      continue;
+    for (const auto& c : *page) {
+      // Case details go to a number on file with consent, or to a number whose link is live; an
+      // expired link gets a notice without them (never silence).
+      bool details = c.consent;
+      if (!details && c.linked) {
+        auto linked = ctx_.store.LinkedParticipant(c.phone, now_ms, options_.link_ttl_ms);
+        details = linked.ok() && linked->has_value() && **linked == c.participant_id;
+      }
+      auto due = ctx_.bot.Reminder(c.appointment, c.sent, details, c.lang, now);
+      if (!due) continue;
+      auto parts = SplitSms(due->text, whole);
+      if (parts.empty()) continue;
+      storage::OutboundRequest req;
+      req.to = c.phone;
+      req.body = parts.front();
+      req.dedupe_key = "rem:" + c.appointment.appointment_id + ":" + due->kind + ":" + c.phone_key;
+      if (!ctx_.store.EnqueueOutbound(req, now_ms).ok()) {
+        Log(LogLevel::kError, "sms_enqueue_failed",
+            {{"appointment_id", c.appointment.appointment_id}});
+        continue;
+      }
+      Log(LogLevel::kInfo, "sms_reminder_queued",
+          {{"appointment_id", c.appointment.appointment_id}, {"kind", due->kind}});
     }
-    Log(LogLevel::kInfo, "sms_reminder_queued",
-        {{"appointment_id", r.appointment.appointment_id}, {"days_before", r.days_before}});
+    if (next.appointment_id == cursor.appointment_id && next.start_s == cursor.start_s) break;
+    cursor = next;
   }
+  Wake();
 }
 
 std::string_view SmsService::MarkSent(const storage::OutboxItem& item, const std::string& sid,

@@ -366,18 +366,36 @@ class Store {
   virtual Result<int64_t> OutboxDepth() = 0;
 
   // --- reminders ---
-  struct DueReminder {
-    bot::Appointment appointment;
+  // One upcoming appointment and one number that may be texted about it (not opted out). Which
+  // message, if any, is due is decided above the store (bot::Bot::Reminder); the store only
+  // fetches the facts and what was already enqueued.
+  struct ReminderCandidate {
+    bot::Appointment appointment;  // with its status
     std::string participant_id;
-    std::string phone;  // a linked, opted-in number
+    std::string phone;
+    std::string phone_key;  // hex of the phone's blind index, the last part of reminder keys
     std::string lang;
-    int days_before = 0;  // 10 or 2
-    // "rem:<appointment_id>:<days_before>:<hex blind index of the phone>": enqueue the reminder
-    // with this dedupe key so it is not due again.
-    std::string dedupe_key;
+    bool linked = false;   // the number is linked to this participant (the link may have expired)
+    bool consent = false;  // on file for a participant whose record says "sms_reminders": true
+    // The middle parts <kind> of the reminder dedupe keys "rem:<appointment_id>:<kind>:<phone_key>"
+    // already in the outbox for this appointment and this number.
+    std::vector<std::string> sent;
   };
-  // Reminders due at `now_ms` not yet enqueued (appointment within 10 days / 2 days).
-  virtual Result<std::vector<DueReminder>> DueReminders(int64_t now_ms, int limit) = 0;
+  // Where a page of ReminderCandidates ends: the last appointment returned.
+  struct ReminderCursor {
+    int64_t start_s = 0;
+    std::string appointment_id;
+  };
+  // The candidates of up to `limit` appointments starting after `now_ms`, either within
+  // `horizon_ms` or (RESCHEDULED and CANCELLED ones, whose notices go out at once) at any later
+  // time, ordered by (start, appointment id) and following `after` (default: from the first).
+  // An appointment with no number to text is still counted in `limit`; *next is set to the last
+  // appointment looked at (unchanged when none was).
+  virtual Result<std::vector<ReminderCandidate>> ReminderCandidates(int64_t now_ms,
+                                                                    int64_t horizon_ms,
+                                                                    const ReminderCursor& after,
+                                                                    int limit,
+                                                                    ReminderCursor* next) = 0;
 
   // --- keys ---
   // Adds a new current key to the key file and re-encrypts every sealed value under it, in

@@ -27,8 +27,8 @@ function isoDay(ms) {
 }
 
 // A small case-data extract: two participants (es and en) with phones, one case, and
-// appointments `appointmentsInDays` days from now.
-function extract({ now = Date.now(), appointmentsInDays = [] } = {}) {
+// appointments `appointmentsInDays` days from now; `extra` records are appended.
+function extract({ now = Date.now(), appointmentsInDays = [], extra = [] } = {}) {
   const lines = [
     { participant: { participant_id: '100000001', first_name: 'Maria', last_name: 'Lopez',
       pin: PIN, phones: ['+15595550101'], language: 'es' } },
@@ -48,6 +48,7 @@ function extract({ now = Date.now(), appointmentsInDays = [] } = {}) {
       end: new Date(start.getTime() + 1800e3).toISOString(), type: 'APPELLATE COURT HEARING',
       location: 'Madera Superior Court' } });
   });
+  lines.push(...extra);
   return lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
 }
 
