@@ -198,6 +198,13 @@ CREATE INDEX audit_by_caseworker ON audit_log(caseworker_id, at_ms);
     R"sql(
 ALTER TABLE outbox ADD COLUMN unconfirmed_since_ms INTEGER;
 )sql",
+    // 4: escalating lockouts (lockouts since the last success, failures since the last success
+    // for the hard cap); sessions purged by age.
+    R"sql(
+ALTER TABLE pin_failures ADD COLUMN lockouts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pin_failures ADD COLUMN consecutive INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX sessions_by_last_used ON sessions(last_used_ms);
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -159,6 +159,57 @@ Status SqliteStore::ClearPinFailures(const std::string& participant_id) {
   });
 }
 
+Result<PinCounter> SqliteStore::UpdatePinCounter(
+    const std::string& key, const std::function<PinCounter(const PinCounter&)>& update) {
+  return writer_->Call<PinCounter>([&](Conn& c) -> Result<PinCounter> {
+    PinCounter old;
+    {
+      auto q = c.Prep(
+          "SELECT failures, window_start_ms, locked_until_ms, lockouts, consecutive "
+          "FROM pin_failures WHERE participant_id = ?");
+      q->bind(1, key);
+      if (q->executeStep()) {
+        old.failures = q->getColumn(0).getInt64();
+        old.window_start_ms = q->getColumn(1).getInt64();
+        old.locked_until_ms = q->getColumn(2).getInt64();
+        old.lockouts = q->getColumn(3).getInt64();
+        old.consecutive = q->getColumn(4).getInt64();
+      }
+    }
+    PinCounter next = update(old);
+    if (next.failures == 0 && next.window_start_ms == 0 && next.locked_until_ms == 0 &&
+        next.lockouts == 0 && next.consecutive == 0) {
+      auto d = c.Prep("DELETE FROM pin_failures WHERE participant_id = ?");
+      d->bind(1, key);
+      d->exec();
+      return next;
+    }
+    auto u = c.Prep(
+        "INSERT INTO pin_failures(participant_id, failures, window_start_ms, locked_until_ms, "
+        "lockouts, consecutive) VALUES(?,?,?,?,?,?) ON CONFLICT(participant_id) DO UPDATE SET "
+        "failures = excluded.failures, window_start_ms = excluded.window_start_ms, "
+        "locked_until_ms = excluded.locked_until_ms, lockouts = excluded.lockouts, "
+        "consecutive = excluded.consecutive");
+    u->bind(1, key);
+    u->bind(2, next.failures);
+    u->bind(3, next.window_start_ms);
+    u->bind(4, next.locked_until_ms);
+    u->bind(5, next.lockouts);
+    u->bind(6, next.consecutive);
+    u->exec();
+    return next;
+  });
+}
+
+Result<int64_t> SqliteStore::PurgePinCounters(int64_t before_ms) {
+  return writer_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
+    auto q = c.Prep("DELETE FROM pin_failures WHERE locked_until_ms < ? AND window_start_ms < ?");
+    q->bind(1, before_ms);
+    q->bind(2, before_ms);
+    return static_cast<int64_t>(q->exec());
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sessions
 
@@ -241,6 +292,20 @@ Result<Session> SqliteStore::ResolveSessionIn(Conn& c, const std::string& hash, 
   u->exec();
   session->last_used_ms = std::max(now_ms, session->last_used_ms);
   return session;
+}
+
+Result<Session> SqliteStore::PeekSession(const std::string& token) {
+  std::string hash = keys_->TokenHash(token);
+  return readers_->Call<Session>([&](Conn& c) { return ReadSession(c, hash); });
+}
+
+Result<int64_t> SqliteStore::PurgeSessions(int64_t used_before_ms, int64_t created_before_ms) {
+  return writer_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
+    auto q = c.Prep("DELETE FROM sessions WHERE last_used_ms < ? OR created_ms < ?");
+    q->bind(1, used_before_ms);
+    q->bind(2, created_before_ms);
+    return static_cast<int64_t>(q->exec());
+  });
 }
 
 Status SqliteStore::EndSession(const std::string& token) {

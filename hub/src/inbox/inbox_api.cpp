@@ -81,7 +81,7 @@ HttpResponse WithCaseworker(const InboxDeps& deps, const HttpRequest& req, Fn fn
   int64_t now = deps.clock();
   std::string token = BearerToken(req);
   if (token.empty()) return ErrorResponse(401, "missing bearer token");
-  auto cw = AuthenticateCaseworker(deps.store, token, now, deps.options.session_idle_ms);
+  auto cw = AuthenticateCaseworker(deps.store, token, now, deps.options.session_limits);
   if (!cw.ok()) {
     if (cw.status().code() == storage::Code::kNotFound) {
       return ErrorResponse(401, "invalid or expired token");
@@ -127,10 +127,10 @@ std::optional<std::string> TextBody(const InboxDeps& deps, const HttpRequest& re
 
 }  // namespace
 
-storage::Result<storage::Caseworker> AuthenticateCaseworker(storage::Store& store,
-                                                            const std::string& token,
-                                                            int64_t now_ms, int64_t idle_ms) {
-  auto session = store.ResolveSession(token, now_ms, idle_ms);
+namespace {
+
+storage::Result<storage::Caseworker> CaseworkerOf(
+    storage::Store& store, const storage::Result<storage::Session>& session) {
   if (!session.ok()) return session.status();
   if (session->kind != storage::SessionKind::kCaseworker) {
     return storage::Status(storage::Code::kNotFound, "not a caseworker session");
@@ -142,6 +142,22 @@ storage::Result<storage::Caseworker> AuthenticateCaseworker(storage::Store& stor
     return storage::Status(storage::Code::kNotFound, "bad session subject");
   }
   return store.GetCaseworker(id);
+}
+
+}  // namespace
+
+storage::Result<storage::Caseworker> AuthenticateCaseworker(storage::Store& store,
+                                                            const std::string& token,
+                                                            int64_t now_ms,
+                                                            const auth::SessionLimits& limits) {
+  return CaseworkerOf(store, auth::ResolveLiveSession(store, token, now_ms, limits));
+}
+
+storage::Result<storage::Caseworker> CheckCaseworkerSession(storage::Store& store,
+                                                            const std::string& token,
+                                                            int64_t now_ms,
+                                                            const auth::SessionLimits& limits) {
+  return CaseworkerOf(store, auth::CheckLiveSession(store, token, now_ms, limits));
 }
 
 void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
@@ -184,7 +200,9 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
   router.Add("POST", "/api/inbox/logout", [holder](const HttpRequest& req, const PathParams&) {
     const InboxDeps& deps = *holder;
     return WithCaseworker(deps, req, [&](const storage::Caseworker&, int64_t) {
-      (void)deps.store.EndSession(BearerToken(req));
+      std::string token = BearerToken(req);
+      (void)deps.store.EndSession(token);
+      if (deps.session_ended) deps.session_ended(token);
       return Json(200, json::object{{"ok", true}});
     });
   });
