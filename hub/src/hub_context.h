@@ -38,10 +38,12 @@ struct ServeOptions {
   int64_t lockout_ms = 15 * 60 * 1000;        // after 5 failed PINs. Default 15 min.
   int max_pin_failures = 5;                   // per participant id. Default 5.
   int max_address_failures = 20;              // per source address within lockout. Default 20.
-  double ws_rate_per_second = 10;             // per-connection frame rate. Default 10/s.
-  double ws_rate_burst = 20;                  // token bucket size. Default 20.
-  int ws_login_seconds = 60;                  // WebSocket login deadline. Default 60 s.
-  int ws_unauthenticated_per_address = 100;   // sockets not logged in, per address. Default 100.
+  int64_t lockout_max_ms = 24 * 3600'000;     // escalated lockouts (doubling) stop here. 24 h.
+  int pin_failure_cap = 100;  // failures since the last success before a hard lock. Default 100.
+  double ws_rate_per_second = 10;            // per-connection frame rate. Default 10/s.
+  double ws_rate_burst = 20;                 // token bucket size. Default 20.
+  int ws_login_seconds = 60;                 // WebSocket login deadline. Default 60 s.
+  int ws_unauthenticated_per_address = 100;  // sockets not logged in, per address. Default 100.
   bool bench_echo = false;  // benchmarks only: /ws/chat echoes instead of routing. Default false.
   std::string public_url;   // the hub's URL as Twilio calls it (signatures)
   std::string twilio_account_sid;

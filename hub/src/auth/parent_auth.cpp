@@ -77,8 +77,4 @@ ParentAuthResult ParentAuth::Verify(const std::string& participant_id, const std
   return out;
 }
 
-storage::Status ParentAuth::Reset(const std::string& participant_id) {
-  return store_.ClearPinFailures(ParticipantKey(participant_id));
-}
-
 }  // namespace connecthub::hub::auth

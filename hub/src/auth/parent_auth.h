@@ -33,11 +33,12 @@ class ParentAuth {
   ParentAuthResult Verify(const std::string& participant_id, const std::string& pin,
                           const AttemptSource& source, int64_t now_ms);
 
-  // The agency's reset (CLI or supervisor): lifts every lock of the participant, hard ones too.
-  storage::Status Reset(const std::string& participant_id);
-
   // Counter key of a participant (the store's key space is shared with per-phone keys).
   static std::string ParticipantKey(const std::string& participant_id) { return participant_id; }
+  // Counter key of an SMS thread (one phone number), without the number itself.
+  static std::string SmsThreadKey(int64_t thread_id) {
+    return "sms-thread:" + std::to_string(thread_id);
+  }
 
  private:
   storage::Result<Reservation> Reserve(const std::string& key, int64_t now_ms);
@@ -46,5 +47,11 @@ class ParentAuth {
   chat::LoginLimiter& address_limiter_;
   LockoutOptions options_;
 };
+
+// The agency's reset (`connecthub unlock`, a supervisor's API call): lifts every lock under the
+// counter key, hard ones too. Blocking (Store).
+inline storage::Status ResetLockout(storage::Store& store, const std::string& key) {
+  return store.ClearPinFailures(key);
+}
 
 }  // namespace connecthub::hub::auth

@@ -59,6 +59,16 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
     return false;
   }
   out->lockout_ms = v * 1000;
+  if (!ParseInt(o.Get("lockout-max-seconds", "86400"), 1, 86400 * 30, &v)) {
+    *error = "--lockout-max-seconds must be a positive number of seconds";
+    return false;
+  }
+  out->lockout_max_ms = std::max(v * 1000, out->lockout_ms);
+  if (!ParseInt(o.Get("pin-failure-cap", "100"), 5, 100, &v)) {
+    *error = "--pin-failure-cap must be 5..100";
+    return false;
+  }
+  out->pin_failure_cap = static_cast<int>(v);
   if (!ParseInt(o.Get("session-max-seconds", "43200"), 1, 86400 * 30, &v)) {
     *error = "--session-max-seconds must be a positive number of seconds";
     return false;
@@ -149,7 +159,9 @@ class Hub {
         parent_auth_(*store_, chat_limiter_,
                      {.max_failures = options_.max_pin_failures,
                       .window_ms = options_.lockout_ms,
-                      .lock_ms = options_.lockout_ms}),
+                      .lock_ms = options_.lockout_ms,
+                      .max_lock_ms = options_.lockout_max_ms,
+                      .hard_cap = options_.pin_failure_cap}),
         io_(options_.io_threads),
         blocking_(static_cast<size_t>(options_.blocking_threads)),
         context_{*store_, *bot_,     *catalog_, bus_,     conversations_, router_,
@@ -416,6 +428,13 @@ Command ServeCommand() {
       {.name = "lockout-seconds",
        .default_value = "900",
        .help = "logins refused this long after 5 failed PINs"},
+      {.name = "lockout-max-seconds",
+       .default_value = "86400",
+       .help = "each further lockout doubles, up to this"},
+      {.name = "pin-failure-cap",
+       .default_value = "100",
+       .help = "wrong PINs since the last success (per participant, per phone) before a lock "
+               "only `connecthub unlock` or a supervisor lifts (5..100)"},
       {.name = "session-max-seconds",
        .default_value = "43200",
        .help = "sessions end this long after login, however active (absolute lifetime)"},

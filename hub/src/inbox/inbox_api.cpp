@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "auth/parent_auth.h"
 #include "inbox/inbox_json.h"
 #include "log.h"
 
@@ -206,6 +207,25 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
       return Json(200, json::object{{"ok", true}});
     });
   });
+
+  // A supervisor lifts a parent's PIN lockout, hard locks included (the agency's reset).
+  router.Add("POST", "/api/inbox/participants/{id}/unlock",
+             [holder](const HttpRequest& req, const PathParams& params) {
+               const InboxDeps& deps = *holder;
+               return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t) {
+                 if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
+                 auto it = params.find("id");
+                 if (it == params.end() || it->second.empty() || it->second.size() > 64 ||
+                     it->second.find_first_not_of("0123456789") != std::string::npos) {
+                   return ErrorResponse(400, "participant id must be digits");
+                 }
+                 auto s =
+                     auth::ResetLockout(deps.store, auth::ParentAuth::ParticipantKey(it->second));
+                 if (!s.ok()) return StoreError(s);
+                 Log(LogLevel::kInfo, "lockout_reset", {{"caseworker_id", cw.id}});
+                 return Json(200, json::object{{"ok", true}});
+               });
+             });
 
   router.Add("GET", "/api/inbox/me", [holder](const HttpRequest& req, const PathParams&) {
     const InboxDeps& deps = *holder;

@@ -373,7 +373,7 @@ storage::Result<SmsService::Reply> SmsService::HandleLink(const storage::ThreadR
   // Counted per participant and per phone (its thread), reserved before the PIN is checked.
   auto verified =
       ctx_.parent_auth.Verify(link.participant_id, link.pin,
-                              {.counter_key = "sms-thread:" + std::to_string(thread.id)}, now_ms);
+                              {.counter_key = auth::ParentAuth::SmsThreadKey(thread.id)}, now_ms);
   using Outcome = auth::ParentAuthResult::Outcome;
   if (verified.outcome == Outcome::kError) return verified.status;
   if (verified.outcome == Outcome::kLockedOut) {
