@@ -16,7 +16,7 @@ storage::PinCounter ReserveAttempt(const storage::PinCounter& counter, int64_t n
     *out = {false, kHardLocked};
     return next;
   }
-  if (next.window_start_ms == 0 || now_ms - next.window_start_ms >= options.window_ms ||
+  if (next.failures == 0 || now_ms - next.window_start_ms >= options.window_ms ||
       now_ms < next.window_start_ms) {
     next.failures = 0;
     next.window_start_ms = now_ms;
