@@ -38,7 +38,8 @@ struct ServeOptions {
   int64_t lockout_ms = 15 * 60 * 1000;        // after 5 failed PINs. Default 15 min.
   int max_pin_failures = 5;                   // per participant id. Default 5.
   int max_address_failures = 20;              // per source address within lockout. Default 20.
-  int64_t lockout_max_ms = 24 * 3600'000;     // escalated lockouts (doubling) stop here. 24 h.
+  int max_username_failures = 10;  // failed caseworker logins per username within lockout. 10.
+  int64_t lockout_max_ms = 24 * 3600'000;  // escalated lockouts (doubling) stop here. 24 h.
   int pin_failure_cap = 100;  // failures since the last success before a hard lock. Default 100.
   double ws_rate_per_second = 10;            // per-connection frame rate. Default 10/s.
   double ws_rate_burst = 20;                 // token bucket size. Default 20.

@@ -204,6 +204,7 @@ ALTER TABLE outbox ADD COLUMN unconfirmed_since_ms INTEGER;
 ALTER TABLE pin_failures ADD COLUMN lockouts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE pin_failures ADD COLUMN consecutive INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX sessions_by_last_used ON sessions(last_used_ms);
+ALTER TABLE caseworkers ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

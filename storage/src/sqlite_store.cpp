@@ -10,7 +10,7 @@ namespace {
 constexpr const char* kThreadSelect =
     "SELECT t.id, t.participant_id, t.channel, t.lang, t.state, t.priority, t.misses, "
     "t.assigned_to, cw.username, t.created_ms, t.waiting_since_ms, t.last_message_ms, t.last_seq, "
-    "p.first_name, p.last_name, t.phone, COALESCE(o.opted_out, 0) "
+    "p.first_name, p.last_name, t.phone, COALESCE(o.opted_out, 0), cw.display_name "
     "FROM threads t LEFT JOIN caseworkers cw ON cw.id = t.assigned_to "
     "LEFT JOIN participants p ON p.participant_id = t.participant_id "
     "LEFT JOIN sms_optouts o ON o.phone_index = t.phone_index WHERE t.id = ?";
@@ -345,6 +345,7 @@ Result<ThreadRecord> SqliteStore::LoadThread(Conn& c, int64_t thread_id) {
     last = NullableText(q->getColumn(14));
     phone = NullableText(q->getColumn(15));
     t.opted_out = q->getColumn(16).getInt() != 0;
+    t.assigned_display_name = NullableText(q->getColumn(17));
   }
   if (!t.participant_id.empty()) {
     auto f = keys_->Open(first, "participants", "first_name", t.participant_id);
@@ -759,7 +760,8 @@ Result<std::vector<MessageRecord>> SqliteStore::Messages(int64_t thread_id, int6
       [&](Conn& c) -> Result<std::vector<MessageRecord>> {
         auto q = c.Prep(
             "SELECT m.seq, m.sender, m.client_id, m.body, m.intent, m.caseworker_id, cw.username, "
-            "m.at_ms, m.delivery FROM messages m LEFT JOIN caseworkers cw ON cw.id = "
+            "m.at_ms, m.delivery, cw.display_name FROM messages m LEFT JOIN caseworkers cw ON "
+            "cw.id = "
             "m.caseworker_id WHERE m.thread_id = ? AND m.seq > ? AND (? OR m.sender != 'note') "
             "ORDER BY m.seq LIMIT ?");
         q->bind(1, thread_id);
@@ -782,6 +784,7 @@ Result<std::vector<MessageRecord>> SqliteStore::Messages(int64_t thread_id, int6
           m.caseworker_name = NullableText(q->getColumn(6));
           m.at_ms = q->getColumn(7).getInt64();
           m.delivery = q->getColumn(8).getString();
+          m.caseworker_display_name = NullableText(q->getColumn(9));
           out.push_back(std::move(m));
         }
         return out;
@@ -819,13 +822,14 @@ Result<Caseworker> SqliteStore::CheckCaseworkerPassword(const std::string& usern
   std::string hash;
   auto row = readers_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
     auto q = c.Prep(
-        "SELECT id, username, county, supervisor, password_hash FROM caseworkers "
+        "SELECT id, username, county, supervisor, password_hash, display_name FROM caseworkers "
         "WHERE username = ?");
     q->bind(1, username);
     if (!q->executeStep()) return Status(Code::kNotFound, "unknown username or wrong password");
     hash = q->getColumn(4).getString();
     return Caseworker{q->getColumn(0).getInt64(), q->getColumn(1).getString(),
-                      q->getColumn(2).getString(), q->getColumn(3).getInt() != 0};
+                      q->getColumn(2).getString(), q->getColumn(3).getInt() != 0,
+                      q->getColumn(5).getString()};
   });
   if (!row.ok()) {
     if (row.status().code() == Code::kNotFound) keys_->VerifySecret(DummyHash(), password, true);
@@ -839,11 +843,24 @@ Result<Caseworker> SqliteStore::CheckCaseworkerPassword(const std::string& usern
 
 Result<Caseworker> SqliteStore::GetCaseworker(int64_t caseworker_id) {
   return readers_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
-    auto q = c.Prep("SELECT id, username, county, supervisor FROM caseworkers WHERE id = ?");
+    auto q = c.Prep(
+        "SELECT id, username, county, supervisor, display_name FROM caseworkers WHERE id = ?");
     q->bind(1, caseworker_id);
     if (!q->executeStep()) return Status(Code::kNotFound, "no such caseworker");
     return Caseworker{q->getColumn(0).getInt64(), q->getColumn(1).getString(),
-                      q->getColumn(2).getString(), q->getColumn(3).getInt() != 0};
+                      q->getColumn(2).getString(), q->getColumn(3).getInt() != 0,
+                      q->getColumn(4).getString()};
+  });
+}
+
+Status SqliteStore::SetCaseworkerDisplayName(int64_t caseworker_id, const std::string& name) {
+  if (name.size() > 64) return Status(Code::kInvalid, "display name longer than 64 bytes");
+  return writer_->Run([&](Conn& c) -> Status {
+    auto q = c.Prep("UPDATE caseworkers SET display_name = ? WHERE id = ?");
+    q->bind(1, name);
+    q->bind(2, caseworker_id);
+    if (q->exec() == 0) return Status(Code::kNotFound, "no such caseworker");
+    return Status::Ok();
   });
 }
 

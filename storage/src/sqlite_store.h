@@ -65,6 +65,7 @@ class SqliteStore final : public Store {
   Result<Caseworker> CheckCaseworkerPassword(const std::string& username,
                                              const std::string& password) override;
   Result<Caseworker> GetCaseworker(int64_t caseworker_id) override;
+  Status SetCaseworkerDisplayName(int64_t caseworker_id, const std::string& name) override;
   Status Audit(int64_t caseworker_id, int64_t thread_id, const std::string& action,
                int64_t now_ms) override;
 

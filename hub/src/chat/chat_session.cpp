@@ -297,7 +297,7 @@ void ChatSession::Attach(const storage::ThreadRecord& thread, int64_t after_seq)
   checked_ms_ = deps_.clock();
   thread_id_ = thread.id;
   state_ = thread.state;
-  assigned_name_ = thread.assigned_name;
+  assigned_name_ = thread.assigned_display_name;
   delivered_ = after_seq;
   known_ = thread.last_seq;
   fetching_ = false;
@@ -391,9 +391,9 @@ void ChatSession::OnEvent(const events::HubEvent& event) {
   if (closed_ || thread_id_ == 0 || event.thread.id != thread_id_) return;
   if (event.kind == events::HubEvent::Kind::kThread) {
     if (event.thread.state != state_ || (event.thread.state == storage::ThreadState::kAssigned &&
-                                         event.thread.assigned_name != assigned_name_)) {
+                                         event.thread.assigned_display_name != assigned_name_)) {
       state_ = event.thread.state;
-      assigned_name_ = event.thread.assigned_name;
+      assigned_name_ = event.thread.assigned_display_name;
       Send(StateFrame(state_, assigned_name_));
     }
     if (!event.thread.lang.empty()) lang_ = event.thread.lang;

@@ -98,7 +98,7 @@ class ChatSession : public server::WsHandler,
   std::string lang_ = "en";
   int64_t thread_id_ = 0;
   storage::ThreadState state_ = storage::ThreadState::kBot;
-  std::string assigned_name_;
+  std::string assigned_name_;  // the caseworker's display name (never the login name)
 
   // Delivery bookkeeping: every seq <= delivered_ has been sent (or is a note); known_ is the
   // newest seq an event announced.

@@ -156,6 +156,7 @@ class Hub {
         registry_(bus_),
         chat_limiter_(options_.max_address_failures, options_.lockout_ms),
         inbox_limiter_(options_.max_address_failures, options_.lockout_ms),
+        inbox_user_limiter_(options_.max_username_failures, options_.lockout_ms),
         parent_auth_(*store_, chat_limiter_,
                      {.max_failures = options_.max_pin_failures,
                       .window_ms = options_.lockout_ms,
@@ -176,6 +177,7 @@ class Hub {
                                                       metrics_,
                                                       clock_,
                                                       inbox_limiter_,
+                                                      inbox_user_limiter_,
                                                       {.session_limits = SessionLimits()},
                                                       [this](const std::string& token) {
                                                         registry_.EndSession(token);
@@ -341,6 +343,7 @@ class Hub {
   server::Registry registry_;
   chat::LoginLimiter chat_limiter_;
   chat::LoginLimiter inbox_limiter_;
+  chat::LoginLimiter inbox_user_limiter_;  // caseworker logins per username
   auth::ParentAuth parent_auth_;
   net::io_context io_;
   net::thread_pool blocking_;

@@ -176,16 +176,29 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
         password->size() > 1024) {
       return ErrorResponse(400, "\"username\" and \"password\" must be strings");
     }
-    if (int64_t until = deps.login_limiter.BlockedUntil(req.remote_address, now); until > 0) {
+    // Both limits count the attempt before the password is checked (concurrent guesses cannot
+    // all pass); a success takes it back. Usernames are case-folded so that case does not
+    // multiply the attempts.
+    std::string user_key = *username;
+    for (char& c : user_key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    int64_t until = deps.login_limiter.Reserve(req.remote_address, now);
+    if (until == 0) {
+      until = deps.username_limiter.Reserve(user_key, now);
+      if (until > 0) deps.login_limiter.Forgive(req.remote_address, now);
+    }
+    if (until > 0) {
       deps.metrics.Inc("connecthub_logins_total",
                        {{"kind", "caseworker"}, {"result", "locked_out"}});
       return Json(429,
                   json::object{{"error", "too many failed logins"}, {"retry_at", IsoTime(until)}});
     }
     auto cw = deps.store.CheckCaseworkerPassword(*username, *password);
+    if (cw.ok() || cw.status().code() != storage::Code::kNotFound) {
+      deps.login_limiter.Forgive(req.remote_address, now);
+      deps.username_limiter.Forgive(user_key, now);
+    }
     if (!cw.ok()) {
       if (cw.status().code() != storage::Code::kNotFound) return StoreError(cw.status());
-      deps.login_limiter.RecordFailure(req.remote_address, now);
       deps.metrics.Inc("connecthub_logins_total", {{"kind", "caseworker"}, {"result", "failed"}});
       Log(LogLevel::kInfo, "inbox_login_failed");
       return ErrorResponse(401, "invalid username or password");

@@ -23,7 +23,8 @@ struct InboxDeps {
   conversation::ConversationService& conversations;
   Metrics& metrics;
   Clock clock;
-  chat::LoginLimiter& login_limiter;  // failed caseworker logins per source address
+  chat::LoginLimiter& login_limiter;     // failed caseworker logins per source address
+  chat::LoginLimiter& username_limiter;  // and per username, whatever the address
   InboxApiOptions options;
   // Called with the token after a logout (closes the sockets bound to it). May be empty.
   std::function<void(const std::string& token)> session_ended;

@@ -52,6 +52,7 @@ struct ThreadRecord {
   int misses = 0;    // consecutive misunderstood messages (the bot's Conversation::misses)
   std::optional<int64_t> assigned_to;  // caseworker id
   std::string assigned_name;           // that caseworker's username (empty if none)
+  std::string assigned_display_name;   // and the name parents see (empty if none set)
   int64_t created_ms = 0;
   int64_t waiting_since_ms = 0;  // 0 when not waiting
   int64_t last_message_ms = 0;
@@ -72,6 +73,7 @@ struct MessageRecord {
   std::string intent;     // bot messages: the intent answered
   std::optional<int64_t> caseworker_id;  // caseworker replies and notes
   std::string caseworker_name;
+  std::string caseworker_display_name;  // what parents see; empty when none is set
   int64_t at_ms = 0;
   std::string delivery;  // SMS outbound: "queued", "sent", "delivered", "failed", ...; else empty
 };
@@ -154,6 +156,9 @@ struct Caseworker {
   std::string username;
   std::string county;
   bool supervisor = false;
+  // The name parents see ("Ms. Garcia"); never the login name. Empty: none set, parents see
+  // only "a caseworker".
+  std::string display_name;
 };
 
 enum class SessionKind { kParticipant, kCaseworker };
@@ -344,6 +349,8 @@ class Store {
   virtual Result<Caseworker> CheckCaseworkerPassword(const std::string& username,
                                                      const std::string& password) = 0;
   virtual Result<Caseworker> GetCaseworker(int64_t caseworker_id) = 0;
+  // Sets the name parents see (at most 64 bytes; empty clears it). kNotFound for an unknown id.
+  virtual Status SetCaseworkerDisplayName(int64_t caseworker_id, const std::string& name) = 0;
   // Audit log: who did what to which thread ("read", "claim", "reply", "note", "resolve").
   virtual Status Audit(int64_t caseworker_id, int64_t thread_id, const std::string& action,
                        int64_t now_ms) = 0;
