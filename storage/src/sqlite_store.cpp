@@ -957,6 +957,22 @@ Status SqliteStore::LinkPhone(const std::string& phone, const std::string& parti
   });
 }
 
+Result<std::vector<std::string>> SqliteStore::LinkedPhones(const std::string& participant_id) {
+  return readers_->Call<std::vector<std::string>>([&](Conn& c) -> Result<std::vector<std::string>> {
+    auto q = c.Prep("SELECT phone_index, phone FROM linked_phones WHERE participant_id = ?");
+    q->bind(1, participant_id);
+    std::vector<std::string> out;
+    while (q->executeStep()) {
+      std::string index(static_cast<const char*>(q->getColumn(0).getBlob()),
+                        static_cast<size_t>(q->getColumn(0).getBytes()));
+      auto phone = keys_->Open(q->getColumn(1).getString(), "linked_phones", "phone", ToHex(index));
+      if (!phone.ok()) return phone.status();
+      out.push_back(std::move(*phone));
+    }
+    return out;
+  });
+}
+
 Status SqliteStore::UnlinkPhone(const std::string& phone) {
   auto index = PhoneIndex(phone, nullptr);
   if (!index.ok()) return index.status();

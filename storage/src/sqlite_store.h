@@ -74,6 +74,7 @@ class SqliteStore final : public Store {
   Status LinkPhone(const std::string& phone, const std::string& participant_id,
                    int64_t now_ms) override;
   Status UnlinkPhone(const std::string& phone) override;
+  Result<std::vector<std::string>> LinkedPhones(const std::string& participant_id) override;
   Status SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) override;
   Result<bool> IsOptedOut(const std::string& phone) override;
   Result<std::optional<std::string>> InboundReply(const std::string& message_sid) override;

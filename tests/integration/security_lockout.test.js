@@ -159,3 +159,27 @@ test('SMS linking: one phone is limited across participant ids; other phones sti
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+test('SMS: linking a new phone tells the parent on the phones already linked', async () => {
+  const dir = h.tempDir();
+  const db = h.prepareDb(dir);
+  const twilioApi = await h.fakeTwilio();
+  const hub = await h.startHub({ db, apiBase: twilioApi.base });
+  try {
+    const first = '+15595550181';
+    const second = '+15595550182';
+    let [reply] = await h.text(hub, first, `100000002-135791`);
+    assert.match(reply, /linked/);
+    [reply] = await h.text(hub, second, `100000002-135791`);
+    assert.match(reply, /linked/);
+    const notice = await h.waitFor(() => twilioApi.requests.find((r) => r.form.To === first),
+      { what: 'the notice to the first phone' });
+    assert.match(notice.form.Body, /new phone number ending in 0182/);
+    // Nothing about it goes to the new phone itself (its answer was the TwiML reply).
+    assert.ok(!twilioApi.requests.some((r) => r.form.To === second), JSON.stringify(twilioApi.requests));
+  } finally {
+    await hub.stop();
+    await twilioApi.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -91,15 +91,47 @@ void InboxSession::Deliver(const events::HubEvent& event) {
   if (!c) return;
   c->Dispatch([self = shared_from_this(), event] {
     if (self->closed_ || !self->caseworker_ || !Visible(*self->caseworker_, event.thread)) return;
-    // Content goes out only under a recently checked session; otherwise it waits for a check.
-    if (self->checking_ || self->deps_.clock() - self->checked_ms_ >= self->deps_.recheck_ms) {
-      constexpr size_t kMaxHeld = 1024;
-      if (self->held_.size() >= kMaxHeld) return self->End();
-      self->held_.push_back(event);
-      self->StartCheck();
-      return;
-    }
-    self->Push(event);
+    constexpr size_t kMaxHeld = 1024;
+    if (self->held_.size() >= kMaxHeld) return self->End();
+    self->held_.push_back(event);
+    self->Pump();
+  });
+}
+
+// One event at a time, in order: content goes out only under a recently checked session (else
+// the check comes first), and only once its read is audited (else the client gets the ids only
+// and fetches through the audited API).
+void InboxSession::Pump() {
+  if (closed_ || !caseworker_ || checking_ || auditing_ || held_.empty()) return;
+  if (deps_.clock() - checked_ms_ >= deps_.recheck_ms) return StartCheck();
+  auto conn = conn_.lock();
+  if (!conn) return;
+  events::HubEvent event = std::move(held_.front());
+  held_.pop_front();
+  while (!Visible(*caseworker_, event.thread)) {
+    if (held_.empty()) return;
+    event = std::move(held_.front());
+    held_.pop_front();
+  }
+  auditing_ = true;
+  auto& store = deps_.store;
+  int64_t caseworker_id = caseworker_->id;
+  int64_t now = deps_.clock();
+  conn->Blocking([self = shared_from_this(), &store, caseworker_id, now, event] {
+    bool audited = store.Audit(caseworker_id, event.thread.id, "read", now).ok();
+    auto c = self->conn_.lock();
+    if (!c) return;
+    c->Dispatch([self, audited, event] {
+      self->auditing_ = false;
+      if (self->closed_ || !self->caseworker_) return;
+      if (audited) {
+        self->Push(event);
+      } else {
+        self->Send(
+            json::serialize(json::object{{"type", "changed"}, {"thread_id", event.thread.id}}));
+      }
+      self->Pump();
+    });
   });
 }
 
@@ -150,11 +182,7 @@ void InboxSession::StartCheck() {
         return self->End();
       }
       self->checked_ms_ = now;
-      std::deque<events::HubEvent> held;
-      held.swap(self->held_);
-      for (const auto& e : held) {
-        if (Visible(*self->caseworker_, e.thread)) self->Push(e);
-      }
+      self->Pump();
     });
   });
 }

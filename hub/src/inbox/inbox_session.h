@@ -43,6 +43,7 @@ class InboxSession : public server::WsHandler,
  private:
   void Send(std::string frame);
   void Push(const events::HubEvent& event);
+  void Pump();
   void StartCheck();
   void End();
 
@@ -54,7 +55,8 @@ class InboxSession : public server::WsHandler,
   std::string token_;
   int64_t checked_ms_ = 0;  // when the session was last found live
   bool checking_ = false;
-  std::deque<events::HubEvent> held_;  // events waiting for a session check
+  bool auditing_ = false;
+  std::deque<events::HubEvent> held_;  // events waiting for a session check or their audit
 };
 
 }  // namespace connecthub::hub::inbox

@@ -382,6 +382,7 @@ storage::Result<SmsService::Reply> SmsService::HandleLink(const storage::ThreadR
     text = verified.retry_at_ms == auth::kHardLocked ? ctx_.catalog.Format(lang, "sms.locked_hard")
                                                      : locked_text(verified.retry_at_ms);
   } else if (verified.outcome == Outcome::kOk) {
+    auto already = ctx_.store.LinkedPhones(link.participant_id);
     if (Status s = ctx_.store.LinkPhone(thread.phone, link.participant_id, now_ms); !s.ok()) {
       return s;
     }
@@ -396,6 +397,21 @@ storage::Result<SmsService::Reply> SmsService::HandleLink(const storage::ThreadR
     (void)ctx_.store.UpdateThread(thread.id, update, now_ms);
     ctx_.metrics.Inc("connecthub_logins_total", {{"kind", "sms"}, {"result", "ok"}});
     Log(LogLevel::kInfo, "sms_linked", {{"thread_id", thread.id}});
+    // The parent hears of a new phone on the phones already linked (a stranger who guessed the
+    // PIN is noticed).
+    std::string last4 =
+        thread.phone.size() >= 4 ? thread.phone.substr(thread.phone.size() - 4) : "";
+    int n = 0;
+    for (const std::string& other : already.ok() ? *already : std::vector<std::string>{}) {
+      if (other == thread.phone) continue;
+      storage::OutboundRequest notice;
+      notice.to = other;
+      notice.body = ctx_.catalog.Format(lang, "sms.new_phone_linked", {{"last4", last4}});
+      notice.dedupe_key = "new-link:" + sid + ":" + std::to_string(n++);
+      if (!ctx_.store.EnqueueOutbound(notice, now_ms).ok()) {
+        Log(LogLevel::kError, "sms_enqueue_failed", {{"thread_id", thread.id}});
+      }
+    }
     text = ctx_.catalog.Format(lang, "sms.linked", {{"first_name", first_name}});
   } else {
     ctx_.metrics.Inc("connecthub_logins_total", {{"kind", "sms"}, {"result", "bad_pin"}});

@@ -365,6 +365,8 @@ class Store {
   virtual Status LinkPhone(const std::string& phone, const std::string& participant_id,
                            int64_t now_ms) = 0;
   virtual Status UnlinkPhone(const std::string& phone) = 0;
+  // The numbers (E.164) linked to the participant, however long unused.
+  virtual Result<std::vector<std::string>> LinkedPhones(const std::string& participant_id) = 0;
   virtual Status SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) = 0;
   virtual Result<bool> IsOptedOut(const std::string& phone) = 0;
   // The reply given to an inbound MessageSid, if it was answered before.
