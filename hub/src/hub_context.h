@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/parent_auth.h"
 #include "bot/bot.h"
 #include "clock.h"
 #include "conversation/conversation_service.h"
@@ -10,6 +11,7 @@
 #include "http/router.h"
 #include "locales/catalog.h"
 #include "metrics.h"
+#include "server/client_address.h"
 #include "storage/store.h"
 
 namespace boost::asio {
@@ -27,13 +29,21 @@ struct ServeOptions {
   // Store calls and Argon2id. Most of them wait on a group commit (an fsync), so many in flight
   // make big batches; Argon2id is capped by the store itself. Default 32.
   int blocking_threads = 32;
-  int64_t session_idle_ms = 15 * 60 * 1000;  // parent and caseworker sessions. Default 15 min.
-  int64_t lockout_ms = 15 * 60 * 1000;       // after 5 failed PINs. Default 15 min.
+  int64_t session_idle_ms = 15 * 60 * 1000;    // parent and caseworker sessions. Default 15 min.
+  int64_t session_max_age_ms = 12 * 3600'000;  // absolute session lifetime. Default 12 h.
+  // Live sockets re-check their session this often, and before pushing content when their last
+  // check is older; expired sessions and stale lockout rows are purged as often. Default 60 s.
+  int64_t session_recheck_ms = 60'000;
+  std::vector<server::Cidr> trusted_proxies;  // `--trusted-proxy`: X-Forwarded-For believed
+  int64_t lockout_ms = 15 * 60 * 1000;        // after 5 failed PINs. Default 15 min.
   // When caseworkers are in (--office-hours, --holiday). Default Monday to Friday, 8:00-17:00
   // Pacific, no holidays.
   bot::OfficeHoursOptions office_hours;
-  int max_pin_failures = 5;                  // per participant id. Default 5.
-  int max_address_failures = 20;             // per source address within lockout. Default 20.
+  int max_pin_failures = 5;                   // per participant id. Default 5.
+  int max_address_failures = 20;              // per source address within lockout. Default 20.
+  int max_username_failures = 10;  // failed caseworker logins per username within lockout. 10.
+  int64_t lockout_max_ms = 24 * 3600'000;  // escalated lockouts (doubling) stop here. 24 h.
+  int pin_failure_cap = 100;  // failures since the last success before a hard lock. Default 100.
   double ws_rate_per_second = 10;            // per-connection frame rate. Default 10/s.
   double ws_rate_burst = 20;                 // token bucket size. Default 20.
   int ws_login_seconds = 60;                 // WebSocket login deadline. Default 60 s.
@@ -70,6 +80,7 @@ struct HubContext {
   Clock clock;
   Metrics& metrics;
   const ServeOptions& options;
+  auth::ParentAuth& parent_auth;  // the one parent-login flow (web chat, SMS linking)
 };
 
 }  // namespace connecthub::hub

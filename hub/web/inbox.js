@@ -599,12 +599,19 @@
           markSeen({ id: f.thread_id, last_seq: f.message.seq });
         }
         renderList();
+      } else if (f.type === 'changed') {
+        // Content whose read could not be audited: fetch it through the (audited) API.
+        refreshLists();
+        if (f.thread_id === S.openId) openThread(S.openId, false);
       } else if (f.type === 'error') {
-        if (f.code === 'unauthenticated' || f.code === 'auth_failed') signOut('inbox.error.sessionExpired');
+        if (f.code === 'unauthenticated' || f.code === 'auth_failed' ||
+            f.code === 'session_ended') signOut('inbox.error.sessionExpired');
       }
     });
-    w.addEventListener('close', () => {
+    w.addEventListener('close', (ev) => {
       if (S.ws !== w) return;
+      // 4401: the session ended (logout elsewhere, expiry, account changed): log in again.
+      if (ev.code === 4401) { S.ws = null; signOut('inbox.error.sessionExpired'); return; }
       S.ws = null;
       setLive('offline');
       scheduleWs();

@@ -111,12 +111,9 @@
       : { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' };
     return new Intl.DateTimeFormat(locale(), opts).format(d);
   }
-  function caseworkerName(username) {
-    // The hub identifies caseworkers by username; show a first name when the username looks
-    // like "first.last" (never the full username of someone else's account otherwise).
-    if (!username) return '';
-    const first = String(username).split(/[._\-\s]/)[0];
-    return first ? first.charAt(0).toUpperCase() + first.slice(1) : String(username);
+  function caseworkerName(name) {
+    // The hub sends the caseworker's display name (never a login name); shown as given.
+    return name ? String(name) : '';
   }
 
   // ---------- DOM helpers ----------

@@ -205,6 +205,14 @@ ALTER TABLE appointments ADD COLUMN status TEXT NOT NULL DEFAULT 'SCHEDULED';
 CREATE INDEX appointments_by_status ON appointments(status, start_s);
 ALTER TABLE participants ADD COLUMN sms_reminders INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 5: escalating lockouts (lockouts since the last success, failures since the last success
+    // for the hard cap); sessions purged by age.
+    R"sql(
+ALTER TABLE pin_failures ADD COLUMN lockouts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pin_failures ADD COLUMN consecutive INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX sessions_by_last_used ON sessions(last_used_ms);
+ALTER TABLE caseworkers ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

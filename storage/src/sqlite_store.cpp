@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kThreadSelect =
     "SELECT t.id, t.participant_id, t.channel, t.lang, t.state, t.priority, t.misses, "
     "t.assigned_to, cw.username, t.created_ms, t.waiting_since_ms, t.last_message_ms, t.last_seq, "
-    "p.first_name, p.last_name, t.phone, COALESCE(o.opted_out, 0) "
+    "p.first_name, p.last_name, t.phone, COALESCE(o.opted_out, 0), cw.display_name "
     "FROM threads t LEFT JOIN caseworkers cw ON cw.id = t.assigned_to "
     "LEFT JOIN participants p ON p.participant_id = t.participant_id "
     "LEFT JOIN sms_optouts o ON o.phone_index = t.phone_index WHERE t.id = ?";
@@ -161,6 +161,57 @@ Status SqliteStore::ClearPinFailures(const std::string& participant_id) {
   });
 }
 
+Result<PinCounter> SqliteStore::UpdatePinCounter(
+    const std::string& key, const std::function<PinCounter(const PinCounter&)>& update) {
+  return writer_->Call<PinCounter>([&](Conn& c) -> Result<PinCounter> {
+    PinCounter old;
+    {
+      auto q = c.Prep(
+          "SELECT failures, window_start_ms, locked_until_ms, lockouts, consecutive "
+          "FROM pin_failures WHERE participant_id = ?");
+      q->bind(1, key);
+      if (q->executeStep()) {
+        old.failures = q->getColumn(0).getInt64();
+        old.window_start_ms = q->getColumn(1).getInt64();
+        old.locked_until_ms = q->getColumn(2).getInt64();
+        old.lockouts = q->getColumn(3).getInt64();
+        old.consecutive = q->getColumn(4).getInt64();
+      }
+    }
+    PinCounter next = update(old);
+    if (next.failures == 0 && next.window_start_ms == 0 && next.locked_until_ms == 0 &&
+        next.lockouts == 0 && next.consecutive == 0) {
+      auto d = c.Prep("DELETE FROM pin_failures WHERE participant_id = ?");
+      d->bind(1, key);
+      d->exec();
+      return next;
+    }
+    auto u = c.Prep(
+        "INSERT INTO pin_failures(participant_id, failures, window_start_ms, locked_until_ms, "
+        "lockouts, consecutive) VALUES(?,?,?,?,?,?) ON CONFLICT(participant_id) DO UPDATE SET "
+        "failures = excluded.failures, window_start_ms = excluded.window_start_ms, "
+        "locked_until_ms = excluded.locked_until_ms, lockouts = excluded.lockouts, "
+        "consecutive = excluded.consecutive");
+    u->bind(1, key);
+    u->bind(2, next.failures);
+    u->bind(3, next.window_start_ms);
+    u->bind(4, next.locked_until_ms);
+    u->bind(5, next.lockouts);
+    u->bind(6, next.consecutive);
+    u->exec();
+    return next;
+  });
+}
+
+Result<int64_t> SqliteStore::PurgePinCounters(int64_t before_ms) {
+  return writer_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
+    auto q = c.Prep("DELETE FROM pin_failures WHERE locked_until_ms < ? AND window_start_ms < ?");
+    q->bind(1, before_ms);
+    q->bind(2, before_ms);
+    return static_cast<int64_t>(q->exec());
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sessions
 
@@ -245,6 +296,20 @@ Result<Session> SqliteStore::ResolveSessionIn(Conn& c, const std::string& hash, 
   return session;
 }
 
+Result<Session> SqliteStore::PeekSession(const std::string& token) {
+  std::string hash = keys_->TokenHash(token);
+  return readers_->Call<Session>([&](Conn& c) { return ReadSession(c, hash); });
+}
+
+Result<int64_t> SqliteStore::PurgeSessions(int64_t used_before_ms, int64_t created_before_ms) {
+  return writer_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
+    auto q = c.Prep("DELETE FROM sessions WHERE last_used_ms < ? OR created_ms < ?");
+    q->bind(1, used_before_ms);
+    q->bind(2, created_before_ms);
+    return static_cast<int64_t>(q->exec());
+  });
+}
+
 Status SqliteStore::EndSession(const std::string& token) {
   std::string hash = keys_->TokenHash(token);
   return writer_->Run([&](Conn& c) -> Status {
@@ -282,6 +347,7 @@ Result<ThreadRecord> SqliteStore::LoadThread(Conn& c, int64_t thread_id) {
     last = NullableText(q->getColumn(14));
     phone = NullableText(q->getColumn(15));
     t.opted_out = q->getColumn(16).getInt() != 0;
+    t.assigned_display_name = NullableText(q->getColumn(17));
   }
   if (!t.participant_id.empty()) {
     auto f = keys_->Open(first, "participants", "first_name", t.participant_id);
@@ -696,7 +762,8 @@ Result<std::vector<MessageRecord>> SqliteStore::Messages(int64_t thread_id, int6
       [&](Conn& c) -> Result<std::vector<MessageRecord>> {
         auto q = c.Prep(
             "SELECT m.seq, m.sender, m.client_id, m.body, m.intent, m.caseworker_id, cw.username, "
-            "m.at_ms, m.delivery FROM messages m LEFT JOIN caseworkers cw ON cw.id = "
+            "m.at_ms, m.delivery, cw.display_name FROM messages m LEFT JOIN caseworkers cw ON "
+            "cw.id = "
             "m.caseworker_id WHERE m.thread_id = ? AND m.seq > ? AND (? OR m.sender != 'note') "
             "ORDER BY m.seq LIMIT ?");
         q->bind(1, thread_id);
@@ -719,6 +786,7 @@ Result<std::vector<MessageRecord>> SqliteStore::Messages(int64_t thread_id, int6
           m.caseworker_name = NullableText(q->getColumn(6));
           m.at_ms = q->getColumn(7).getInt64();
           m.delivery = q->getColumn(8).getString();
+          m.caseworker_display_name = NullableText(q->getColumn(9));
           out.push_back(std::move(m));
         }
         return out;
@@ -756,13 +824,14 @@ Result<Caseworker> SqliteStore::CheckCaseworkerPassword(const std::string& usern
   std::string hash;
   auto row = readers_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
     auto q = c.Prep(
-        "SELECT id, username, county, supervisor, password_hash FROM caseworkers "
+        "SELECT id, username, county, supervisor, password_hash, display_name FROM caseworkers "
         "WHERE username = ?");
     q->bind(1, username);
     if (!q->executeStep()) return Status(Code::kNotFound, "unknown username or wrong password");
     hash = q->getColumn(4).getString();
     return Caseworker{q->getColumn(0).getInt64(), q->getColumn(1).getString(),
-                      q->getColumn(2).getString(), q->getColumn(3).getInt() != 0};
+                      q->getColumn(2).getString(), q->getColumn(3).getInt() != 0,
+                      q->getColumn(5).getString()};
   });
   if (!row.ok()) {
     if (row.status().code() == Code::kNotFound) keys_->VerifySecret(DummyHash(), password, true);
@@ -776,11 +845,24 @@ Result<Caseworker> SqliteStore::CheckCaseworkerPassword(const std::string& usern
 
 Result<Caseworker> SqliteStore::GetCaseworker(int64_t caseworker_id) {
   return readers_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
-    auto q = c.Prep("SELECT id, username, county, supervisor FROM caseworkers WHERE id = ?");
+    auto q = c.Prep(
+        "SELECT id, username, county, supervisor, display_name FROM caseworkers WHERE id = ?");
     q->bind(1, caseworker_id);
     if (!q->executeStep()) return Status(Code::kNotFound, "no such caseworker");
     return Caseworker{q->getColumn(0).getInt64(), q->getColumn(1).getString(),
-                      q->getColumn(2).getString(), q->getColumn(3).getInt() != 0};
+                      q->getColumn(2).getString(), q->getColumn(3).getInt() != 0,
+                      q->getColumn(4).getString()};
+  });
+}
+
+Status SqliteStore::SetCaseworkerDisplayName(int64_t caseworker_id, const std::string& name) {
+  if (name.size() > 64) return Status(Code::kInvalid, "display name longer than 64 bytes");
+  return writer_->Run([&](Conn& c) -> Status {
+    auto q = c.Prep("UPDATE caseworkers SET display_name = ? WHERE id = ?");
+    q->bind(1, name);
+    q->bind(2, caseworker_id);
+    if (q->exec() == 0) return Status(Code::kNotFound, "no such caseworker");
+    return Status::Ok();
   });
 }
 
@@ -874,6 +956,22 @@ Status SqliteStore::LinkPhone(const std::string& phone, const std::string& parti
     BindBlob(q, 2, *index);
     q->exec();
     return Status::Ok();
+  });
+}
+
+Result<std::vector<std::string>> SqliteStore::LinkedPhones(const std::string& participant_id) {
+  return readers_->Call<std::vector<std::string>>([&](Conn& c) -> Result<std::vector<std::string>> {
+    auto q = c.Prep("SELECT phone_index, phone FROM linked_phones WHERE participant_id = ?");
+    q->bind(1, participant_id);
+    std::vector<std::string> out;
+    while (q->executeStep()) {
+      std::string index(static_cast<const char*>(q->getColumn(0).getBlob()),
+                        static_cast<size_t>(q->getColumn(0).getBytes()));
+      auto phone = keys_->Open(q->getColumn(1).getString(), "linked_phones", "phone", ToHex(index));
+      if (!phone.ok()) return phone.status();
+      out.push_back(std::move(*phone));
+    }
+    return out;
   });
 }
 

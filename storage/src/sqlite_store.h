@@ -34,12 +34,17 @@ class SqliteStore final : public Store {
                                    int max_failures, int64_t window_ms, int64_t lock_ms) override;
   Result<int64_t> LockedUntil(const std::string& participant_id, int64_t now_ms) override;
   Status ClearPinFailures(const std::string& participant_id) override;
+  Result<PinCounter> UpdatePinCounter(
+      const std::string& key, const std::function<PinCounter(const PinCounter&)>& update) override;
+  Result<int64_t> PurgePinCounters(int64_t before_ms) override;
 
   Result<std::string> CreateSession(SessionKind kind, const std::string& subject,
                                     int64_t now_ms) override;
   Result<Session> ResolveSession(const std::string& token, int64_t now_ms,
                                  int64_t idle_ttl_ms) override;
   Status EndSession(const std::string& token) override;
+  Result<Session> PeekSession(const std::string& token) override;
+  Result<int64_t> PurgeSessions(int64_t used_before_ms, int64_t created_before_ms) override;
 
   Result<ThreadRecord> OpenThread(const std::string& participant_id, Channel channel,
                                   const std::string& lang, int64_t now_ms) override;
@@ -60,6 +65,7 @@ class SqliteStore final : public Store {
   Result<Caseworker> CheckCaseworkerPassword(const std::string& username,
                                              const std::string& password) override;
   Result<Caseworker> GetCaseworker(int64_t caseworker_id) override;
+  Status SetCaseworkerDisplayName(int64_t caseworker_id, const std::string& name) override;
   Status Audit(int64_t caseworker_id, int64_t thread_id, const std::string& action,
                int64_t now_ms) override;
 
@@ -68,6 +74,7 @@ class SqliteStore final : public Store {
   Status LinkPhone(const std::string& phone, const std::string& participant_id,
                    int64_t now_ms) override;
   Status UnlinkPhone(const std::string& phone) override;
+  Result<std::vector<std::string>> LinkedPhones(const std::string& participant_id) override;
   Status SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) override;
   Result<bool> IsOptedOut(const std::string& phone) override;
   Result<std::optional<std::string>> InboundReply(const std::string& message_sid) override;

@@ -90,11 +90,15 @@ TEST_CASE("hub frames serialise as JSON with the wire fields", "[hub][frames]") 
   m.sender = connecthub::storage::Sender::kCaseworker;
   m.body = "Quote \" and \\ and \n newline <b>";
   m.caseworker_name = "jdoe";
+  m.caseworker_display_name = "Ms. Doe";
   m.at_ms = 1795972800000;  // 2026-11-29T17:20:00Z
   auto msg = json::parse(MessageFrame(m)).as_object();
   CHECK(msg.at("text") == "Quote \" and \\ and \n newline <b>");
   CHECK(msg.at("from") == "caseworker");
-  CHECK(msg.at("caseworker") == "jdoe");
+  // Parents see the display name, never the login name; none set: no name at all.
+  CHECK(msg.at("caseworker") == "Ms. Doe");
+  m.caseworker_display_name.clear();
+  CHECK_FALSE(json::parse(MessageFrame(m)).as_object().contains("caseworker"));
   CHECK(msg.at("at") == "2026-11-29T17:20:00Z");
   CHECK_FALSE(msg.contains("intent"));
 

@@ -48,3 +48,19 @@ TEST_CASE("origin allow-list", "[hub][limits]") {
   CHECK_FALSE(server::OriginAllowed("http://127.0.0.1:9999", "127.0.0.1:8080", allowed));
   CHECK_FALSE(server::OriginAllowed("null", "127.0.0.1:8080", {}));
 }
+
+TEST_CASE("login limiter reserve counts before the check and forgive takes it back",
+          "[hub][limits]") {
+  chat::LoginLimiter limiter(3, 1000);
+  CHECK(limiter.Reserve("a", 100) == 0);
+  CHECK(limiter.Reserve("a", 101) == 0);
+  CHECK(limiter.Reserve("a", 102) == 0);
+  // Three counted: the fourth is refused at once, before any verification.
+  CHECK(limiter.Reserve("a", 103) == 1100);
+  // A counted attempt that succeeded is taken back.
+  limiter.Forgive("a", 102);
+  CHECK(limiter.BlockedUntil("a", 103) == 0);
+  CHECK(limiter.Reserve("a", 104) == 0);
+  CHECK(limiter.Reserve("b", 104) == 0);
+  limiter.Forgive("nobody", 1);
+}

@@ -124,10 +124,10 @@ test('PIN guessing on one id from many addresses locks that id, whatever the add
     // Another parent on the same case logs in from one of those addresses.
     assert.equal((await tryLogin('127.0.0.21', PARENTS.tabs.id, PARENTS.tabs.pin)).type,
       'welcome');
-    // Caseworker passwords: guesses from one address end in 429.
+    // Caseworker passwords: guesses end in 429 (10 per username, 20 per address).
     const guess = (i) => request('POST', '/api/inbox/login', { address: '127.0.0.40',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'jdoe', password: `guess-${i}` }) });
+      body: JSON.stringify({ username: 'guessed.name', password: `guess-${i}` }) });
     let status = 0;
     for (let i = 0; i < 28 && status !== 429; i += 4) {
       const rs = await Promise.all([0, 1, 2, 3].map((k) => guess(i + k)));
@@ -136,6 +136,11 @@ test('PIN guessing on one id from many addresses locks that id, whatever the add
       if (rs.some((r) => r.status === 429)) status = 429;
     }
     assert.equal(status, 429);
+    // The guessed username stays throttled from a fresh address; other caseworkers log in.
+    const fresh = await request('POST', '/api/inbox/login', { address: '127.0.0.42',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'GUESSED.name', password: 'another-guess' }) });
+    assert.equal(fresh.status, 429);
     const ok = await request('POST', '/api/inbox/login', { address: '127.0.0.41',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'jdoe', password: CASEWORKERS.madera.password }) });

@@ -103,7 +103,8 @@ test('escalation → claim → reply reaches the parent → note stays internal 
     assert.equal(second.status, 409);
     const assigned = await parent.next('state');
     assert.equal(assigned.state, 'assigned');
-    assert.equal(assigned.caseworker, 'jdoe');
+    // Parents see the display name, never the login name.
+    assert.equal(assigned.caseworker, 'Ms. Doe');
 
     // While assigned, the parent's messages go to the caseworker, not the bot.
     parent.send({ type: 'send', id: 'esc-2', text: 'what is my balance' });
@@ -122,7 +123,8 @@ test('escalation → claim → reply reaches the parent → note stays internal 
     assert.ok(reply.json.seq > note.json.seq);
     const fromCw = await parent.next((f) => f.type === 'message' && f.seq > ack2.seq);
     assert.equal(fromCw.from, 'caseworker');
-    assert.equal(fromCw.caseworker, 'jdoe');
+    assert.equal(fromCw.caseworker, 'Ms. Doe');
+    assert.ok(!JSON.stringify(parent.frames).includes('jdoe'));
     assert.equal(fromCw.text, 'Hi John, your balance is $667.93.');
     assert.equal(fromCw.seq, reply.json.seq);
     assert.ok(!parent.frames.some((f) => f.type === 'message' && /ledger/.test(f.text)));

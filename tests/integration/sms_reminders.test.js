@@ -28,7 +28,10 @@ test('reminders fire exactly once each, across a restart', async () => {
     hub = null;
     hub = await h.startHub({ db, apiBase: api.base });
 
-    const reminders = () => (api.accepted || []).filter((r) => r.form.To !== undefined);
+    // Linking John's second number told his first one (issue 16): that notice is no reminder.
+    const isLinkNotice = (r) => /new phone number ending in 0003/.test(r.form.Body || '');
+    const reminders = () => (api.accepted || []).filter((r) => r.form.To !== undefined &&
+      !isLinkNotice(r));
     await h.waitFor(() => reminders().length >= 3, { timeout: 15000, what: 'reminders' });
     await hub.kill();
     hub = await h.startHub({ db, apiBase: api.base });
@@ -42,6 +45,7 @@ test('reminders fire exactly once each, across a restart', async () => {
     const toJohn = got.filter((r) => r.form.To === john);
     assert.equal(toMaria.length, 1, 'Maria: the 10-day reminder of A-1 only');
     assert.equal(toJohn.length, 2, 'John: A-2 (2 days) and A-4 (10 days)');
+    assert.equal(api.accepted.filter((r) => r.form.To === john && isLinkNotice(r)).length, 1);
     assert.equal(got.filter((r) => r.form.To === optedOut).length, 0);
     assert.equal(got.filter((r) => r.form.To === '+15559990004').length, 0);
     // Spanish for Maria, English for John.

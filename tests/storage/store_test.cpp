@@ -10,6 +10,7 @@
 #include <fstream>
 #include <future>
 #include <iterator>
+#include <limits>
 #include <thread>
 
 #include "crypto.h"
@@ -1119,4 +1120,66 @@ TEST_CASE("a write that returned ok survives the process being killed", "[storag
   auto store = OpenStore(dir);
   CHECK(store->Messages(thread_id, 0, 100, false)->size() == kMessages);
   CHECK(store->GetThread(thread_id)->last_seq == kMessages);
+}
+
+TEST_CASE("pin counters update atomically, and purges keep hard locks", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  int64_t now = TestNowMs();
+  auto bump = [&](const PinCounter& c) {
+    PinCounter n = c;
+    ++n.failures;
+    n.window_start_ms = now;
+    return n;
+  };
+  CHECK(store->UpdatePinCounter("k", bump)->failures == 1);
+  CHECK(store->UpdatePinCounter("k", bump)->failures == 2);
+  // Concurrent updates see each other.
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&] { (void)store->UpdatePinCounter("k", bump); });
+  for (auto& t : threads) t.join();
+  CHECK(store->UpdatePinCounter("k", [](const PinCounter& c) { return c; })->failures == 10);
+  // A hard lock survives a purge; a quiet row does not.
+  REQUIRE(store
+              ->UpdatePinCounter("hard",
+                                 [&](const PinCounter&) {
+                                   PinCounter n;
+                                   n.window_start_ms = now;
+                                   n.locked_until_ms = std::numeric_limits<int64_t>::max();
+                                   return n;
+                                 })
+              .ok());
+  CHECK(*store->PurgePinCounters(now + 1) == 1);
+  CHECK(store->UpdatePinCounter("k", [](const PinCounter& c) { return c; })->failures == 0);
+  CHECK(store->UpdatePinCounter("hard", [](const PinCounter& c) { return c; })->locked_until_ms ==
+        std::numeric_limits<int64_t>::max());
+  REQUIRE(store->ClearPinFailures("hard").ok());
+  CHECK(store->UpdatePinCounter("hard", [](const PinCounter& c) { return c; })->locked_until_ms ==
+        0);
+}
+
+TEST_CASE("sessions: peek does not touch; purge by idle and by age", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  int64_t now = TestNowMs();
+  auto old_token = store->CreateSession(SessionKind::kParticipant, "100000001", now);
+  auto idle_token = store->CreateSession(SessionKind::kCaseworker, "1", now + 1000);
+  auto fresh_token = store->CreateSession(SessionKind::kCaseworker, "2", now + 2000);
+  REQUIRE(old_token.ok());
+  REQUIRE(idle_token.ok());
+  REQUIRE(fresh_token.ok());
+  // The old one is used (touched) later; peek reads without touching.
+  REQUIRE(store->ResolveSession(*old_token, now + 5 * 60'000, 15 * 60'000).ok());
+  auto peek = store->PeekSession(*old_token);
+  REQUIRE(peek.ok());
+  CHECK(peek->last_used_ms == now + 5 * 60'000);
+  CHECK(store->PeekSession(*idle_token)->last_used_ms == now + 1000);
+  REQUIRE(store->ResolveSession(*fresh_token, now + 5 * 60'000, 15 * 60'000).ok());
+  // Purge: idle before now+2 min (the idle one), created before now+500 (the old one).
+  CHECK(*store->PurgeSessions(now + 2 * 60'000, now + 500) == 2);
+  CHECK(store->PeekSession(*old_token).status().code() == Code::kNotFound);
+  CHECK(store->PeekSession(*idle_token).status().code() == Code::kNotFound);
+  CHECK(store->PeekSession(*fresh_token).ok());
+  CHECK(store->PeekSession("garbage").status().code() == Code::kNotFound);
 }

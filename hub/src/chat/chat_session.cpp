@@ -110,42 +110,22 @@ struct LoginOutcome {
 
 void ChatSession::HandleLogin(const LoginFrame& f, int64_t now) {
   auto& store = deps_.store;
-  auto& limiter = deps_.address_limiter;
-  const ServeOptions& opts = deps_.options;
+  auto& parent_auth = deps_.parent_auth;
   std::string address = address_;
   RunBlocking(
-      [&store, &limiter, &opts, f, now, address]() {
+      [&store, &parent_auth, f, now, address]() {
         LoginOutcome out;
-        if (int64_t until = limiter.BlockedUntil(address, now); until > 0) {
-          out.error = "locked_out";
-          out.retry_at_ms = until;
-          return out;
-        }
-        auto locked = store.LockedUntil(f.participant_id, now);
-        if (!locked.ok()) {
+        auto verified = parent_auth.Verify(f.participant_id, f.pin, {.address_key = address}, now);
+        using Outcome = auth::ParentAuthResult::Outcome;
+        if (verified.outcome == Outcome::kError) {
           out.error = "internal";
           return out;
         }
-        if (*locked > now) {
-          out.error = "locked_out";
-          out.retry_at_ms = *locked;
+        if (verified.outcome != Outcome::kOk) {
+          out.error = verified.outcome == Outcome::kLockedOut ? "locked_out" : "auth_failed";
+          out.retry_at_ms = verified.retry_at_ms == auth::kHardLocked ? 0 : verified.retry_at_ms;
           return out;
         }
-        auto ok = store.CheckPin(f.participant_id, f.pin);
-        if (!ok.ok()) {
-          out.error = "internal";
-          return out;
-        }
-        if (!*ok) {
-          auto until = store.RecordPinFailure(f.participant_id, now, opts.max_pin_failures,
-                                              opts.lockout_ms, opts.lockout_ms);
-          int64_t address_until = limiter.RecordFailure(address, now);
-          int64_t lock = std::max(until.ok() ? *until : 0, address_until);
-          out.error = lock > now ? "locked_out" : "auth_failed";
-          out.retry_at_ms = lock;
-          return out;
-        }
-        (void)store.ClearPinFailures(f.participant_id);
         std::string preferred = f.lang;
         if (auto facts = store.LoadFacts(f.participant_id, now); facts.ok()) {
           out.first_name = facts->first_name;
@@ -201,11 +181,11 @@ void ChatSession::HandleLogin(const LoginFrame& f, int64_t now) {
 
 void ChatSession::HandleResume(const ResumeFrame& f, int64_t now) {
   auto& store = deps_.store;
-  int64_t idle = deps_.options.session_idle_ms;
+  auth::SessionLimits limits = Limits();
   RunBlocking(
-      [&store, f, now, idle]() {
+      [&store, f, now, limits]() {
         LoginOutcome out;
-        auto session = store.ResolveSession(f.token, now, idle);
+        auto session = auth::ResolveLiveSession(store, f.token, now, limits);
         if (!session.ok() || session->kind != storage::SessionKind::kParticipant) {
           out.error = session.ok() || session.status().code() == storage::Code::kNotFound
                           ? "unauthenticated"
@@ -304,7 +284,9 @@ void ChatSession::HandleLogout(int64_t now) {
   participant_id_.clear();
   SetAuthenticated(false);
   RunBlocking([&store, token]() { return store.EndSession(token).ok(); },
-              [this, now](bool) {
+              [this, now, token](bool) {
+                // The parent's other tabs and devices on this session close too.
+                deps_.registry.EndSession(token);
                 if (closed_) return;
                 Send(LoggedOutFrame());
                 Done("logout", now);
@@ -312,9 +294,11 @@ void ChatSession::HandleLogout(int64_t now) {
 }
 
 void ChatSession::Attach(const storage::ThreadRecord& thread, int64_t after_seq) {
+  // Attached right after a login or resume checked the session.
+  checked_ms_ = deps_.clock();
   thread_id_ = thread.id;
   state_ = thread.state;
-  assigned_name_ = thread.assigned_name;
+  assigned_name_ = thread.assigned_display_name;
   delivered_ = after_seq;
   known_ = thread.last_seq;
   fetching_ = false;
@@ -329,21 +313,88 @@ void ChatSession::Detach() {
   thread_id_ = 0;
   ++generation_;
   fetching_ = false;
+  held_.clear();
 }
 
 void ChatSession::Deliver(const events::HubEvent& event) {
   auto c = conn_.lock();
   if (!c) return;
-  c->Dispatch([self = shared_from_this(), event] { self->OnEvent(event); });
+  c->Dispatch([self = shared_from_this(), event] {
+    if (self->closed_ || self->thread_id_ == 0 || event.thread.id != self->thread_id_) return;
+    // Content goes out only under a recently checked session; otherwise it waits for a check.
+    if (self->checking_ ||
+        self->deps_.clock() - self->checked_ms_ >= self->deps_.options.session_recheck_ms) {
+      constexpr size_t kMaxHeld = 1024;
+      if (self->held_.size() >= kMaxHeld) return self->EndSession();
+      self->held_.push_back(event);
+      self->StartCheck();
+      return;
+    }
+    self->OnEvent(event);
+  });
+}
+
+auth::SessionLimits ChatSession::Limits() const {
+  return {.idle_ms = deps_.options.session_idle_ms, .max_age_ms = deps_.options.session_max_age_ms};
+}
+
+void ChatSession::Recheck() {
+  auto c = conn_.lock();
+  if (!c) return;
+  c->Dispatch([self = shared_from_this()] { self->StartCheck(); });
+}
+
+void ChatSession::SessionEnded(const std::string& token) {
+  auto c = conn_.lock();
+  if (!c) return;
+  c->Dispatch([self = shared_from_this(), token] {
+    if (!self->token_.empty() && self->token_ == token) self->EndSession();
+  });
+}
+
+void ChatSession::StartCheck() {
+  if (checking_ || closed_ || token_.empty()) return;
+  auto conn = conn_.lock();
+  if (!conn) return;
+  checking_ = true;
+  auto& store = deps_.store;
+  int64_t now = deps_.clock();
+  std::string token = token_;
+  auth::SessionLimits limits = Limits();
+  RunBlocking(
+      [&store, token, now, limits]() {
+        auto s = auth::CheckLiveSession(store, token, now, limits);
+        // A store failure is not an ended session: the next check decides.
+        if (!s.ok() && s.status().code() != storage::Code::kNotFound) return 0;
+        return s.ok() && s->kind == storage::SessionKind::kParticipant ? 1 : -1;
+      },
+      [this, token, now](int live) {
+        checking_ = false;
+        if (closed_ || token_ != token) return;
+        if (live < 0) return EndSession();
+        if (live > 0) checked_ms_ = now;
+        std::deque<events::HubEvent> held;
+        held.swap(held_);
+        for (const auto& e : held) OnEvent(e);
+      });
+}
+
+void ChatSession::EndSession() {
+  if (closed_) return;
+  Detach();
+  token_.clear();
+  participant_id_.clear();
+  SendError("unauthenticated", "hub.error.session_expired");
+  if (auto c = conn_.lock()) c->Close(server::kCloseSessionEnded, "session ended");
 }
 
 void ChatSession::OnEvent(const events::HubEvent& event) {
   if (closed_ || thread_id_ == 0 || event.thread.id != thread_id_) return;
   if (event.kind == events::HubEvent::Kind::kThread) {
     if (event.thread.state != state_ || (event.thread.state == storage::ThreadState::kAssigned &&
-                                         event.thread.assigned_name != assigned_name_)) {
+                                         event.thread.assigned_display_name != assigned_name_)) {
       state_ = event.thread.state;
-      assigned_name_ = event.thread.assigned_name;
+      assigned_name_ = event.thread.assigned_display_name;
       Send(StateFrame(state_, assigned_name_));
     }
     if (!event.thread.lang.empty()) lang_ = event.thread.lang;

@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "auth/parent_auth.h"
+#include "auth/session_policy.h"
 #include "chat/frames.h"
 #include "chat/limits.h"
 #include "clock.h"
@@ -25,7 +27,7 @@ struct ChatDeps {
   const locales::Catalog& catalog;
   Metrics& metrics;
   Clock clock;
-  LoginLimiter& address_limiter;
+  auth::ParentAuth& parent_auth;  // PIN check, lockouts and the per-address limit
   const ServeOptions& options;
   FrameLimits limits;
 };
@@ -46,6 +48,10 @@ class ChatSession : public server::WsHandler,
   void OnText(std::string text) override;
   void OnClose() override;
   void Deliver(const events::HubEvent& event) override;
+  // The session is re-checked at least every ServeOptions::session_recheck_ms and before an
+  // event is pushed after a longer pause; an ended session closes the socket with 4401.
+  void Recheck() override;
+  void SessionEnded(const std::string& token) override;
 
  private:
   struct Pending {
@@ -64,6 +70,9 @@ class ChatSession : public server::WsHandler,
   void Detach();
   void OnEvent(const events::HubEvent& event);
   void Fetch();
+  void StartCheck();
+  void EndSession();
+  auth::SessionLimits Limits() const;
 
   void Send(std::string frame);
   // Tells the connection whether a participant is logged in (login deadline, per-address cap).
@@ -89,7 +98,7 @@ class ChatSession : public server::WsHandler,
   std::string lang_ = "en";
   int64_t thread_id_ = 0;
   storage::ThreadState state_ = storage::ThreadState::kBot;
-  std::string assigned_name_;
+  std::string assigned_name_;  // the caseworker's display name (never the login name)
 
   // Delivery bookkeeping: every seq <= delivered_ has been sent (or is a note); known_ is the
   // newest seq an event announced.
@@ -97,6 +106,11 @@ class ChatSession : public server::WsHandler,
   int64_t known_ = 0;
   bool fetching_ = false;
   uint64_t generation_ = 0;  // bumps on Attach/Detach so stale fetches are ignored
+
+  // Session re-checks: when the session was last found live; events waiting for a check.
+  int64_t checked_ms_ = 0;
+  bool checking_ = false;
+  std::deque<events::HubEvent> held_;
 };
 
 }  // namespace connecthub::hub::chat

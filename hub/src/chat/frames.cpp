@@ -121,8 +121,9 @@ std::string MessageFrame(const storage::MessageRecord& m) {
   o["text"] = m.body;
   o["at"] = IsoTime(m.at_ms);
   if (!m.intent.empty()) o["intent"] = m.intent;
-  if (m.sender == storage::Sender::kCaseworker && !m.caseworker_name.empty()) {
-    o["caseworker"] = m.caseworker_name;
+  // Parents see the caseworker's display name, never the login name (none set: no name).
+  if (m.sender == storage::Sender::kCaseworker && !m.caseworker_display_name.empty()) {
+    o["caseworker"] = m.caseworker_display_name;
   }
   return json::serialize(o);
 }

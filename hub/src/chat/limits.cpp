@@ -12,6 +12,15 @@ int64_t LoginLimiter::BlockedUntilLocked(std::deque<int64_t>& failures, int64_t 
   return failures[failures.size() - static_cast<size_t>(max_failures_)] + window_ms_;
 }
 
+void LoginLimiter::PruneLocked(int64_t now_ms) {
+  if (failures_.size() <= 100'000) return;
+  // Bound memory under a spray of addresses: forget keys with nothing in the window.
+  for (auto it = failures_.begin(); it != failures_.end();) {
+    BlockedUntilLocked(it->second, now_ms);
+    it = it->second.empty() ? failures_.erase(it) : std::next(it);
+  }
+}
+
 int64_t LoginLimiter::BlockedUntil(const std::string& key, int64_t now_ms) {
   std::lock_guard lock(mu_);
   auto it = failures_.find(key);
@@ -23,16 +32,33 @@ int64_t LoginLimiter::BlockedUntil(const std::string& key, int64_t now_ms) {
 
 int64_t LoginLimiter::RecordFailure(const std::string& key, int64_t now_ms) {
   std::lock_guard lock(mu_);
-  if (failures_.size() > 100'000) {
-    // Bound memory under a spray of addresses: forget keys with nothing in the window.
-    for (auto it = failures_.begin(); it != failures_.end();) {
-      BlockedUntilLocked(it->second, now_ms);
-      it = it->second.empty() ? failures_.erase(it) : std::next(it);
-    }
-  }
+  PruneLocked(now_ms);
   auto& f = failures_[key];
   f.push_back(now_ms);
   return BlockedUntilLocked(f, now_ms);
+}
+
+int64_t LoginLimiter::Reserve(const std::string& key, int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  PruneLocked(now_ms);
+  auto& f = failures_[key];
+  if (int64_t until = BlockedUntilLocked(f, now_ms); until > 0) return until;
+  f.push_back(now_ms);
+  return 0;
+}
+
+void LoginLimiter::Forgive(const std::string& key, int64_t reserved_at_ms) {
+  std::lock_guard lock(mu_);
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return;
+  auto& f = it->second;
+  for (auto e = f.rbegin(); e != f.rend(); ++e) {
+    if (*e == reserved_at_ms) {
+      f.erase(std::next(e).base());
+      break;
+    }
+  }
+  if (f.empty()) failures_.erase(it);
 }
 
 bool TokenBucket::Take(int64_t now_ms, int64_t* retry_after_ms) {

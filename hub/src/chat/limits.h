@@ -20,9 +20,15 @@ class LoginLimiter {
   int64_t BlockedUntil(const std::string& key, int64_t now_ms);
   // Records a failure at `now_ms`; returns BlockedUntil() afterwards.
   int64_t RecordFailure(const std::string& key, int64_t now_ms);
+  // Counts an attempt at `now_ms` before it is verified, unless `key` is blocked: returns 0 when
+  // counted, else BlockedUntil(). Check and count are one step, so concurrent attempts cannot
+  // all pass. Forgive() takes a counted attempt back (it succeeded).
+  int64_t Reserve(const std::string& key, int64_t now_ms);
+  void Forgive(const std::string& key, int64_t reserved_at_ms);
 
  private:
   int64_t BlockedUntilLocked(std::deque<int64_t>& failures, int64_t now_ms);
+  void PruneLocked(int64_t now_ms);
 
   std::mutex mu_;
   int max_failures_;

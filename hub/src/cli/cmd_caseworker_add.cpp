@@ -38,6 +38,12 @@ int RunCaseworkerAdd(const Options& options) {
     std::cerr << "connecthub caseworker add: " << id.status().message() << "\n";
     return 1;
   }
+  if (std::string display = options.Get("display-name"); !display.empty()) {
+    if (auto s = (*store)->SetCaseworkerDisplayName(*id, display); !s.ok()) {
+      std::cerr << "connecthub caseworker add: --display-name: " << s.message() << "\n";
+      return 1;
+    }
+  }
   std::cout << "caseworker " << username << " added (id " << *id << ")\n";
   return 0;
 }
@@ -48,11 +54,13 @@ Command CaseworkerAddCommand() {
   std::vector<OptionSpec> specs = DatabaseOptionSpecs();
   specs.push_back({.name = "username", .help = "login name (required)"});
   specs.push_back({.name = "county", .help = "county whose threads the caseworker sees"});
+  specs.push_back({.name = "display-name",
+                   .help = "the name parents see, e.g. \"Ms. Garcia\" (never the username)"});
   specs.push_back(
       {.name = "supervisor", .takes_value = false, .help = "sees every county's threads"});
   return {.name = "caseworker add",
           .usage =
-              "connecthub caseworker add [--db FILE] --username U [--county C] "
+              "connecthub caseworker add [--db FILE] --username U [--county C] [--display-name N] "
               "[--supervisor] < password",
           .summary = "add a caseworker (password read from stdin)",
           .options = specs,

@@ -2,6 +2,8 @@
 // router, server) in one place and runs it until SIGINT/SIGTERM.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <charconv>
 #include <condition_variable>
@@ -9,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "auth/parent_auth.h"
 #include "chat/chat_session.h"
 #include "chat/echo_session.h"
 #include "cli/commands.h"
@@ -57,6 +60,33 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
     return false;
   }
   out->lockout_ms = v * 1000;
+  if (!ParseInt(o.Get("lockout-max-seconds", "86400"), 1, 86400 * 30, &v)) {
+    *error = "--lockout-max-seconds must be a positive number of seconds";
+    return false;
+  }
+  out->lockout_max_ms = std::max(v * 1000, out->lockout_ms);
+  if (!ParseInt(o.Get("pin-failure-cap", "100"), 5, 100, &v)) {
+    *error = "--pin-failure-cap must be 5..100";
+    return false;
+  }
+  out->pin_failure_cap = static_cast<int>(v);
+  if (!ParseInt(o.Get("session-max-seconds", "43200"), 1, 86400 * 30, &v)) {
+    *error = "--session-max-seconds must be a positive number of seconds";
+    return false;
+  }
+  out->session_max_age_ms = v * 1000;
+  if (!ParseInt(o.Get("session-recheck-seconds", "60"), 1, 3600, &v)) {
+    *error = "--session-recheck-seconds must be 1..3600";
+    return false;
+  }
+  out->session_recheck_ms = v * 1000;
+  for (const std::string& list : o.GetAll("trusted-proxy")) {
+    std::string why;
+    if (!server::ParseCidrList(list, &out->trusted_proxies, &why)) {
+      *error = "--trusted-proxy: " + why;
+      return false;
+    }
+  }
   if (!ParseInt(o.Get("blocking-threads", "32"), 1, 256, &v)) {
     *error = "--blocking-threads must be 1..256";
     return false;
@@ -147,22 +177,32 @@ class Hub {
         registry_(bus_),
         chat_limiter_(options_.max_address_failures, options_.lockout_ms),
         inbox_limiter_(options_.max_address_failures, options_.lockout_ms),
+        inbox_user_limiter_(options_.max_username_failures, options_.lockout_ms),
+        parent_auth_(*store_, chat_limiter_,
+                     {.max_failures = options_.max_pin_failures,
+                      .window_ms = options_.lockout_ms,
+                      .lock_ms = options_.lockout_ms,
+                      .max_lock_ms = options_.lockout_max_ms,
+                      .hard_cap = options_.pin_failure_cap}),
         io_(options_.io_threads),
         blocking_(static_cast<size_t>(options_.blocking_threads)),
         context_{*store_, *bot_,     *catalog_, bus_,     conversations_, router_,
-                 io_,     blocking_, clock_,    metrics_, options_} {
+                 io_,     blocking_, clock_,    metrics_, options_,       parent_auth_} {
     RegisterStaticPages(router_, *catalog_, options_.allowed_origins);
     RegisterOps(router_, *store_, metrics_, [this] {
       metrics_.Set("connecthub_chat_subscriptions", {},
                    static_cast<double>(registry_.chat_count()));
     });
-    inbox::RegisterInboxApi(router_,
-                            inbox::InboxDeps{*store_,
-                                             conversations_,
-                                             metrics_,
-                                             clock_,
-                                             inbox_limiter_,
-                                             {.session_idle_ms = options_.session_idle_ms}});
+    inbox::RegisterInboxApi(router_, inbox::InboxDeps{*store_,
+                                                      conversations_,
+                                                      metrics_,
+                                                      clock_,
+                                                      inbox_limiter_,
+                                                      inbox_user_limiter_,
+                                                      {.session_limits = SessionLimits()},
+                                                      [this](const std::string& token) {
+                                                        registry_.EndSession(token);
+                                                      }});
 
     // SMS channel wiring: POST /sms/twilio(/status), the outbound SMS subscriber, the outbox
     // worker and the reminder scheduler, all from the SMS engineer's hub/src/sms/sms_channel.cpp.
@@ -174,6 +214,7 @@ class Hub {
     server_options.ws_unauthenticated_per_address =
         static_cast<size_t>(options_.ws_unauthenticated_per_address);
     server_options.ws_max_queue = static_cast<size_t>(options_.ws_max_queue);
+    server_options.trusted_proxies = options_.trusted_proxies;
     if (!options_.public_url.empty()) {
       // The hub's own public origin (scheme://host[:port]) is always allowed.
       std::string origin = options_.public_url;
@@ -196,12 +237,12 @@ class Hub {
           if (path == "/ws/chat") {
             return {std::make_shared<chat::ChatSession>(
                         chat::ChatDeps{*store_, conversations_, registry_, *catalog_, metrics_,
-                                       clock_, chat_limiter_, options_, chat::FrameLimits{}}),
+                                       clock_, parent_auth_, options_, chat::FrameLimits{}}),
                     "chat"};
           }
           if (path == "/ws/inbox") {
             return {std::make_shared<inbox::InboxSession>(inbox::InboxSessionDeps{
-                        *store_, registry_, clock_, options_.session_idle_ms}),
+                        *store_, registry_, clock_, SessionLimits(), options_.session_recheck_ms}),
                     "inbox"};
           }
           return {};
@@ -223,6 +264,7 @@ class Hub {
          {"io_threads", options_.io_threads},
          {"allowed_origins", static_cast<int64_t>(options_.allowed_origins.size())}});
     if (options_.bench_echo) Log(LogLevel::kWarn, "bench_echo_mode_no_routing");
+    ScheduleSessionSweep();
     std::cout << "ConnectHub listening on " << server_->url() << std::endl;
 
     net::signal_set signals(io_, SIGINT, SIGTERM);
@@ -233,6 +275,8 @@ class Hub {
       if (ec) return;
       Log(LogLevel::kInfo, "shutting_down", {{"signal", signo}});
       server_->Shutdown();
+      stopping_sweep_ = true;
+      net::post(sweep_strand_, [this] { sweep_timer_.cancel(); });
       std::lock_guard lock(mu);
       stopping = true;
       cv.notify_all();
@@ -280,6 +324,35 @@ class Hub {
   }
 
  private:
+  auth::SessionLimits SessionLimits() const {
+    return {.idle_ms = options_.session_idle_ms, .max_age_ms = options_.session_max_age_ms};
+  }
+
+  // Every session_recheck_ms: live sockets re-check their sessions, and expired sessions and
+  // stale lockout rows are purged (on the blocking pool).
+  void ScheduleSessionSweep() {
+    sweep_timer_.expires_after(std::chrono::milliseconds(options_.session_recheck_ms));
+    sweep_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping_sweep_) return;
+      registry_.RecheckAll();
+      net::post(blocking_, [this] {
+        int64_t now = clock_();
+        // A lockout row quiet this long is forgotten (escalation restarts); hard locks stay.
+        constexpr int64_t kLockoutMemoryMs = 7LL * 24 * 3600 * 1000;
+        auto sessions = store_->PurgeSessions(now - options_.session_idle_ms,
+                                              now - options_.session_max_age_ms);
+        auto counters =
+            store_->PurgePinCounters(now - std::max(kLockoutMemoryMs, options_.lockout_ms));
+        if (!sessions.ok() || !counters.ok()) {
+          Log(LogLevel::kWarn, "purge_failed");
+        } else if (*sessions > 0 || *counters > 0) {
+          Log(LogLevel::kInfo, "purged", {{"sessions", *sessions}, {"lockouts", *counters}});
+        }
+      });
+      ScheduleSessionSweep();
+    });
+  }
+
   ServeOptions options_;
   Clock clock_ = SystemNowMs;
   std::unique_ptr<storage::Store> store_;
@@ -293,10 +366,15 @@ class Hub {
   server::Registry registry_;
   chat::LoginLimiter chat_limiter_;
   chat::LoginLimiter inbox_limiter_;
+  chat::LoginLimiter inbox_user_limiter_;  // caseworker logins per username
+  auth::ParentAuth parent_auth_;
   net::io_context io_;
   net::thread_pool blocking_;
   HubContext context_;
   std::unique_ptr<server::Server> server_;
+  net::strand<net::io_context::executor_type> sweep_strand_{io_.get_executor()};
+  net::steady_timer sweep_timer_{sweep_strand_};  // runs on sweep_strand_
+  std::atomic<bool> stopping_sweep_{false};
 };
 
 int RunServe(const Options& o) {
@@ -382,6 +460,24 @@ Command ServeCommand() {
       {.name = "lockout-seconds",
        .default_value = "900",
        .help = "logins refused this long after 5 failed PINs"},
+      {.name = "lockout-max-seconds",
+       .default_value = "86400",
+       .help = "each further lockout doubles, up to this"},
+      {.name = "pin-failure-cap",
+       .default_value = "100",
+       .help = "wrong PINs since the last success (per participant, per phone) before a lock "
+               "only `connecthub unlock` or a supervisor lifts (5..100)"},
+      {.name = "session-max-seconds",
+       .default_value = "43200",
+       .help = "sessions end this long after login, however active (absolute lifetime)"},
+      {.name = "session-recheck-seconds",
+       .default_value = "60",
+       .help = "live sockets re-check their session this often (an ended one closes with "
+               "4401); expired sessions and stale lockouts are purged as often"},
+      {.name = "trusted-proxy",
+       .repeatable = true,
+       .help = "CIDR[,CIDR...] of TLS proxies whose X-Forwarded-For names the client (the "
+               "rightmost hop not in these blocks); requests from elsewhere are taken as is"},
       {.name = "blocking-threads",
        .default_value = "32",
        .help = "threads for database work and Argon2id (off the I/O threads)"},

@@ -10,9 +10,9 @@ namespace connecthub::hub::cli {
 // One sub-command of the `connecthub` binary. `Run` returns the process exit code: 0 success,
 // 1 failure (after printing a one-line reason on stderr); usage errors (2) are the dispatcher's.
 struct Command {
-  std::string name;    // "serve", "import", "caseworker add", ...
-  std::string usage;   // e.g. "connecthub import --db FILE EXTRACT.jsonl"
-  std::string summary; // one line for `connecthub --help`
+  std::string name;     // "serve", "import", "caseworker add", ...
+  std::string usage;    // e.g. "connecthub import --db FILE EXTRACT.jsonl"
+  std::string summary;  // one line for `connecthub --help`
   std::vector<OptionSpec> options;
   int min_positional = 0;
   int max_positional = 0;
@@ -26,6 +26,7 @@ Command ImportCommand();
 Command CaseworkerAddCommand();
 Command ClassifyCommand();
 Command RotateKeyCommand();
+Command UnlockCommand();
 
 // Runs the CLI: picks the command, parses options, calls it.
 int Main(int argc, char** argv);

@@ -9,8 +9,8 @@ namespace connecthub::hub::cli {
 namespace {
 
 std::vector<Command> AllCommands() {
-  return {ServeCommand(),        DemoDataCommand(),   ImportCommand(),
-          CaseworkerAddCommand(), ClassifyCommand(),  RotateKeyCommand()};
+  return {ServeCommand(),    DemoDataCommand(),  ImportCommand(), CaseworkerAddCommand(),
+          ClassifyCommand(), RotateKeyCommand(), UnlockCommand()};
 }
 
 void PrintTopHelp(std::ostream& out) {
@@ -32,7 +32,8 @@ int Main(int argc, char** argv) {
   }
   for (const auto& command : AllCommands()) {
     // A command name may be two words ("caseworker add").
-    size_t words = 1 + static_cast<size_t>(std::count(command.name.begin(), command.name.end(), ' '));
+    size_t words =
+        1 + static_cast<size_t>(std::count(command.name.begin(), command.name.end(), ' '));
     if (args.size() < words) continue;
     std::string given = args[0];
     for (size_t i = 1; i < words; ++i) given += " " + args[i];

@@ -72,7 +72,8 @@ Result<storage::MessageRecord> ConversationService::AppendAndPublish(
 storage::MessageRecord ConversationService::PublishAppended(const storage::AppendRequest& request,
                                                             const storage::Appended& appended,
                                                             storage::ThreadRecord* thread,
-                                                            const std::string& caseworker_name) {
+                                                            const std::string& caseworker_name,
+                                                            const std::string& display_name) {
   storage::MessageRecord m;
   m.thread_id = request.thread_id;
   m.seq = appended.seq;
@@ -82,6 +83,7 @@ storage::MessageRecord ConversationService::PublishAppended(const storage::Appen
   m.intent = request.intent;
   m.caseworker_id = request.caseworker_id;
   m.caseworker_name = caseworker_name;
+  m.caseworker_display_name = display_name;
   m.at_ms = appended.at_ms;
   thread->last_seq = std::max(thread->last_seq, m.seq);
   thread->last_message_ms = std::max(thread->last_message_ms, m.at_ms);
@@ -312,7 +314,7 @@ Result<storage::MessageRecord> ConversationService::Reply(int64_t thread_id,
   if (!stored.ok()) return stored.status();
   (void)store_.Audit(caseworker.id, thread_id, "reply", now_ms);
   // Subscribers (the parent's sockets, the SMS outbox) get the caseworker's name with it.
-  return PublishAppended(request, *stored, &t, caseworker.username);
+  return PublishAppended(request, *stored, &t, caseworker.username, caseworker.display_name);
 }
 
 Result<storage::MessageRecord> ConversationService::Note(int64_t thread_id,
@@ -331,7 +333,7 @@ Result<storage::MessageRecord> ConversationService::Note(int64_t thread_id,
   if (!stored.ok()) return stored.status();
   (void)store_.Audit(caseworker.id, thread_id, "note", now_ms);
   storage::ThreadRecord t = *thread;
-  return PublishAppended(request, *stored, &t, caseworker.username);
+  return PublishAppended(request, *stored, &t, caseworker.username, caseworker.display_name);
 }
 
 Result<storage::ThreadRecord> ConversationService::Resolve(int64_t thread_id,

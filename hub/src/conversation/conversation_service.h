@@ -123,7 +123,8 @@ class ConversationService {
   storage::MessageRecord PublishAppended(const storage::AppendRequest& request,
                                          const storage::Appended& appended,
                                          storage::ThreadRecord* thread,
-                                         const std::string& caseworker_name = {});
+                                         const std::string& caseworker_name = {},
+                                         const std::string& display_name = {});
   void PublishThread(const storage::ThreadRecord& thread);
   struct TurnState;
   storage::TurnRequest MakeTurn(const ParentText& message, int64_t now_ms,

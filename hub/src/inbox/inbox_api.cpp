@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "auth/parent_auth.h"
 #include "inbox/inbox_json.h"
 #include "log.h"
 
@@ -81,7 +82,7 @@ HttpResponse WithCaseworker(const InboxDeps& deps, const HttpRequest& req, Fn fn
   int64_t now = deps.clock();
   std::string token = BearerToken(req);
   if (token.empty()) return ErrorResponse(401, "missing bearer token");
-  auto cw = AuthenticateCaseworker(deps.store, token, now, deps.options.session_idle_ms);
+  auto cw = AuthenticateCaseworker(deps.store, token, now, deps.options.session_limits);
   if (!cw.ok()) {
     if (cw.status().code() == storage::Code::kNotFound) {
       return ErrorResponse(401, "invalid or expired token");
@@ -127,10 +128,10 @@ std::optional<std::string> TextBody(const InboxDeps& deps, const HttpRequest& re
 
 }  // namespace
 
-storage::Result<storage::Caseworker> AuthenticateCaseworker(storage::Store& store,
-                                                            const std::string& token,
-                                                            int64_t now_ms, int64_t idle_ms) {
-  auto session = store.ResolveSession(token, now_ms, idle_ms);
+namespace {
+
+storage::Result<storage::Caseworker> CaseworkerOf(
+    storage::Store& store, const storage::Result<storage::Session>& session) {
   if (!session.ok()) return session.status();
   if (session->kind != storage::SessionKind::kCaseworker) {
     return storage::Status(storage::Code::kNotFound, "not a caseworker session");
@@ -142,6 +143,22 @@ storage::Result<storage::Caseworker> AuthenticateCaseworker(storage::Store& stor
     return storage::Status(storage::Code::kNotFound, "bad session subject");
   }
   return store.GetCaseworker(id);
+}
+
+}  // namespace
+
+storage::Result<storage::Caseworker> AuthenticateCaseworker(storage::Store& store,
+                                                            const std::string& token,
+                                                            int64_t now_ms,
+                                                            const auth::SessionLimits& limits) {
+  return CaseworkerOf(store, auth::ResolveLiveSession(store, token, now_ms, limits));
+}
+
+storage::Result<storage::Caseworker> CheckCaseworkerSession(storage::Store& store,
+                                                            const std::string& token,
+                                                            int64_t now_ms,
+                                                            const auth::SessionLimits& limits) {
+  return CaseworkerOf(store, auth::CheckLiveSession(store, token, now_ms, limits));
 }
 
 void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
@@ -159,16 +176,29 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
         password->size() > 1024) {
       return ErrorResponse(400, "\"username\" and \"password\" must be strings");
     }
-    if (int64_t until = deps.login_limiter.BlockedUntil(req.remote_address, now); until > 0) {
+    // Both limits count the attempt before the password is checked (concurrent guesses cannot
+    // all pass); a success takes it back. Usernames are case-folded so that case does not
+    // multiply the attempts.
+    std::string user_key = *username;
+    for (char& c : user_key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    int64_t until = deps.login_limiter.Reserve(req.remote_address, now);
+    if (until == 0) {
+      until = deps.username_limiter.Reserve(user_key, now);
+      if (until > 0) deps.login_limiter.Forgive(req.remote_address, now);
+    }
+    if (until > 0) {
       deps.metrics.Inc("connecthub_logins_total",
                        {{"kind", "caseworker"}, {"result", "locked_out"}});
       return Json(429,
                   json::object{{"error", "too many failed logins"}, {"retry_at", IsoTime(until)}});
     }
     auto cw = deps.store.CheckCaseworkerPassword(*username, *password);
+    if (cw.ok() || cw.status().code() != storage::Code::kNotFound) {
+      deps.login_limiter.Forgive(req.remote_address, now);
+      deps.username_limiter.Forgive(user_key, now);
+    }
     if (!cw.ok()) {
       if (cw.status().code() != storage::Code::kNotFound) return StoreError(cw.status());
-      deps.login_limiter.RecordFailure(req.remote_address, now);
       deps.metrics.Inc("connecthub_logins_total", {{"kind", "caseworker"}, {"result", "failed"}});
       Log(LogLevel::kInfo, "inbox_login_failed");
       return ErrorResponse(401, "invalid username or password");
@@ -184,10 +214,31 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
   router.Add("POST", "/api/inbox/logout", [holder](const HttpRequest& req, const PathParams&) {
     const InboxDeps& deps = *holder;
     return WithCaseworker(deps, req, [&](const storage::Caseworker&, int64_t) {
-      (void)deps.store.EndSession(BearerToken(req));
+      std::string token = BearerToken(req);
+      (void)deps.store.EndSession(token);
+      if (deps.session_ended) deps.session_ended(token);
       return Json(200, json::object{{"ok", true}});
     });
   });
+
+  // A supervisor lifts a parent's PIN lockout, hard locks included (the agency's reset).
+  router.Add("POST", "/api/inbox/participants/{id}/unlock",
+             [holder](const HttpRequest& req, const PathParams& params) {
+               const InboxDeps& deps = *holder;
+               return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t) {
+                 if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
+                 auto it = params.find("id");
+                 if (it == params.end() || it->second.empty() || it->second.size() > 64 ||
+                     it->second.find_first_not_of("0123456789") != std::string::npos) {
+                   return ErrorResponse(400, "participant id must be digits");
+                 }
+                 auto s =
+                     auth::ResetLockout(deps.store, auth::ParentAuth::ParticipantKey(it->second));
+                 if (!s.ok()) return StoreError(s);
+                 Log(LogLevel::kInfo, "lockout_reset", {{"caseworker_id", cw.id}});
+                 return Json(200, json::object{{"ok", true}});
+               });
+             });
 
   router.Add("GET", "/api/inbox/me", [holder](const HttpRequest& req, const PathParams&) {
     const InboxDeps& deps = *holder;

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <functional>
+
+#include "auth/session_policy.h"
 #include "chat/limits.h"
 #include "clock.h"
 #include "conversation/conversation_service.h"
@@ -10,9 +13,9 @@
 namespace connecthub::hub::inbox {
 
 struct InboxApiOptions {
-  int64_t session_idle_ms = 15 * 60 * 1000;  // caseworker tokens expire idle. Default 15 min.
-  size_t max_text_bytes = 4000;              // reply / note text. Default 4000 bytes.
-  int max_messages = 2000;                   // messages in a thread detail. Default 2000.
+  auth::SessionLimits session_limits;  // caseworker tokens: idle 15 min, at most 12 h
+  size_t max_text_bytes = 4000;        // reply / note text. Default 4000 bytes.
+  int max_messages = 2000;             // messages in a thread detail. Default 2000.
 };
 
 struct InboxDeps {
@@ -20,8 +23,11 @@ struct InboxDeps {
   conversation::ConversationService& conversations;
   Metrics& metrics;
   Clock clock;
-  chat::LoginLimiter& login_limiter;  // failed caseworker logins per source address
+  chat::LoginLimiter& login_limiter;     // failed caseworker logins per source address
+  chat::LoginLimiter& username_limiter;  // and per username, whatever the address
   InboxApiOptions options;
+  // Called with the token after a logout (closes the sockets bound to it). May be empty.
+  std::function<void(const std::string& token)> session_ended;
 };
 
 // Adds the caseworker inbox API (SPEC §7, hub/API.md) to `router`: login, me, thread lists and
@@ -30,10 +36,16 @@ struct InboxDeps {
 // `deps` must outlive the router.
 void RegisterInboxApi(http::Router& router, const InboxDeps& deps);
 
-// The caseworker behind a bearer token at `now_ms`; kNotFound when the token is unknown, expired
-// or not a caseworker's. Blocking (Store).
+// The caseworker behind a bearer token at `now_ms` (the session is touched); kNotFound when the
+// token is unknown, expired (idle or past its lifetime) or not a caseworker's. Blocking (Store).
 storage::Result<storage::Caseworker> AuthenticateCaseworker(storage::Store& store,
                                                             const std::string& token,
-                                                            int64_t now_ms, int64_t idle_ms);
+                                                            int64_t now_ms,
+                                                            const auth::SessionLimits& limits);
+// The same without touching the session (a live socket's re-check). Blocking (Store).
+storage::Result<storage::Caseworker> CheckCaseworkerSession(storage::Store& store,
+                                                            const std::string& token,
+                                                            int64_t now_ms,
+                                                            const auth::SessionLimits& limits);
 
 }  // namespace connecthub::hub::inbox

@@ -61,13 +61,13 @@ void InboxSession::OnText(std::string text) {
   if (!conn) return;
   auto& store = deps_.store;
   int64_t now = deps_.clock();
-  int64_t idle = deps_.session_idle_ms;
+  auth::SessionLimits limits = deps_.session_limits;
   std::string tok(token->as_string());
-  conn->Blocking([self = shared_from_this(), &store, tok, now, idle] {
-    auto cw = AuthenticateCaseworker(store, tok, now, idle);
+  conn->Blocking([self = shared_from_this(), &store, tok, now, limits] {
+    auto cw = AuthenticateCaseworker(store, tok, now, limits);
     auto c = self->conn_.lock();
     if (!c) return;
-    c->Dispatch([self, cw] {
+    c->Dispatch([self, cw, tok, now] {
       self->authenticating_ = false;
       if (self->closed_) return;
       if (!cw.ok()) {
@@ -76,6 +76,8 @@ void InboxSession::OnText(std::string text) {
         return;
       }
       self->caseworker_ = *cw;
+      self->token_ = tok;
+      self->checked_ms_ = now;
       if (auto c2 = self->conn_.lock()) c2->SetAuthenticated(true);
       self->deps_.registry.AddInbox(self);
       self->Send(
@@ -89,16 +91,110 @@ void InboxSession::Deliver(const events::HubEvent& event) {
   if (!c) return;
   c->Dispatch([self = shared_from_this(), event] {
     if (self->closed_ || !self->caseworker_ || !Visible(*self->caseworker_, event.thread)) return;
-    if (event.kind != events::HubEvent::Kind::kDelivery) {
-      self->Send(json::serialize(
-          json::object{{"type", "thread"}, {"thread", ThreadSummaryJson(event.thread)}}));
-    }
-    if (event.kind != events::HubEvent::Kind::kThread) {
-      self->Send(json::serialize(json::object{{"type", "message"},
-                                              {"thread_id", event.thread.id},
-                                              {"message", MessageJson(event.message)}}));
-    }
+    constexpr size_t kMaxHeld = 1024;
+    if (self->held_.size() >= kMaxHeld) return self->End();
+    self->held_.push_back(event);
+    self->Pump();
   });
+}
+
+// One event at a time, in order: content goes out only under a recently checked session (else
+// the check comes first), and only once its read is audited (else the client gets the ids only
+// and fetches through the audited API).
+void InboxSession::Pump() {
+  if (closed_ || !caseworker_ || checking_ || auditing_ || held_.empty()) return;
+  if (deps_.clock() - checked_ms_ >= deps_.recheck_ms) return StartCheck();
+  auto conn = conn_.lock();
+  if (!conn) return;
+  events::HubEvent event = std::move(held_.front());
+  held_.pop_front();
+  while (!Visible(*caseworker_, event.thread)) {
+    if (held_.empty()) return;
+    event = std::move(held_.front());
+    held_.pop_front();
+  }
+  auditing_ = true;
+  auto& store = deps_.store;
+  int64_t caseworker_id = caseworker_->id;
+  int64_t now = deps_.clock();
+  conn->Blocking([self = shared_from_this(), &store, caseworker_id, now, event] {
+    bool audited = store.Audit(caseworker_id, event.thread.id, "read", now).ok();
+    auto c = self->conn_.lock();
+    if (!c) return;
+    c->Dispatch([self, audited, event] {
+      self->auditing_ = false;
+      if (self->closed_ || !self->caseworker_) return;
+      if (audited) {
+        self->Push(event);
+      } else {
+        self->Send(
+            json::serialize(json::object{{"type", "changed"}, {"thread_id", event.thread.id}}));
+      }
+      self->Pump();
+    });
+  });
+}
+
+void InboxSession::Push(const events::HubEvent& event) {
+  if (event.kind != events::HubEvent::Kind::kDelivery) {
+    Send(json::serialize(
+        json::object{{"type", "thread"}, {"thread", ThreadSummaryJson(event.thread)}}));
+  }
+  if (event.kind != events::HubEvent::Kind::kThread) {
+    Send(json::serialize(json::object{{"type", "message"},
+                                      {"thread_id", event.thread.id},
+                                      {"message", MessageJson(event.message)}}));
+  }
+}
+
+void InboxSession::Recheck() {
+  auto c = conn_.lock();
+  if (!c) return;
+  c->Dispatch([self = shared_from_this()] { self->StartCheck(); });
+}
+
+void InboxSession::SessionEnded(const std::string& token) {
+  auto c = conn_.lock();
+  if (!c) return;
+  c->Dispatch([self = shared_from_this(), token] {
+    if (!self->token_.empty() && self->token_ == token) self->End();
+  });
+}
+
+void InboxSession::StartCheck() {
+  if (checking_ || closed_ || !caseworker_) return;
+  auto conn = conn_.lock();
+  if (!conn) return;
+  checking_ = true;
+  auto& store = deps_.store;
+  int64_t now = deps_.clock();
+  auth::SessionLimits limits = deps_.session_limits;
+  conn->Blocking([self = shared_from_this(), &store, tok = token_, now, limits] {
+    auto cw = CheckCaseworkerSession(store, tok, now, limits);
+    auto c = self->conn_.lock();
+    if (!c) return;
+    c->Dispatch([self, cw, now] {
+      self->checking_ = false;
+      if (self->closed_ || !self->caseworker_) return;
+      const storage::Caseworker& was = *self->caseworker_;
+      if (!cw.ok() || cw->id != was.id || cw->county != was.county ||
+          cw->supervisor != was.supervisor) {
+        return self->End();
+      }
+      self->checked_ms_ = now;
+      self->Pump();
+    });
+  });
+}
+
+void InboxSession::End() {
+  if (closed_) return;
+  held_.clear();
+  caseworker_.reset();
+  token_.clear();
+  deps_.registry.RemoveInbox(this);
+  Send(Error("session_ended", "the session has ended; log in again"));
+  if (auto c = conn_.lock()) c->Close(server::kCloseSessionEnded, "session ended");
 }
 
 void InboxSession::OnClose() {

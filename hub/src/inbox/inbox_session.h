@@ -1,9 +1,11 @@
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "auth/session_policy.h"
 #include "clock.h"
 #include "server/registry.h"
 #include "server/ws_connection.h"
@@ -15,13 +17,16 @@ struct InboxSessionDeps {
   storage::Store& store;
   server::Registry& registry;
   Clock clock;
-  int64_t session_idle_ms = 15 * 60 * 1000;
+  auth::SessionLimits session_limits;
+  int64_t recheck_ms = 60'000;  // content is pushed only within this long of a session check
 };
 
 // The /ws/inbox protocol on one WebSocket: the first frame authenticates
 // ({"type":"auth","token":…}); then the hub pushes {"type":"thread"} and {"type":"message"} for
-// every thread the caseworker may see (county or supervisor). Callbacks run on the connection's
-// strand; Deliver() is thread-safe.
+// every thread the caseworker may see (county or supervisor). The session is re-checked (still
+// live, account still there, same county and role) at least every `recheck_ms` and before content
+// is pushed after a longer pause; an ended one closes the socket with 4401. Callbacks run on the
+// connection's strand; Deliver(), Recheck() and SessionEnded() are thread-safe.
 class InboxSession : public server::WsHandler,
                      public server::EventSink,
                      public std::enable_shared_from_this<InboxSession> {
@@ -32,15 +37,26 @@ class InboxSession : public server::WsHandler,
   void OnText(std::string text) override;
   void OnClose() override;
   void Deliver(const events::HubEvent& event) override;
+  void Recheck() override;
+  void SessionEnded(const std::string& token) override;
 
  private:
   void Send(std::string frame);
+  void Push(const events::HubEvent& event);
+  void Pump();
+  void StartCheck();
+  void End();
 
   InboxSessionDeps deps_;
   std::weak_ptr<server::WsConnection> conn_;
   bool authenticating_ = false;
   bool closed_ = false;
   std::optional<storage::Caseworker> caseworker_;
+  std::string token_;
+  int64_t checked_ms_ = 0;  // when the session was last found live
+  bool checking_ = false;
+  bool auditing_ = false;
+  std::deque<events::HubEvent> held_;  // events waiting for a session check or their audit
 };
 
 }  // namespace connecthub::hub::inbox

@@ -21,7 +21,7 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
       : stream_(std::move(socket)), state_(std::move(state)) {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string();
+    if (!ec) peer_ = ep.address().to_string();
   }
 
   void Run() {
@@ -94,9 +94,23 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
     write(std::move(r), 11, "ERROR");
   }
 
+  // The client's address key for this request: behind a trusted proxy each request on the same
+  // connection may come from another client.
+  std::string client_key(const bhttp::request<bhttp::string_body>& req) const {
+    std::string forwarded;
+    for (const auto& field : req) {
+      if (beast::iequals(field.name_string(), "x-forwarded-for")) {
+        if (!forwarded.empty()) forwarded += ',';
+        forwarded.append(field.value());
+      }
+    }
+    return AddressKey(ClientAddress(peer_, forwarded, state_->options.trusted_proxies));
+  }
+
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     auto req = parser_->release();
+    remote_ = client_key(req);
     if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
 
     http::HttpRequest request;
@@ -199,7 +213,8 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<ServerState> state_;
-  std::string remote_;
+  std::string peer_;    // the TCP peer
+  std::string remote_;  // the current request's client address key
   Phase phase_ = Phase::kReading;
   bool keep_alive_ = true;
   bool stop_ = false;

@@ -36,6 +36,26 @@ void Registry::RemoveInbox(const EventSink* sink) {
   inboxes_.erase(sink);
 }
 
+std::vector<std::shared_ptr<EventSink>> Registry::AllSinks() const {
+  std::vector<std::shared_ptr<EventSink>> out;
+  std::lock_guard lock(mu_);
+  for (auto& [id, weak] : chats_) {
+    if (auto s = weak.lock()) out.push_back(std::move(s));
+  }
+  for (auto& [ptr, weak] : inboxes_) {
+    if (auto s = weak.lock()) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void Registry::RecheckAll() {
+  for (auto& s : AllSinks()) s->Recheck();
+}
+
+void Registry::EndSession(const std::string& token) {
+  for (auto& s : AllSinks()) s->SessionEnded(token);
+}
+
 size_t Registry::chat_count() const {
   std::lock_guard lock(mu_);
   return chats_.size();

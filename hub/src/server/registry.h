@@ -27,11 +27,17 @@ class Registry {
   void AddInbox(const std::shared_ptr<EventSink>& sink);
   void RemoveInbox(const EventSink* sink);
 
+  // Asks every live sink to re-check its session (EventSink::Recheck).
+  void RecheckAll();
+  // Tells every live sink that `token`'s session ended (EventSink::SessionEnded).
+  void EndSession(const std::string& token);
+
   size_t chat_count() const;
   size_t inbox_count() const;
 
  private:
   void OnEvent(const events::HubEvent& event);
+  std::vector<std::shared_ptr<EventSink>> AllSinks() const;
 
   events::EventBus& bus_;
   int64_t subscription_ = 0;

@@ -9,6 +9,7 @@
 
 #include "http/router.h"
 #include "metrics.h"
+#include "server/client_address.h"
 #include "server/ws_connection.h"
 
 namespace boost::asio {
@@ -29,6 +30,9 @@ struct ServerOptions {
   int ws_login_timeout_seconds = 60;
   // WebSockets from one address not yet authenticated; an upgrade over it gets 429. Default 100.
   size_t ws_unauthenticated_per_address = 100;
+  // Proxies whose X-Forwarded-For is believed (`--trusted-proxy`); empty: none, the TCP peer is
+  // the client. Per-address limits count by AddressKey() of the client. Default none.
+  std::vector<Cidr> trusted_proxies;
 };
 
 // Close code of a WebSocket that did not authenticate in time (hub/API.md).

@@ -53,6 +53,16 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual void Deliver(const events::HubEvent& event) = 0;
+  // Re-check the session this sink is bound to (Registry::RecheckAll); a sink whose session has
+  // ended closes its socket with kCloseSessionEnded. Thread-safe, only posts work.
+  virtual void Recheck() {}
+  // The session of `token` has ended (a logout): a sink bound to it closes its socket with
+  // kCloseSessionEnded. Thread-safe, only posts work.
+  virtual void SessionEnded(const std::string& token) { (void)token; }
 };
+
+// Close code of a WebSocket whose session ended: logout, expiry, a removed account or a changed
+// county (hub/API.md).
+inline constexpr uint16_t kCloseSessionEnded = 4401;
 
 }  // namespace connecthub::hub::server

@@ -362,7 +362,6 @@ storage::Result<SmsService::Reply> SmsService::HandleLink(const storage::ThreadR
   Reply reply;
   // The PIN is never stored: only the redacted text is.
   if (Status s = StoreParent(thread, link.redacted, sid, now_ms); !s.ok()) return s;
-  const ServeOptions& so = ctx_.options;
   std::string lang = thread.lang;
   std::string text;
 
@@ -371,39 +370,53 @@ storage::Result<SmsService::Reply> SmsService::HandleLink(const storage::ThreadR
     return ctx_.catalog.Format(lang, "sms.locked", {{"minutes", minutes}});
   };
 
-  auto locked = ctx_.store.LockedUntil(link.participant_id, now_ms);
-  if (!locked.ok()) return locked.status();
-  if (*locked > now_ms) {
+  // Counted per participant and per phone (its thread), reserved before the PIN is checked.
+  auto verified =
+      ctx_.parent_auth.Verify(link.participant_id, link.pin,
+                              {.counter_key = auth::ParentAuth::SmsThreadKey(thread.id)}, now_ms);
+  using Outcome = auth::ParentAuthResult::Outcome;
+  if (verified.outcome == Outcome::kError) return verified.status;
+  if (verified.outcome == Outcome::kLockedOut) {
     ctx_.metrics.Inc("connecthub_logins_total", {{"kind", "sms"}, {"result", "locked_out"}});
-    text = locked_text(*locked);
-  } else {
-    auto ok = ctx_.store.CheckPin(link.participant_id, link.pin);
-    if (!ok.ok()) return ok.status();
-    if (*ok) {
-      (void)ctx_.store.ClearPinFailures(link.participant_id);
-      if (Status s = ctx_.store.LinkPhone(thread.phone, link.participant_id, now_ms); !s.ok()) {
-        return s;
-      }
-      std::string first_name;
-      auto facts = ctx_.store.LoadFacts(link.participant_id, now_ms);
-      if (facts.ok()) {
-        first_name = facts->first_name;
-        if (facts->language == "es" || facts->language == "en") lang = facts->language;
-      }
-      storage::ThreadUpdate update;
-      update.lang = lang;
-      (void)ctx_.store.UpdateThread(thread.id, update, now_ms);
-      ctx_.metrics.Inc("connecthub_logins_total", {{"kind", "sms"}, {"result", "ok"}});
-      Log(LogLevel::kInfo, "sms_linked", {{"thread_id", thread.id}});
-      text = ctx_.catalog.Format(lang, "sms.linked", {{"first_name", first_name}});
-    } else {
-      auto until = ctx_.store.RecordPinFailure(link.participant_id, now_ms, so.max_pin_failures,
-                                               so.lockout_ms, so.lockout_ms);
-      if (!until.ok()) return until.status();
-      ctx_.metrics.Inc("connecthub_logins_total", {{"kind", "sms"}, {"result", "bad_pin"}});
-      Log(LogLevel::kInfo, "sms_link_failed", {{"thread_id", thread.id}});
-      text = *until > now_ms ? locked_text(*until) : ctx_.catalog.Format(lang, "sms.link_failed");
+    Log(LogLevel::kInfo, "sms_link_locked", {{"thread_id", thread.id}});
+    text = verified.retry_at_ms == auth::kHardLocked ? ctx_.catalog.Format(lang, "sms.locked_hard")
+                                                     : locked_text(verified.retry_at_ms);
+  } else if (verified.outcome == Outcome::kOk) {
+    auto already = ctx_.store.LinkedPhones(link.participant_id);
+    if (Status s = ctx_.store.LinkPhone(thread.phone, link.participant_id, now_ms); !s.ok()) {
+      return s;
     }
+    std::string first_name;
+    auto facts = ctx_.store.LoadFacts(link.participant_id, now_ms);
+    if (facts.ok()) {
+      first_name = facts->first_name;
+      if (facts->language == "es" || facts->language == "en") lang = facts->language;
+    }
+    storage::ThreadUpdate update;
+    update.lang = lang;
+    (void)ctx_.store.UpdateThread(thread.id, update, now_ms);
+    ctx_.metrics.Inc("connecthub_logins_total", {{"kind", "sms"}, {"result", "ok"}});
+    Log(LogLevel::kInfo, "sms_linked", {{"thread_id", thread.id}});
+    // The parent hears of a new phone on the phones already linked (a stranger who guessed the
+    // PIN is noticed).
+    std::string last4 =
+        thread.phone.size() >= 4 ? thread.phone.substr(thread.phone.size() - 4) : "";
+    int n = 0;
+    for (const std::string& other : already.ok() ? *already : std::vector<std::string>{}) {
+      if (other == thread.phone) continue;
+      storage::OutboundRequest notice;
+      notice.to = other;
+      notice.body = ctx_.catalog.Format(lang, "sms.new_phone_linked", {{"last4", last4}});
+      notice.dedupe_key = "new-link:" + sid + ":" + std::to_string(n++);
+      if (!ctx_.store.EnqueueOutbound(notice, now_ms).ok()) {
+        Log(LogLevel::kError, "sms_enqueue_failed", {{"thread_id", thread.id}});
+      }
+    }
+    text = ctx_.catalog.Format(lang, "sms.linked", {{"first_name", first_name}});
+  } else {
+    ctx_.metrics.Inc("connecthub_logins_total", {{"kind", "sms"}, {"result", "bad_pin"}});
+    Log(LogLevel::kInfo, "sms_link_failed", {{"thread_id", thread.id}});
+    text = ctx_.catalog.Format(lang, "sms.link_failed");
   }
   if (Status s = PostSystem(thread.id, text, now_ms); !s.ok()) return s;
   PublishThread(thread.id);

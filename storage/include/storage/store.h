@@ -52,6 +52,7 @@ struct ThreadRecord {
   int misses = 0;    // consecutive misunderstood messages (the bot's Conversation::misses)
   std::optional<int64_t> assigned_to;  // caseworker id
   std::string assigned_name;           // that caseworker's username (empty if none)
+  std::string assigned_display_name;   // and the name parents see (empty if none set)
   int64_t created_ms = 0;
   int64_t waiting_since_ms = 0;  // 0 when not waiting
   int64_t last_message_ms = 0;
@@ -72,6 +73,7 @@ struct MessageRecord {
   std::string intent;     // bot messages: the intent answered
   std::optional<int64_t> caseworker_id;  // caseworker replies and notes
   std::string caseworker_name;
+  std::string caseworker_display_name;  // what parents see; empty when none is set
   int64_t at_ms = 0;
   std::string delivery;  // SMS outbound: "queued", "sent", "delivered", "failed", ...; else empty
 };
@@ -154,6 +156,9 @@ struct Caseworker {
   std::string username;
   std::string county;
   bool supervisor = false;
+  // The name parents see ("Ms. Garcia"); never the login name. Empty: none set, parents see
+  // only "a caseworker".
+  std::string display_name;
 };
 
 enum class SessionKind { kParticipant, kCaseworker };
@@ -163,6 +168,16 @@ struct Session {
   std::string subject;  // participant id, or caseworker id as decimal
   int64_t created_ms = 0;
   int64_t last_used_ms = 0;
+};
+
+// Failed-login counters under one key (a participant, a phone's thread, a source): what the
+// hub's lockout policy (hub/src/auth/lockout.h) reads and writes. The store only keeps them.
+struct PinCounter {
+  int64_t failures = 0;         // attempts counted in the current window
+  int64_t window_start_ms = 0;  // when that window began
+  int64_t locked_until_ms = 0;  // refused until then; INT64_MAX: until the agency resets it
+  int64_t lockouts = 0;         // lockouts since the last success (escalation)
+  int64_t consecutive = 0;      // failed attempts since the last success (hard cap)
 };
 
 struct OutboundRequest {
@@ -271,6 +286,14 @@ class Store {
                                            int64_t lock_ms) = 0;
   virtual Result<int64_t> LockedUntil(const std::string& participant_id, int64_t now_ms) = 0;
   virtual Status ClearPinFailures(const std::string& participant_id) = 0;
+  // Reads the counters under `key` (all zero when absent), writes `update`'s result, and returns
+  // it, as one atomic step on the writer: concurrent callers see each other's updates. `update`
+  // runs on the writer thread: CPU only, no Store calls. An all-zero result deletes the row.
+  virtual Result<PinCounter> UpdatePinCounter(
+      const std::string& key, const std::function<PinCounter(const PinCounter&)>& update) = 0;
+  // Deletes counter rows not locked and untouched (window start) since `before_ms`; returns how
+  // many. Hard locks (INT64_MAX) stay.
+  virtual Result<int64_t> PurgePinCounters(int64_t before_ms) = 0;
 
   // --- sessions (only a hash of the token is stored) ---
   // Returns a new random 256-bit token (URL-safe base64).
@@ -281,6 +304,12 @@ class Store {
   virtual Result<Session> ResolveSession(const std::string& token, int64_t now_ms,
                                          int64_t idle_ttl_ms) = 0;
   virtual Status EndSession(const std::string& token) = 0;
+  // The session for `token` as stored, without touching or expiring it (live sockets re-check
+  // theirs with this, so an open socket does not keep a session alive); kNotFound when unknown.
+  virtual Result<Session> PeekSession(const std::string& token) = 0;
+  // Deletes sessions last used before `used_before_ms` or created before `created_before_ms`;
+  // returns how many.
+  virtual Result<int64_t> PurgeSessions(int64_t used_before_ms, int64_t created_before_ms) = 0;
 
   // --- threads and messages ---
   // The participant's thread on `channel`, created (state bot, language `lang`) if absent.
@@ -320,6 +349,8 @@ class Store {
   virtual Result<Caseworker> CheckCaseworkerPassword(const std::string& username,
                                                      const std::string& password) = 0;
   virtual Result<Caseworker> GetCaseworker(int64_t caseworker_id) = 0;
+  // Sets the name parents see (at most 64 bytes; empty clears it). kNotFound for an unknown id.
+  virtual Status SetCaseworkerDisplayName(int64_t caseworker_id, const std::string& name) = 0;
   // Audit log: who did what to which thread ("read", "claim", "reply", "note", "resolve").
   virtual Status Audit(int64_t caseworker_id, int64_t thread_id, const std::string& action,
                        int64_t now_ms) = 0;
@@ -334,6 +365,8 @@ class Store {
   virtual Status LinkPhone(const std::string& phone, const std::string& participant_id,
                            int64_t now_ms) = 0;
   virtual Status UnlinkPhone(const std::string& phone) = 0;
+  // The numbers (E.164) linked to the participant, however long unused.
+  virtual Result<std::vector<std::string>> LinkedPhones(const std::string& participant_id) = 0;
   virtual Status SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) = 0;
   virtual Result<bool> IsOptedOut(const std::string& phone) = 0;
   // The reply given to an inbound MessageSid, if it was answered before.

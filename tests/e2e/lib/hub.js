@@ -36,8 +36,8 @@ const PARENTS = {
   lena: { participant_id: '100000004', first_name: 'Lena', last_name: 'Park', pin: '135790', phones: ['+15595550104'], email: 'lena@example.org', language: 'en' },
 };
 const CASEWORKERS = {
-  ana: { username: 'ana.garcia', password: 'correct horse battery 1', county: 'MADERA' },
-  ben: { username: 'ben.kim', password: 'correct horse battery 2', county: 'MADERA' },
+  ana: { username: 'ana.garcia', password: 'correct horse battery 1', county: 'MADERA', display: 'Ana' },
+  ben: { username: 'ben.kim', password: 'correct horse battery 2', county: 'MADERA', display: 'Ben' },
 };
 
 function extractLines() {
@@ -75,7 +75,9 @@ async function startHub(opts = {}) {
   fs.writeFileSync(extract, extractLines().map((l) => JSON.stringify(l)).join('\n') + '\n');
   run(bin, ['import', '--db', db, extract]);
   for (const cw of Object.values(CASEWORKERS)) {
-    run(bin, ['caseworker', 'add', '--db', db, '--username', cw.username, '--county', cw.county], cw.password + '\n');
+    // Parents see the display name, never the username.
+    run(bin, ['caseworker', 'add', '--db', db, '--username', cw.username, '--county', cw.county,
+      '--display-name', cw.display], cw.password + '\n');
   }
   const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--db', db, ...(opts.args || [])], {
     stdio: ['ignore', 'pipe', 'pipe'],

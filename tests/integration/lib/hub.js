@@ -21,7 +21,7 @@ const PARENTS = {
   tabs: { id: '100000005', pin: '864200', first: 'Rosa', last: 'Diaz', lang: 'en' },
 };
 const CASEWORKERS = {
-  madera: { username: 'jdoe', password: 'madera-password-1', county: 'MADERA' },
+  madera: { username: 'jdoe', password: 'madera-password-1', county: 'MADERA', display: 'Ms. Doe' },
   fresno: { username: 'fresno1', password: 'fresno-password-1', county: 'FRESNO' },
   super: { username: 'boss', password: 'supervisor-password-1', supervisor: true },
 };
@@ -94,6 +94,7 @@ function prepare(facts = makeFacts()) {
     const args = ['caseworker', 'add', '--db', db, '--username', cw.username];
     if (cw.county) args.push('--county', cw.county);
     if (cw.supervisor) args.push('--supervisor');
+    if (cw.display) args.push('--display-name', cw.display);
     run(args, `${cw.password}\n`);
   }
   return { dir, db, facts };
