@@ -26,6 +26,11 @@ class FakeWsConnection : public hub::server::WsConnection {
     }
   }
   void Dispatch(std::function<void()> fn) override { fn(); }
+  // Frames are taken as soon as they are sent: the queue is always drained.
+  void WhenDrained(std::function<void()> fn) override {
+    if (!close_code) fn();
+  }
+  size_t max_queued() const override { return 1024; }
   void Blocking(std::function<void()> fn) override { fn(); }
   const std::string& remote_address() const override { return address; }
   void SetAuthenticated(bool a) override { authenticated = a; }
