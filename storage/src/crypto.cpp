@@ -141,6 +141,7 @@ KeyRing::~KeyRing() {
   sodium_memzero(blind_.data(), blind_.size());
   sodium_memzero(pepper_.data(), pepper_.size());
   sodium_memzero(token_.data(), token_.size());
+  sodium_memzero(audit_.data(), audit_.size());
 }
 
 Result<std::unique_ptr<KeyRing>> KeyRing::Load(const std::string& path, bool create) {
@@ -219,6 +220,7 @@ Status KeyRing::LoadLocked() {
       Derive(&blind_, 3, "chblind_", master);
       Derive(&pepper_, 4, "chpepper", master);
       Derive(&token_, 5, "chtoken_", master);
+      Derive(&audit_, 6, "chaudit_", master);
     }
     sodium_memzero(master, sizeof master);
     keys[id] = key;
@@ -352,6 +354,15 @@ std::string KeyRing::BlindIndex(std::string_view e164) const {
   crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
                      reinterpret_cast<const unsigned char*>(e164.data()), e164.size(),
                      blind_.data(), blind_.size());
+  return out;
+}
+
+std::string KeyRing::AuditMac(std::string_view data) const {
+  std::string out(32, '\0');
+  std::shared_lock lock(mu_);
+  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                     audit_.data(), audit_.size());
   return out;
 }
 

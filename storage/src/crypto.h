@@ -71,6 +71,9 @@ class KeyRing {
   std::string BlindIndex(std::string_view e164) const;
   // 32-byte keyed BLAKE2b of a session token (the only form of a token that is stored).
   std::string TokenHash(std::string_view token) const;
+  // 32-byte keyed BLAKE2b under the audit-chain key (first key, like the blind index): links an
+  // audit row to the one before it, so an edit by anyone without the key file breaks the chain.
+  std::string AuditMac(std::string_view data) const;
   // Argon2id (crypto_pwhash_str) over a keyed BLAKE2b of the secret with the pepper.
   // kInternal when out of memory.
   Result<std::string> HashSecret(std::string_view secret) const;
@@ -93,6 +96,7 @@ class KeyRing {
   std::array<unsigned char, 32> blind_{};
   std::array<unsigned char, 32> pepper_{};
   std::array<unsigned char, 32> token_{};
+  std::array<unsigned char, 32> audit_{};
 };
 
 }  // namespace connecthub::storage

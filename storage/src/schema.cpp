@@ -198,6 +198,15 @@ CREATE INDEX audit_by_caseworker ON audit_log(caseworker_id, at_ms);
     R"sql(
 ALTER TABLE outbox ADD COLUMN unconfirmed_since_ms INTEGER;
 )sql",
+    // 4: the audit log is append-only and hash-chained: `link` is a keyed BLAKE2b of the row's
+    // fields and the previous row's link (rows from before this version have none).
+    R"sql(
+ALTER TABLE audit_log ADD COLUMN link BLOB;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -26,6 +26,7 @@ Command ImportCommand();
 Command CaseworkerAddCommand();
 Command ClassifyCommand();
 Command RotateKeyCommand();
+Command AuditVerifyCommand();
 
 // Runs the CLI: picks the command, parses options, calls it.
 int Main(int argc, char** argv);

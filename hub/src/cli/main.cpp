@@ -10,7 +10,8 @@ namespace {
 
 std::vector<Command> AllCommands() {
   return {ServeCommand(),        DemoDataCommand(),   ImportCommand(),
-          CaseworkerAddCommand(), ClassifyCommand(),  RotateKeyCommand()};
+          CaseworkerAddCommand(), ClassifyCommand(),  RotateKeyCommand(),
+          AuditVerifyCommand()};
 }
 
 void PrintTopHelp(std::ostream& out) {

@@ -248,8 +248,7 @@ Result<storage::ThreadRecord> ConversationService::Claim(int64_t thread_id,
   auto before = store_.GetThread(thread_id);
   if (!before.ok()) return before.status();
   auto claimed = store_.Claim(thread_id, caseworker.id, now_ms);
-  if (!claimed.ok()) return claimed.status();
-  (void)store_.Audit(caseworker.id, thread_id, "claim", now_ms);
+  if (!claimed.ok()) return claimed.status();  // the "claim" audit row is in its transaction
   bool newly = before->assigned_to != caseworker.id;
   if (!newly) return claimed;
   if (before->state == storage::ThreadState::kWaiting && before->waiting_since_ms > 0) {
@@ -294,10 +293,10 @@ Result<storage::MessageRecord> ConversationService::Reply(int64_t thread_id,
   request.body = text;
   request.caseworker_id = caseworker.id;
   request.at_ms = now_ms;
+  request.audit_action = "reply";  // in the message's transaction: no reply without its row
   storage::ThreadRecord t = *current;
   auto stored = store_.Append(request);
   if (!stored.ok()) return stored.status();
-  (void)store_.Audit(caseworker.id, thread_id, "reply", now_ms);
   // Subscribers (the parent's sockets, the SMS outbox) get the caseworker's name with it.
   return PublishAppended(request, *stored, &t, caseworker.username);
 }
@@ -314,9 +313,9 @@ Result<storage::MessageRecord> ConversationService::Note(int64_t thread_id,
   request.body = text;
   request.caseworker_id = caseworker.id;
   request.at_ms = now_ms;
+  request.audit_action = "note";
   auto stored = store_.Append(request);
   if (!stored.ok()) return stored.status();
-  (void)store_.Audit(caseworker.id, thread_id, "note", now_ms);
   storage::ThreadRecord t = *thread;
   return PublishAppended(request, *stored, &t, caseworker.username);
 }
@@ -336,8 +335,8 @@ Result<storage::ThreadRecord> ConversationService::Resolve(int64_t thread_id,
   update.assigned_to = std::optional<int64_t>();
   update.misses = 0;
   update.priority = 0;
+  update.audit = storage::ThreadUpdate::Audit{caseworker.id, "resolve"};
   if (Status s = store_.UpdateThread(thread_id, update, now_ms); !s.ok()) return s;
-  (void)store_.Audit(caseworker.id, thread_id, "resolve", now_ms);
   storage::ThreadRecord t = *thread;
   storage::AppendRequest notice;
   notice.thread_id = thread_id;
