@@ -23,7 +23,9 @@ std::string_view ContentTypeFor(std::string_view path);
 // Adds the pages and assets (/, /widget.js, /inbox, /static/<path>, /i18n/<lang>.json) with their
 // security headers (hub/API.md), /healthz and /metrics. `gauges` is called before /metrics is
 // rendered to refresh sampled gauges. Everything referenced must outlive the router.
-void RegisterStaticPages(http::Router& router, const locales::Catalog& catalog);
+// `public_url` (--public-url, may be empty) gives the CSP's connect-src its WebSocket origin.
+void RegisterStaticPages(http::Router& router, const locales::Catalog& catalog,
+                         const std::string& public_url = "");
 void RegisterOps(http::Router& router, storage::Store& store, Metrics& metrics,
                  std::function<void()> gauges);
 

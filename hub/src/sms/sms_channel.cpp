@@ -429,7 +429,8 @@ http::HttpResponse SmsService::HandleStatus(const http::HttpRequest& request) {
     return http::ErrorResponse(500, "storage unavailable");
   }
   for (auto [thread_id, seq] : changed) PublishDelivery(thread_id, seq);
-  ctx_.metrics.Inc("connecthub_sms_status_callbacks_total", {{"status", status}});
+  ctx_.metrics.Inc("connecthub_sms_status_callbacks_total",
+                   {{"status", std::string(DeliveryStatusLabel(status))}});
   http::HttpResponse r;
   r.status = 204;
   r.content_type.clear();
