@@ -199,13 +199,16 @@ CREATE INDEX audit_by_caseworker ON audit_log(caseworker_id, at_ms);
 ALTER TABLE outbox ADD COLUMN unconfirmed_since_ms INTEGER;
 )sql",
     // 4: the audit log is append-only and hash-chained: `link` is a keyed BLAKE2b of the row's
-    // fields and the previous row's link (rows from before this version have none).
+    // fields and the previous row's link (rows from before this version have none). And an
+    // index to purge cached SMS replies older than 48 h.
     R"sql(
 ALTER TABLE audit_log ADD COLUMN link BLOB;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- cached SMS replies expire after 48 h (purged by age)
+CREATE INDEX inbound_sms_by_age ON inbound_sms(at_ms);
 )sql",
 };
 

@@ -1036,11 +1036,13 @@ Result<bool> SqliteStore::IsOptedOut(const std::string& phone) {
   });
 }
 
-Result<std::optional<std::string>> SqliteStore::InboundReply(const std::string& message_sid) {
+Result<std::optional<std::string>> SqliteStore::InboundReply(const std::string& message_sid,
+                                                             int64_t now_ms) {
   using Out = std::optional<std::string>;
   return readers_->Call<Out>([&](Conn& c) -> Result<Out> {
-    auto q = c.Prep("SELECT reply FROM inbound_sms WHERE message_sid = ?");
+    auto q = c.Prep("SELECT reply FROM inbound_sms WHERE message_sid = ? AND at_ms > ?");
     q->bind(1, message_sid);
+    q->bind(2, now_ms - kInboundReplyTtlMs);
     if (!q->executeStep()) return Out();
     auto reply = keys_->Open(q->getColumn(0).getString(), "inbound_sms", "reply", message_sid);
     if (!reply.ok()) return reply.status();
@@ -1062,6 +1064,12 @@ Status SqliteStore::RecordInboundReply(const std::string& message_sid, const std
 
 void SqliteStore::RecordInboundReplyIn(Conn& c, const std::string& message_sid,
                                        const std::string& sealed, int64_t now_ms) {
+  {
+    // Cached replies hold the bot's answers: kept only as long as the provider may redeliver.
+    auto purge = c.Prep("DELETE FROM inbound_sms WHERE at_ms <= ?");
+    purge->bind(1, now_ms - kInboundReplyTtlMs);
+    purge->exec();
+  }
   // The first recorded reply wins: a redelivery must get exactly the same answer.
   auto q = c.Prep("INSERT OR IGNORE INTO inbound_sms(message_sid, reply, at_ms) VALUES(?,?,?)");
   q->bind(1, message_sid);

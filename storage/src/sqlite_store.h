@@ -74,7 +74,8 @@ class SqliteStore final : public Store {
   Status UnlinkPhone(const std::string& phone) override;
   Status SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) override;
   Result<bool> IsOptedOut(const std::string& phone) override;
-  Result<std::optional<std::string>> InboundReply(const std::string& message_sid) override;
+  Result<std::optional<std::string>> InboundReply(const std::string& message_sid,
+                                                  int64_t now_ms) override;
   Status RecordInboundReply(const std::string& message_sid, const std::string& reply,
                             int64_t now_ms) override;
 

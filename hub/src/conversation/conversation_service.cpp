@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "log.h"
+#include "sms/link_message.h"
 
 namespace connecthub::hub::conversation {
 namespace {
@@ -103,7 +104,8 @@ storage::TurnRequest ConversationService::MakeTurn(const ParentText& message, in
   request.thread_id = message.thread_id;
   request.sender = storage::Sender::kParticipant;
   request.client_id = message.client_id;
-  request.body = message.stored_text.empty() ? message.text : message.stored_text;
+  // A PIN typed into chat, or into a text the link parser gave up on, is never stored.
+  request.body = message.stored_text.empty() ? sms::RedactPin(message.text) : message.stored_text;
   request.at_ms = now_ms;
   state->parent = request;
   turn.session_token = message.session_token;

@@ -165,7 +165,7 @@ http::HttpResponse SmsService::HandleInbound(const http::HttpRequest& request) {
   }
 
   std::lock_guard lock(PhoneMutex(from));
-  auto prior = ctx_.store.InboundReply(sid);
+  auto prior = ctx_.store.InboundReply(sid, ctx_.clock());
   if (!prior.ok()) {
     Log(LogLevel::kError, "sms_store_failed", {{"step", "inbound_reply"}});
     return http::ErrorResponse(500, "storage unavailable");

@@ -379,8 +379,11 @@ class Store {
   virtual Status UnlinkPhone(const std::string& phone) = 0;
   virtual Status SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) = 0;
   virtual Result<bool> IsOptedOut(const std::string& phone) = 0;
-  // The reply given to an inbound MessageSid, if it was answered before.
-  virtual Result<std::optional<std::string>> InboundReply(const std::string& message_sid) = 0;
+  // The reply given to an inbound MessageSid, if it was answered less than kInboundReplyTtlMs
+  // before `now_ms` (Twilio retries within hours; older replies are purged, they hold answers).
+  static constexpr int64_t kInboundReplyTtlMs = 48LL * 3600 * 1000;
+  virtual Result<std::optional<std::string>> InboundReply(const std::string& message_sid,
+                                                          int64_t now_ms) = 0;
   virtual Status RecordInboundReply(const std::string& message_sid, const std::string& reply,
                                     int64_t now_ms) = 0;
 
