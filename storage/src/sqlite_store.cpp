@@ -97,7 +97,24 @@ Result<bool> SqliteStore::CheckPin(const std::string& participant_id, const std:
     keys_->VerifySecret(DummyHash(), pin, true);
     return false;
   }
-  return keys_->VerifySecret(row->first, pin, row->second);
+  if (!keys_->VerifySecret(row->first, pin, row->second)) return false;
+  if (!row->second) {
+    // An imported hash has no pepper: re-hashed with it now that the PIN is known. Only if the
+    // row still holds that hash (an import meanwhile wins); a failure keeps the old hash usable.
+    if (auto peppered = keys_->HashSecret(pin); peppered.ok()) {
+      (void)writer_->Run([&](Conn& c) -> Status {
+        auto q = c.Prep(
+            "UPDATE participants SET pin_hash = ?, pin_peppered = 1 "
+            "WHERE participant_id = ? AND pin_hash = ? AND pin_peppered = 0");
+        q->bind(1, *peppered);
+        q->bind(2, participant_id);
+        q->bind(3, row->first);
+        q->exec();
+        return Status::Ok();
+      });
+    }
+  }
+  return true;
 }
 
 Result<int64_t> SqliteStore::RecordPinFailure(const std::string& participant_id, int64_t now_ms,
