@@ -79,6 +79,18 @@ Status WriteKeyFile(const std::string& path, const std::string& content, bool ex
   return Status::Ok();
 }
 
+// fsyncs the directory holding `path`, so a file created or renamed there survives a power loss.
+Status SyncDirectory(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return {Code::kKey, "cannot open directory " + dir + ": " + std::strerror(errno)};
+  bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return {Code::kKey, "cannot sync directory " + dir};
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string ToHex(std::string_view bytes) {
@@ -154,6 +166,7 @@ Result<std::unique_ptr<KeyRing>> KeyRing::Load(const std::string& path, bool cre
     if (!create) return Status(Code::kKey, "key file " + path + " does not exist");
     Status s = WriteKeyFile(path, NewKeyLine(1), /*exclusive=*/true);
     if (!s.ok()) return s;
+    if (s = SyncDirectory(path); !s.ok()) return s;
   }
   std::unique_lock lock(ring->mu_);
   Status s = ring->LoadLocked();
@@ -258,6 +271,9 @@ Result<uint32_t> KeyRing::AddKey() {
     ::unlink(tmp.c_str());
     return Status(Code::kKey, "cannot replace key file " + path_);
   }
+  // The rename is durable only once the directory entry is: without this a power loss could
+  // bring back the old key file after rows were sealed under the new key.
+  if (Status d = SyncDirectory(path_); !d.ok()) return d;
   s = LoadLocked();
   if (!s.ok()) return s;
   return id;
