@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <fstream>
@@ -246,6 +247,8 @@ Status KeyRing::LoadLocked() {
     sodium_memzero(key.check.data(), key.check.size());
   }
   keys_ = std::move(keys);
+  stamp_ = FileStamp{static_cast<uint64_t>(st.st_ino), static_cast<int64_t>(st.st_size),
+                     static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
   current_ = current;
   return Status::Ok();
 }
@@ -302,8 +305,32 @@ std::string KeyRing::CheckValue(uint32_t key_id) const {
   return out;
 }
 
+void KeyRing::RefreshIfReplaced() {
+  constexpr int64_t kRefreshMs = 1000;  // how often Seal looks at the key file
+  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  int64_t last = last_check_ms_.load();
+  if (now - last < kRefreshMs || !last_check_ms_.compare_exchange_strong(last, now)) {
+    return;
+  }
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) != 0) return;
+  FileStamp seen{static_cast<uint64_t>(st.st_ino), static_cast<int64_t>(st.st_size),
+                 static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+  {
+    std::shared_lock lock(mu_);
+    if (seen == stamp_) return;
+  }
+  std::unique_lock lock(mu_);
+  // A file that does not load (e.g. opened to others) leaves the keys as they were; Open and
+  // rotate-key report such a file.
+  (void)LoadLocked();
+}
+
 std::string KeyRing::Seal(std::string_view plaintext, std::string_view table,
-                          std::string_view column, std::string_view row) const {
+                          std::string_view column, std::string_view row) {
+  RefreshIfReplaced();
   std::shared_lock lock(mu_);
   const Key& key = keys_.at(current_);
   std::string ad = Ad(table, column, row, current_);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -58,8 +59,11 @@ class KeyRing {
   // key file is refused at open). Empty when the id is unknown.
   std::string CheckValue(uint32_t key_id) const;
 
+  // Seals under the current key. At most once per refresh interval it first checks whether the
+  // key file was replaced (another process rotated the key) and then reloads it, so a running
+  // hub seals under the new current key without a restart.
   std::string Seal(std::string_view plaintext, std::string_view table, std::string_view column,
-                   std::string_view row) const;
+                   std::string_view row);
   // kTampered when authentication fails (wrong row, flipped byte, truncated); kKey when the key id
   // is unknown even after re-reading the key file.
   Result<std::string> Open(std::string_view sealed, std::string_view table, std::string_view column,
@@ -97,6 +101,16 @@ class KeyRing {
   std::array<unsigned char, 32> pepper_{};
   std::array<unsigned char, 32> token_{};
   std::array<unsigned char, 32> audit_{};
+  // The key file as last loaded (inode, size, mtime), and when Seal last compared it.
+  struct FileStamp {
+    uint64_t ino = 0;
+    int64_t size = 0;
+    int64_t mtime_ns = 0;
+    bool operator==(const FileStamp&) const = default;
+  };
+  FileStamp stamp_;
+  std::atomic<int64_t> last_check_ms_{0};
+  void RefreshIfReplaced();
 };
 
 }  // namespace connecthub::storage

@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { BINARY } = require('./lib/hub');
+const { BINARY, PARENTS, prepare, startHub, loginParent, ask } = require('./lib/hub');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connecthub-keys-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -35,4 +35,35 @@ test('rotate-key fsyncs the key file\'s directory after renaming the new file in
     assert.ok(opened, 'the key file\'s directory is opened after the rename');
     assert.ok(after.some((l) => new RegExp(`fsync\\(${opened[2]}\\)\\s+= 0`).test(l)),
       'and fsynced');
+  });
+
+test('a running hub seals new messages under the key rotate-key made current, without a restart',
+  async () => {
+    const env = prepare();
+    const hub = await startHub(env.db);
+    const keyOf = (seq) => spawnSync('sqlite3', ['-cmd', '.timeout 5000', env.db,
+      `SELECT hex(substr(body, 1, 4)) FROM messages WHERE seq = ${seq} AND thread_id = ` +
+      `(SELECT id FROM threads WHERE participant_id = '${PARENTS.john.id}')`],
+    { encoding: 'utf8' }).stdout.trim();
+    try {
+      const { client } = await loginParent(hub, PARENTS.john);
+      const first = await ask(client, 'k-1', 'what is my balance');
+      assert.equal(keyOf(first.ack.seq), '00000001');
+      const r = spawnSync(BINARY, ['rotate-key', '--db', env.db], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      // Within the hub's refresh interval (1 s) its new messages are sealed under key 2.
+      let seq = 0;
+      const deadline = Date.now() + 10000;
+      for (let i = 2; Date.now() < deadline; i++) {
+        seq = (await ask(client, `k-${i}`, 'what is my balance')).ack.seq;
+        if (keyOf(seq) === '00000002') break;
+        await new Promise((done) => setTimeout(done, 200));
+      }
+      assert.equal(keyOf(seq), '00000002');
+      assert.equal(keyOf(seq + 1), '00000002');  // the bot's answer too
+      await client.close();
+    } finally {
+      await hub.stop();
+      fs.rmSync(env.dir, { recursive: true, force: true });
+    }
   });
