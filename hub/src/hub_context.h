@@ -25,6 +25,7 @@ namespace connecthub::hub {
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";     // host:port; port 0 picks a free one
   std::vector<std::string> allowed_origins;  // WebSocket Origin allow-list (same origin always ok)
+  std::vector<std::string> allowed_hosts;    // Host names accepted besides localhost and public-url's
   int io_threads = 2;                        // threads running the io_context. Default 2.
   // Store calls and Argon2id. Most of them wait on a group commit (an fsync), so many in flight
   // make big batches; Argon2id is capped by the store itself. Default 32.

@@ -45,6 +45,22 @@ const std::vector<double> kWaitBuckets = {30,   60,   120,  300,   600,   900,
 
 }  // namespace
 
+std::string_view MethodLabel(std::string_view method) {
+  for (std::string_view m : {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"}) {
+    if (method == m) return m;
+  }
+  return "other";
+}
+
+std::string_view DeliveryStatusLabel(std::string_view status) {
+  for (std::string_view s :
+       {"accepted", "scheduled", "queued", "sending", "sent", "delivered", "undelivered", "failed",
+        "canceled", "read", "receiving", "received", "partially_delivered"}) {
+    if (status == s) return s;
+  }
+  return "other";
+}
+
 std::string EscapeLabelValue(std::string_view value) {
   std::string out;
   for (char c : value) {

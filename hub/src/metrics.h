@@ -57,6 +57,12 @@ class Metrics {
   std::deque<int64_t> recent_waits_;
 };
 
+// Label values come from fixed sets only, so no request can add series: an HTTP method outside
+// GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH is "other"; so is a provider delivery status
+// outside Twilio's documented ones.
+std::string_view MethodLabel(std::string_view method);
+std::string_view DeliveryStatusLabel(std::string_view status);
+
 // Escapes a label value for the exposition format (backslash, quote, newline).
 std::string EscapeLabelValue(std::string_view value);
 

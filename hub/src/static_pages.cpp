@@ -12,9 +12,20 @@ using http::HttpRequest;
 using http::HttpResponse;
 using http::PathParams;
 
-constexpr std::string_view kCsp =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+// connect-src names the hub's own WebSocket origin (wss:// of --public-url when given, else ws://
+// and wss:// of the request's Host, which the server has checked against its allow-list), never
+// any ws:/wss: host.
+std::string Csp(const std::string& ws_origin, const HttpRequest& req) {
+  std::string connect = ws_origin;
+  if (connect.empty()) {
+    std::string host = req.Header("host");
+    if (!host.empty()) connect = "ws://" + host + " wss://" + host;
+  }
+  return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+         "connect-src 'self'" +
+         (connect.empty() ? std::string() : " " + connect) +
+         "; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+}
 
 std::optional<std::string_view> FindFile(std::string_view path) {
   for (const auto& [name, contents] : web::WebFiles()) {
@@ -23,21 +34,21 @@ std::optional<std::string_view> FindFile(std::string_view path) {
   return std::nullopt;
 }
 
-void AddSecurityHeaders(HttpResponse* r, bool frame_deny) {
-  r->headers.emplace_back("Content-Security-Policy", std::string(kCsp));
+void AddSecurityHeaders(HttpResponse* r, bool frame_deny, const std::string& csp) {
+  r->headers.emplace_back("Content-Security-Policy", csp);
   r->headers.emplace_back("X-Content-Type-Options", "nosniff");
   r->headers.emplace_back("Referrer-Policy", "no-referrer");
   r->headers.emplace_back("Cache-Control", "no-cache");
   if (frame_deny) r->headers.emplace_back("X-Frame-Options", "DENY");
 }
 
-HttpResponse ServeFile(std::string_view name, bool frame_deny) {
+HttpResponse ServeFile(std::string_view name, bool frame_deny, const std::string& csp) {
   auto contents = FindFile(name);
   if (!contents) return http::ErrorResponse(404, "not found");
   HttpResponse r;
   r.content_type = std::string(ContentTypeFor(name));
   r.body = std::string(*contents);
-  AddSecurityHeaders(&r, frame_deny);
+  AddSecurityHeaders(&r, frame_deny, csp);
   return r;
 }
 
@@ -57,7 +68,7 @@ std::optional<HttpResponse> RefuseCrossOrigin(const HttpRequest& request,
   if (server::OriginAllowed(origin, request.Header("host"), allowed_origins)) return std::nullopt;
   Log(LogLevel::kWarn, "cors_refused", {{"path", request.path}, {"origin", origin}});
   HttpResponse r = http::ErrorResponse(403, "origin not allowed");
-  AddSecurityHeaders(&r, false);
+  AddSecurityHeaders(&r, false, "default-src 'none'; frame-ancestors 'none'");
   r.headers.emplace_back("Vary", "Origin");
   return r;
 }
@@ -87,26 +98,37 @@ std::string_view ContentTypeFor(std::string_view path) {
 }
 
 void RegisterStaticPages(http::Router& router, const locales::Catalog& catalog,
-                         std::vector<std::string> allowed_origins) {
-  router.Add("GET", "/",
-             [](const HttpRequest&, const PathParams&) { return ServeFile("index.html", false); });
-  router.Add("GET", "/widget.js", [](const HttpRequest&, const PathParams&) {
-    HttpResponse r = ServeFile("widget.js", false);
+                         std::vector<std::string> allowed_origins,
+                         const std::string& public_url) {
+  std::string ws_origin;
+  for (auto [scheme, ws] : {std::pair<std::string_view, std::string_view>{"https://", "wss://"},
+                            {"http://", "ws://"}}) {
+    if (!public_url.starts_with(scheme)) continue;
+    std::string host = public_url.substr(scheme.size());
+    host = host.substr(0, host.find('/'));
+    if (!host.empty()) ws_origin = std::string(ws) + host;
+  }
+  router.Add("GET", "/", [ws_origin](const HttpRequest& req, const PathParams&) {
+    return ServeFile("index.html", false, Csp(ws_origin, req));
+  });
+  router.Add("GET", "/widget.js", [ws_origin](const HttpRequest& req, const PathParams&) {
+    HttpResponse r = ServeFile("widget.js", false, Csp(ws_origin, req));
     MarkEmbeddable(&r);
     return r;
   });
-  router.Add("GET", "/inbox",
-             [](const HttpRequest&, const PathParams&) { return ServeFile("inbox.html", true); });
-  router.Add("GET", "/static/{*path}", [](const HttpRequest&, const PathParams& p) {
+  router.Add("GET", "/inbox", [ws_origin](const HttpRequest& req, const PathParams&) {
+    return ServeFile("inbox.html", true, Csp(ws_origin, req));
+  });
+  router.Add("GET", "/static/{*path}", [ws_origin](const HttpRequest& req, const PathParams& p) {
     const std::string& path = p.at("path");
     if (path.find("..") != std::string::npos) return http::ErrorResponse(404, "not found");
-    HttpResponse r = ServeFile(path, false);
+    HttpResponse r = ServeFile(path, false, Csp(ws_origin, req));
     if (path == "widget.css") MarkEmbeddable(&r);
     return r;
   });
   router.Add("GET", "/i18n/{file}",
-             [&catalog, allowed = std::move(allowed_origins)](const HttpRequest& request,
-                                                              const PathParams& p) {
+             [&catalog, ws_origin, allowed = std::move(allowed_origins)](const HttpRequest& request,
+                                                                         const PathParams& p) {
                const std::string& file = p.at("file");
                if (file != "en.json" && file != "es.json")
                  return http::ErrorResponse(404, "not found");
@@ -117,7 +139,7 @@ void RegisterStaticPages(http::Router& router, const locales::Catalog& catalog,
                }
                HttpResponse r;
                r.body = boost::json::serialize(o);
-               AddSecurityHeaders(&r, false);
+               AddSecurityHeaders(&r, false, Csp(ws_origin, request));
                MarkEmbeddable(&r);
                AllowCrossOrigin(request, &r);
                return r;

@@ -27,8 +27,10 @@ std::string_view ContentTypeFor(std::string_view path);
 // `allowed_origins` (and the hub's own origin) and refuse any other Origin with 403, so a widget
 // embedded on a page that is not allowed can tell it was refused. `gauges` is called before
 // /metrics is rendered to refresh sampled gauges. Everything referenced must outlive the router.
+// `public_url` (--public-url, may be empty) gives the CSP's connect-src its WebSocket origin.
 void RegisterStaticPages(http::Router& router, const locales::Catalog& catalog,
-                         std::vector<std::string> allowed_origins);
+                         std::vector<std::string> allowed_origins,
+                         const std::string& public_url = "");
 void RegisterOps(http::Router& router, storage::Store& store, Metrics& metrics,
                  std::function<void()> gauges);
 

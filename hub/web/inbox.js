@@ -304,6 +304,7 @@
     renderThreadHead();
     renderMessages();
     renderCase();
+    if (S.me && S.me.supervisor) loadAudit({ thread_id: id });
     fillCanned();
     renderList();
     $('compose-error').textContent = '';
@@ -451,6 +452,36 @@
       [a.type, a.location, a.case_number ? t('inbox.case.case', { number: a.case_number }) : null].filter(Boolean).join(' · '),
     ]))) : h('p', { class: 'ib-empty', text: t('inbox.case.noAppointments') }));
     body.replaceChildren(...out);
+  }
+
+  // ---------- access log (supervisors): who listed, read or acted on a thread ----------
+  async function loadAudit(filter) {
+    const q = new URLSearchParams({ limit: '50' });
+    if (filter.thread_id) q.set('thread_id', String(filter.thread_id));
+    if (filter.caseworker_id) q.set('caseworker_id', String(filter.caseworker_id));
+    let r;
+    try {
+      r = await api('GET', '/api/inbox/audit?' + q.toString());
+    } catch (e) {
+      $('audit-pane').hidden = true;
+      return;
+    }
+    const pane = $('audit-pane');
+    $('audit-title').textContent = filter.caseworker_id
+      ? t('inbox.audit.byCaseworker', { name: filter.name || '' })
+      : t('inbox.audit.title');
+    const back = $('audit-thread');
+    back.hidden = !filter.caseworker_id || !S.openId;
+    back.textContent = t('inbox.audit.backToThread');
+    back.onclick = () => { if (S.openId) loadAudit({ thread_id: S.openId }); };
+    const entries = r.entries || [];
+    $('audit-list').replaceChildren(...(entries.length ? entries.map((e) => h('li', { class: 'ib-audit' }, [
+      h('button', { type: 'button', class: 'ib-link', text: e.caseworker || '#' + e.caseworker_id,
+        onclick: () => loadAudit({ caseworker_id: e.caseworker_id, name: e.caseworker }) }),
+      ' · ' + t('inbox.audit.action.' + e.action) + ' · ' + fmtDateTime(e.at) +
+        (filter.caseworker_id ? ' · #' + e.thread_id : ''),
+    ])) : [h('li', { class: 'ib-empty', text: t('inbox.audit.empty') })]));
+    pane.hidden = false;
   }
 
   // ---------- canned replies (in the thread's language) ----------

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <fstream>
@@ -79,6 +80,18 @@ Status WriteKeyFile(const std::string& path, const std::string& content, bool ex
   return Status::Ok();
 }
 
+// fsyncs the directory holding `path`, so a file created or renamed there survives a power loss.
+Status SyncDirectory(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return {Code::kKey, "cannot open directory " + dir + ": " + std::strerror(errno)};
+  bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return {Code::kKey, "cannot sync directory " + dir};
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string ToHex(std::string_view bytes) {
@@ -141,6 +154,7 @@ KeyRing::~KeyRing() {
   sodium_memzero(blind_.data(), blind_.size());
   sodium_memzero(pepper_.data(), pepper_.size());
   sodium_memzero(token_.data(), token_.size());
+  sodium_memzero(audit_.data(), audit_.size());
 }
 
 Result<std::unique_ptr<KeyRing>> KeyRing::Load(const std::string& path, bool create) {
@@ -153,6 +167,7 @@ Result<std::unique_ptr<KeyRing>> KeyRing::Load(const std::string& path, bool cre
     if (!create) return Status(Code::kKey, "key file " + path + " does not exist");
     Status s = WriteKeyFile(path, NewKeyLine(1), /*exclusive=*/true);
     if (!s.ok()) return s;
+    if (s = SyncDirectory(path); !s.ok()) return s;
   }
   std::unique_lock lock(ring->mu_);
   Status s = ring->LoadLocked();
@@ -219,6 +234,7 @@ Status KeyRing::LoadLocked() {
       Derive(&blind_, 3, "chblind_", master);
       Derive(&pepper_, 4, "chpepper", master);
       Derive(&token_, 5, "chtoken_", master);
+      Derive(&audit_, 6, "chaudit_", master);
     }
     sodium_memzero(master, sizeof master);
     keys[id] = key;
@@ -231,6 +247,8 @@ Status KeyRing::LoadLocked() {
     sodium_memzero(key.check.data(), key.check.size());
   }
   keys_ = std::move(keys);
+  stamp_ = FileStamp{static_cast<uint64_t>(st.st_ino), static_cast<int64_t>(st.st_size),
+                     static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
   current_ = current;
   return Status::Ok();
 }
@@ -256,6 +274,9 @@ Result<uint32_t> KeyRing::AddKey() {
     ::unlink(tmp.c_str());
     return Status(Code::kKey, "cannot replace key file " + path_);
   }
+  // The rename is durable only once the directory entry is: without this a power loss could
+  // bring back the old key file after rows were sealed under the new key.
+  if (Status d = SyncDirectory(path_); !d.ok()) return d;
   s = LoadLocked();
   if (!s.ok()) return s;
   return id;
@@ -284,8 +305,32 @@ std::string KeyRing::CheckValue(uint32_t key_id) const {
   return out;
 }
 
+void KeyRing::RefreshIfReplaced() {
+  constexpr int64_t kRefreshMs = 1000;  // how often Seal looks at the key file
+  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  int64_t last = last_check_ms_.load();
+  if (now - last < kRefreshMs || !last_check_ms_.compare_exchange_strong(last, now)) {
+    return;
+  }
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) != 0) return;
+  FileStamp seen{static_cast<uint64_t>(st.st_ino), static_cast<int64_t>(st.st_size),
+                 static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+  {
+    std::shared_lock lock(mu_);
+    if (seen == stamp_) return;
+  }
+  std::unique_lock lock(mu_);
+  // A file that does not load (e.g. opened to others) leaves the keys as they were; Open and
+  // rotate-key report such a file.
+  (void)LoadLocked();
+}
+
 std::string KeyRing::Seal(std::string_view plaintext, std::string_view table,
-                          std::string_view column, std::string_view row) const {
+                          std::string_view column, std::string_view row) {
+  RefreshIfReplaced();
   std::shared_lock lock(mu_);
   const Key& key = keys_.at(current_);
   std::string ad = Ad(table, column, row, current_);
@@ -352,6 +397,15 @@ std::string KeyRing::BlindIndex(std::string_view e164) const {
   crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
                      reinterpret_cast<const unsigned char*>(e164.data()), e164.size(),
                      blind_.data(), blind_.size());
+  return out;
+}
+
+std::string KeyRing::AuditMac(std::string_view data) const {
+  std::string out(32, '\0');
+  std::shared_lock lock(mu_);
+  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                     audit_.data(), audit_.size());
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -58,8 +59,11 @@ class KeyRing {
   // key file is refused at open). Empty when the id is unknown.
   std::string CheckValue(uint32_t key_id) const;
 
+  // Seals under the current key. At most once per refresh interval it first checks whether the
+  // key file was replaced (another process rotated the key) and then reloads it, so a running
+  // hub seals under the new current key without a restart.
   std::string Seal(std::string_view plaintext, std::string_view table, std::string_view column,
-                   std::string_view row) const;
+                   std::string_view row);
   // kTampered when authentication fails (wrong row, flipped byte, truncated); kKey when the key id
   // is unknown even after re-reading the key file.
   Result<std::string> Open(std::string_view sealed, std::string_view table, std::string_view column,
@@ -71,6 +75,9 @@ class KeyRing {
   std::string BlindIndex(std::string_view e164) const;
   // 32-byte keyed BLAKE2b of a session token (the only form of a token that is stored).
   std::string TokenHash(std::string_view token) const;
+  // 32-byte keyed BLAKE2b under the audit-chain key (first key, like the blind index): links an
+  // audit row to the one before it, so an edit by anyone without the key file breaks the chain.
+  std::string AuditMac(std::string_view data) const;
   // Argon2id (crypto_pwhash_str) over a keyed BLAKE2b of the secret with the pepper.
   // kInternal when out of memory.
   Result<std::string> HashSecret(std::string_view secret) const;
@@ -93,6 +100,17 @@ class KeyRing {
   std::array<unsigned char, 32> blind_{};
   std::array<unsigned char, 32> pepper_{};
   std::array<unsigned char, 32> token_{};
+  std::array<unsigned char, 32> audit_{};
+  // The key file as last loaded (inode, size, mtime), and when Seal last compared it.
+  struct FileStamp {
+    uint64_t ino = 0;
+    int64_t size = 0;
+    int64_t mtime_ns = 0;
+    bool operator==(const FileStamp&) const = default;
+  };
+  FileStamp stamp_;
+  std::atomic<int64_t> last_check_ms_{0};
+  void RefreshIfReplaced();
 };
 
 }  // namespace connecthub::storage

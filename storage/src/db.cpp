@@ -9,6 +9,9 @@ Conn::Conn(const std::string& path, bool read_only, int busy_timeout_ms)
           busy_timeout_ms) {
   db_.exec("PRAGMA foreign_keys = ON");
   if (!read_only) {
+    // Deleted and overwritten rows (old ciphertext after rotation, purged SMS replies, ended
+    // sessions) are zeroed, not left readable in free pages.
+    db_.exec("PRAGMA secure_delete = ON");
     db_.exec("PRAGMA journal_mode = WAL");
     // FULL in WAL mode fsyncs the WAL at every commit: a call that returned ok survives power
     // loss, not only a process crash. Group commit amortises the fsync over many writes.

@@ -34,7 +34,9 @@ class Conn {
     Query(const Query&) = delete;
     Query& operator=(const Query&) = delete;
     ~Query() {
-      s_->reset();
+      // tryReset: after a failed step reset() re-reports that error, and a throw from a
+      // destructor (e.g. while a constraint's exception unwinds) ends the process.
+      (void)s_->tryReset();
       s_->clearBindings();
     }
     SQLite::Statement* operator->() { return s_; }

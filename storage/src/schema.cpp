@@ -213,6 +213,18 @@ ALTER TABLE pin_failures ADD COLUMN consecutive INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX sessions_by_last_used ON sessions(last_used_ms);
 ALTER TABLE caseworkers ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
 )sql",
+    // 6: the audit log is append-only and hash-chained: `link` is a keyed BLAKE2b of the row's
+    // fields and the previous row's link (rows from before this version have none). And an
+    // index to purge cached SMS replies older than 48 h.
+    R"sql(
+ALTER TABLE audit_log ADD COLUMN link BLOB;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- cached SMS replies expire after 48 h (purged by age)
+CREATE INDEX inbound_sms_by_age ON inbound_sms(at_ms);
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

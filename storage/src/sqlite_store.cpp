@@ -99,7 +99,24 @@ Result<bool> SqliteStore::CheckPin(const std::string& participant_id, const std:
     keys_->VerifySecret(DummyHash(), pin, true);
     return false;
   }
-  return keys_->VerifySecret(row->first, pin, row->second);
+  if (!keys_->VerifySecret(row->first, pin, row->second)) return false;
+  if (!row->second) {
+    // An imported hash has no pepper: re-hashed with it now that the PIN is known. Only if the
+    // row still holds that hash (an import meanwhile wins); a failure keeps the old hash usable.
+    if (auto peppered = keys_->HashSecret(pin); peppered.ok()) {
+      (void)writer_->Run([&](Conn& c) -> Status {
+        auto q = c.Prep(
+            "UPDATE participants SET pin_hash = ?, pin_peppered = 1 "
+            "WHERE participant_id = ? AND pin_hash = ? AND pin_peppered = 0");
+        q->bind(1, *peppered);
+        q->bind(2, participant_id);
+        q->bind(3, row->first);
+        q->exec();
+        return Status::Ok();
+      });
+    }
+  }
+  return true;
 }
 
 Result<int64_t> SqliteStore::RecordPinFailure(const std::string& participant_id, int64_t now_ms,
@@ -469,7 +486,8 @@ Status SqliteStore::UpdateThread(int64_t thread_id, const ThreadUpdate& update, 
   // After most bot answers nothing changes (same language, still no misses): checking that on a
   // reader spares the turn a group commit. A concurrent update may land between the read and
   // here; skipping is then the same as this update having committed just before it.
-  if (!update.state && !update.priority && !update.assigned_to && (update.lang || update.misses)) {
+  if (!update.state && !update.priority && !update.assigned_to && !update.audit &&
+      (update.lang || update.misses)) {
     auto same = readers_->Call<bool>([&](Conn& c) -> Result<bool> {
       auto q = c.Prep("SELECT lang, misses FROM threads WHERE id = ?");
       q->bind(1, thread_id);
@@ -519,11 +537,12 @@ Status SqliteStore::UpdateThreadIn(Conn& c, int64_t thread_id, const ThreadUpdat
   if (update.assigned_to && *update.assigned_to) q->bind(7, **update.assigned_to);
   q->bind(8, thread_id);
   q->exec();
+  if (update.audit)
+    AuditIn(c, update.audit->caseworker_id, thread_id, update.audit->action, now_ms);
   return Status::Ok();
 }
 
 Result<ThreadRecord> SqliteStore::Claim(int64_t thread_id, int64_t caseworker_id, int64_t now_ms) {
-  (void)now_ms;
   return writer_->Call<ThreadRecord>([&](Conn& c) -> Result<ThreadRecord> {
     {
       auto q = c.Prep("SELECT assigned_to FROM threads WHERE id = ?");
@@ -544,6 +563,7 @@ Result<ThreadRecord> SqliteStore::Claim(int64_t thread_id, int64_t caseworker_id
     q->bind(1, caseworker_id);
     q->bind(2, thread_id);
     q->exec();
+    AuditIn(c, caseworker_id, thread_id, "claim", now_ms);
     return LoadThread(c, thread_id);
   });
 }
@@ -615,6 +635,10 @@ Result<Appended> SqliteStore::AppendIn(Conn& c, const AppendRequest& request) {
   }
   InsertMessageIn(c, request, seq);
   SetLastSeqIn(c, request.thread_id, seq, request.at_ms);
+  if (!request.audit_action.empty()) {
+    AuditIn(c, request.caseworker_id.value_or(0), request.thread_id, request.audit_action,
+            request.at_ms);
+  }
   return Appended{seq, false, request.at_ms};
 }
 
@@ -866,17 +890,127 @@ Status SqliteStore::SetCaseworkerDisplayName(int64_t caseworker_id, const std::s
   });
 }
 
+namespace {
+
+// The chained fields of an audit row, in a fixed encoding, followed by the previous row's link.
+std::string AuditLinkInput(int64_t id, int64_t caseworker_id, int64_t thread_id,
+                           const std::string& action, int64_t at_ms, const std::string& prev) {
+  std::string out = "audit|" + std::to_string(id) + "|" + std::to_string(caseworker_id) + "|" +
+                    std::to_string(thread_id) + "|" + std::to_string(at_ms) + "|" +
+                    std::to_string(action.size()) + ":" + action + "|";
+  out += prev;
+  return out;
+}
+
+}  // namespace
+
+void SqliteStore::AuditIn(Conn& c, int64_t caseworker_id, int64_t thread_id,
+                          const std::string& action, int64_t now_ms) {
+  int64_t id = 1;
+  std::string prev;
+  {
+    auto q = c.Prep("SELECT id, link FROM audit_log ORDER BY id DESC LIMIT 1");
+    if (q->executeStep()) {
+      id = q->getColumn(0).getInt64() + 1;
+      if (!q->getColumn(1).isNull()) prev = q->getColumn(1).getString();
+    }
+  }
+  std::string link =
+      keys_->AuditMac(AuditLinkInput(id, caseworker_id, thread_id, action, now_ms, prev));
+  auto q = c.Prep(
+      "INSERT INTO audit_log(id, caseworker_id, thread_id, action, at_ms, link) "
+      "VALUES(?,?,?,?,?,?)");
+  q->bind(1, id);
+  q->bind(2, caseworker_id);
+  q->bind(3, thread_id);
+  q->bind(4, action);
+  q->bind(5, now_ms);
+  BindBlob(q, 6, link);
+  q->exec();
+}
+
 Status SqliteStore::Audit(int64_t caseworker_id, int64_t thread_id, const std::string& action,
                           int64_t now_ms) {
   return writer_->Run([&](Conn& c) -> Status {
-    auto q =
-        c.Prep("INSERT INTO audit_log(caseworker_id, thread_id, action, at_ms) VALUES(?,?,?,?)");
-    q->bind(1, caseworker_id);
-    q->bind(2, thread_id);
-    q->bind(3, action);
-    q->bind(4, now_ms);
-    q->exec();
+    AuditIn(c, caseworker_id, thread_id, action, now_ms);
     return Status::Ok();
+  });
+}
+
+Status SqliteStore::AuditThreads(int64_t caseworker_id, const std::vector<int64_t>& thread_ids,
+                                 const std::string& action, int64_t now_ms) {
+  if (thread_ids.empty()) return Status::Ok();
+  return writer_->Run([&](Conn& c) -> Status {
+    for (int64_t id : thread_ids) AuditIn(c, caseworker_id, id, action, now_ms);
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<AuditRecord>> SqliteStore::ListAudit(const AuditQuery& query) {
+  return readers_->Call<std::vector<AuditRecord>>([&](Conn& c) -> Result<std::vector<AuditRecord>> {
+    auto q = c.Prep(
+        "SELECT a.id, a.caseworker_id, COALESCE(w.username, ''), a.thread_id, a.action, a.at_ms "
+        "FROM audit_log a LEFT JOIN caseworkers w ON w.id = a.caseworker_id "
+        "WHERE (?1 IS NULL OR a.thread_id = ?1) AND (?2 IS NULL OR a.caseworker_id = ?2) "
+        "AND (?3 <= 0 OR a.id < ?3) ORDER BY a.id DESC LIMIT ?4");
+    if (query.thread_id) q->bind(1, *query.thread_id);
+    if (query.caseworker_id) q->bind(2, *query.caseworker_id);
+    q->bind(3, query.before_id);
+    q->bind(4, std::clamp(query.limit, 0, 1000));
+    std::vector<AuditRecord> out;
+    while (q->executeStep()) {
+      out.push_back(AuditRecord{q->getColumn(0).getInt64(), q->getColumn(1).getInt64(),
+                                q->getColumn(2).getString(), q->getColumn(3).getInt64(),
+                                q->getColumn(4).getString(), q->getColumn(5).getInt64()});
+    }
+    return out;
+  });
+}
+
+Result<AuditCheck> SqliteStore::VerifyAudit() {
+  return readers_->Call<AuditCheck>([&](Conn& c) -> Result<AuditCheck> {
+    AuditCheck check;
+    // One statement, stepped row by row: constant memory however long the log is.
+    SQLite::Statement q(c.db(),
+                        "SELECT id, caseworker_id, thread_id, action, at_ms, link FROM audit_log "
+                        "ORDER BY id");
+    std::string prev;
+    int64_t last_id = 0;
+    bool chained = false;
+    while (q.executeStep()) {
+      int64_t id = q.getColumn(0).getInt64();
+      auto fail = [&](const std::string& why) {
+        check.first_bad_id = id;
+        check.problem = why;
+      };
+      if (q.getColumn(5).isNull()) {
+        if (chained) {
+          fail("row has no chain link after chained rows");
+          break;
+        }
+        ++check.unchained;
+        last_id = id;
+        continue;
+      }
+      if (chained && id != last_id + 1) {
+        fail("row ids are not consecutive (a row was removed before this one)");
+        break;
+      }
+      std::string expect = keys_->AuditMac(
+          AuditLinkInput(id, q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
+                         q.getColumn(3).getString(), q.getColumn(4).getInt64(), prev));
+      std::string link = q.getColumn(5).getString();
+      if (link.size() != expect.size() ||
+          sodium_memcmp(link.data(), expect.data(), link.size()) != 0) {
+        fail("chain link does not match the row (changed, inserted or reordered)");
+        break;
+      }
+      prev = std::move(link);
+      last_id = id;
+      chained = true;
+      ++check.rows;
+    }
+    return check;
   });
 }
 
@@ -1019,11 +1153,13 @@ Result<bool> SqliteStore::IsOptedOut(const std::string& phone) {
   });
 }
 
-Result<std::optional<std::string>> SqliteStore::InboundReply(const std::string& message_sid) {
+Result<std::optional<std::string>> SqliteStore::InboundReply(const std::string& message_sid,
+                                                             int64_t now_ms) {
   using Out = std::optional<std::string>;
   return readers_->Call<Out>([&](Conn& c) -> Result<Out> {
-    auto q = c.Prep("SELECT reply FROM inbound_sms WHERE message_sid = ?");
+    auto q = c.Prep("SELECT reply FROM inbound_sms WHERE message_sid = ? AND at_ms > ?");
     q->bind(1, message_sid);
+    q->bind(2, now_ms - kInboundReplyTtlMs);
     if (!q->executeStep()) return Out();
     auto reply = keys_->Open(q->getColumn(0).getString(), "inbound_sms", "reply", message_sid);
     if (!reply.ok()) return reply.status();
@@ -1045,6 +1181,12 @@ Status SqliteStore::RecordInboundReply(const std::string& message_sid, const std
 
 void SqliteStore::RecordInboundReplyIn(Conn& c, const std::string& message_sid,
                                        const std::string& sealed, int64_t now_ms) {
+  {
+    // Cached replies hold the bot's answers: kept only as long as the provider may redeliver.
+    auto purge = c.Prep("DELETE FROM inbound_sms WHERE at_ms <= ?");
+    purge->bind(1, now_ms - kInboundReplyTtlMs);
+    purge->exec();
+  }
   // The first recorded reply wins: a redelivery must get exactly the same answer.
   auto q = c.Prep("INSERT OR IGNORE INTO inbound_sms(message_sid, reply, at_ms) VALUES(?,?,?)");
   q->bind(1, message_sid);

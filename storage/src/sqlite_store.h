@@ -68,6 +68,10 @@ class SqliteStore final : public Store {
   Status SetCaseworkerDisplayName(int64_t caseworker_id, const std::string& name) override;
   Status Audit(int64_t caseworker_id, int64_t thread_id, const std::string& action,
                int64_t now_ms) override;
+  Status AuditThreads(int64_t caseworker_id, const std::vector<int64_t>& thread_ids,
+                      const std::string& action, int64_t now_ms) override;
+  Result<std::vector<AuditRecord>> ListAudit(const AuditQuery& query) override;
+  Result<AuditCheck> VerifyAudit() override;
 
   Result<std::optional<std::string>> LinkedParticipant(const std::string& phone, int64_t now_ms,
                                                        int64_t link_ttl_ms) override;
@@ -77,7 +81,8 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> LinkedPhones(const std::string& participant_id) override;
   Status SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) override;
   Result<bool> IsOptedOut(const std::string& phone) override;
-  Result<std::optional<std::string>> InboundReply(const std::string& message_sid) override;
+  Result<std::optional<std::string>> InboundReply(const std::string& message_sid,
+                                                  int64_t now_ms) override;
   Status RecordInboundReply(const std::string& message_sid, const std::string& reply,
                             int64_t now_ms) override;
 
@@ -114,6 +119,10 @@ class SqliteStore final : public Store {
   Status UpdateThreadIn(Conn& c, int64_t thread_id, const ThreadUpdate& update, int64_t now_ms);
   void RecordInboundReplyIn(Conn& c, const std::string& message_sid, const std::string& sealed,
                             int64_t now_ms);
+  // Appends a chained audit row inside the caller's writer transaction (throws on failure, so
+  // the whole job is rolled back).
+  void AuditIn(Conn& c, int64_t caseworker_id, int64_t thread_id, const std::string& action,
+               int64_t now_ms);
   const std::string& DummyHash();
   // The blind index of a phone number, or kInvalid when it is not a valid number.
   Result<std::string> PhoneIndex(const std::string& phone, std::string* e164);

@@ -1,3 +1,5 @@
+#include <sodium.h>
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -93,6 +95,22 @@ std::string Lower(std::string s) {
 Result<DemoSummary> SqliteStore::GenerateDemo(const DemoOptions& options) {
   using namespace std::chrono;
   if (options.participants < 0) return Status(Code::kInvalid, "participants must be >= 0");
+  {
+    // Demo data is for a new database only: its fixed logins must never land beside real people.
+    auto used = readers_->Call<bool>([](Conn& c) -> Result<bool> {
+      return c.db()
+                 .execAndGet(
+                     "SELECT EXISTS(SELECT 1 FROM participants) OR "
+                     "EXISTS(SELECT 1 FROM caseworkers)")
+                 .getInt() != 0;
+    });
+    if (!used.ok()) return used.status();
+    if (*used) {
+      return Status(Code::kConflict,
+                    "the database already holds participants or caseworkers; demo data goes "
+                    "into a new database only");
+    }
+  }
   std::mt19937_64 rng(options.seed);
   auto uniform = [&](int64_t lo, int64_t hi) {  // inclusive
     return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
@@ -107,7 +125,9 @@ Result<DemoSummary> SqliteStore::GenerateDemo(const DemoOptions& options) {
   auto password = [&] {
     static constexpr char kAlphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
     std::string p = "demo-";
-    for (int i = 0; i < 10; ++i) p += kAlphabet[uniform(0, sizeof kAlphabet - 2)];
+    // libsodium's CSPRNG, not the seeded generator: --seed and the printed logins must not
+    // give away the caseworker passwords of a demo that is reachable on a network.
+    for (int i = 0; i < 12; ++i) p += kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)];
     return p;
   };
   DemoSummary summary;

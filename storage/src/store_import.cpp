@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <boost/json.hpp>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <istream>
@@ -11,6 +12,34 @@
 
 namespace connecthub::storage {
 namespace {
+
+// An imported hash is verified at every login of its participant: one with a huge memory or
+// time cost would let an extract (or whoever wrote it) exhaust the hub. Returns why `hash`'s
+// parameters are refused, or "" when they are within the caps: "$argon2id$v=19$m=M,t=T,p=P$...",
+// m at most 256 MiB (262144 KiB) and at least 8 KiB, t 1..10, p 1..4.
+std::string Argon2LimitsProblem(const std::string& hash) {
+  constexpr std::string_view kPrefix = "$argon2id$v=19$";
+  if (hash.size() > 512 || hash.rfind(kPrefix, 0) != 0) {
+    return "must be an Argon2id v=19 string";
+  }
+  std::string_view rest = std::string_view(hash).substr(kPrefix.size());
+  int64_t m = -1, t = -1, par = -1;
+  for (auto [name, out] :
+       {std::pair<std::string_view, int64_t*>{"m=", &m}, {"t=", &t}, {"p=", &par}}) {
+    if (!rest.starts_with(name)) return "must name m, t and p in that order";
+    rest.remove_prefix(name.size());
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), v);
+    if (ec != std::errc() || end == rest.data()) return "has a malformed m, t or p";
+    *out = v;
+    rest.remove_prefix(static_cast<size_t>(end - rest.data()));
+    if (!rest.empty() && (rest.front() == ',' || rest.front() == '$')) rest.remove_prefix(1);
+  }
+  if (m < 8 || m > 262144) return "memory cost must be 8 KiB to 256 MiB (m=8..262144)";
+  if (t < 1 || t > 10) return "time cost must be 1..10 (t)";
+  if (par < 1 || par > 4) return "parallelism must be 1..4 (p)";
+  return "";
+}
 
 namespace json = boost::json;
 
@@ -200,6 +229,10 @@ std::optional<Record> ParseLine(const std::string& text, KeyRing& keys, std::str
     } else {
       if (p.pin_hash.rfind("$argon2id$", 0) != 0) {
         *why = "field 'pin_hash' must be an Argon2id string";
+        return std::nullopt;
+      }
+      if (std::string limits = Argon2LimitsProblem(p.pin_hash); !limits.empty()) {
+        *why = "field 'pin_hash' " + limits;
         return std::nullopt;
       }
       p.peppered = false;

@@ -1,5 +1,7 @@
+#include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -46,11 +48,32 @@ Status VerifyKeys(Conn& conn, KeyRing& ring, int64_t now_ms) {
   return Status::Ok();
 }
 
+// The database, its -wal and -shm hold everything (sealed or not, e.g. case data): owner only.
+// A new database file is created 0600 (SQLite gives its -wal and -shm the database's mode); an
+// existing one that is more open is narrowed to 0600. ":memory:" and URIs are left alone.
+Status OwnerOnly(const std::string& db_path) {
+  if (db_path.empty() || db_path == ":memory:" || db_path.starts_with("file:")) {
+    return Status::Ok();
+  }
+  int fd = ::open(db_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Status(Code::kIo, "cannot open database file " + db_path);
+  ::close(fd);
+  for (const std::string& path : {db_path, db_path + "-wal", db_path + "-shm"}) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) continue;
+    if ((st.st_mode & 077) != 0 && ::chmod(path.c_str(), st.st_mode & 0700) != 0) {
+      return Status(Code::kIo, "cannot make " + path + " private (chmod 600)");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   StoreOptions opts = options;
   if (opts.key_file.empty()) opts.key_file = opts.db_path + ".key";
+  if (Status s = OwnerOnly(opts.db_path); !s.ok()) return s;
   try {
     auto conn = std::make_unique<Conn>(opts.db_path, /*read_only=*/false, opts.busy_timeout_ms);
     Status s = Migrate(conn->db());

@@ -457,7 +457,7 @@ TEST_CASE("a turn is written whole or not at all, once", "[storage]") {
   CHECK(after->waiting_since_ms == now);
   CHECK(after->lang == "es");
   CHECK(after->last_seq == 2);
-  CHECK(store->InboundReply("SM0000000000000000000000000000t1")->value() == "<Response/>");
+  CHECK(store->InboundReply("SM0000000000000000000000000000t1", TestNowMs())->value() == "<Response/>");
 
   // The same client id again: nothing written, nothing decided, the original seq back.
   auto again = RunTurn(*store, turn);
@@ -494,7 +494,7 @@ TEST_CASE("a turn is written whole or not at all, once", "[storage]") {
   CHECK(RunTurn(*store, bad).status().code() == Code::kInvalid);
   CHECK(store->Messages(t->id, 0, 100, true)->size() == 2);
   CHECK(store->GetThread(t->id)->last_seq == 2);
-  CHECK_FALSE(store->InboundReply("SM0000000000000000000000000000t2")->has_value());
+  CHECK_FALSE(store->InboundReply("SM0000000000000000000000000000t2", TestNowMs())->has_value());
   // A bad parent message is refused before anything is queued.
   TurnRequest caseworker = ParentTurn(t->id, "c-3", "x", now);
   caseworker.parent.sender = Sender::kCaseworker;
@@ -673,10 +673,10 @@ TEST_CASE("SMS: linking with TTL, opt-outs, inbound reply idempotency", "[storag
   REQUIRE(store->SetOptOut(phone, false, now).ok());
   CHECK_FALSE(*store->IsOptedOut(phone));
 
-  CHECK_FALSE(store->InboundReply("SM0001")->has_value());
+  CHECK_FALSE(store->InboundReply("SM0001", TestNowMs())->has_value());
   REQUIRE(store->RecordInboundReply("SM0001", "Reply STOP to stop", now).ok());
   REQUIRE(store->RecordInboundReply("SM0001", "a different answer", now).ok());
-  CHECK(store->InboundReply("SM0001")->value() == "Reply STOP to stop");
+  CHECK(store->InboundReply("SM0001", TestNowMs())->value() == "Reply STOP to stop");
 }
 
 TEST_CASE("outbox: dedupe, due order, retry, sent, delivery status, recovery", "[storage]") {
@@ -933,7 +933,7 @@ TEST_CASE("key rotation: rows under two key ids stay readable, then all move", "
   CHECK(store->Messages(t->id, 0, 10, false)->at(0).body == "before rotation");
   CHECK(store->Messages(t->id, 0, 10, false)->at(1).body == "old writer");
   CHECK(store->LoadFacts("100000001", now)->first_name == "Mariaxq");
-  CHECK(store->InboundReply("SM1")->value() == "sealed reply");
+  CHECK(store->InboundReply("SM1", TestNowMs())->value() == "sealed reply");
   // Blind index and PINs survive rotation.
   CHECK(store->LinkedParticipant("+15595550101", now, kDay)->value() == "100000001");
   CHECK(*(*rotator)->CheckPin("100000001", "482913"));

@@ -44,6 +44,13 @@ bool ParseInt(const std::string& text, int64_t min, int64_t max, int64_t* out) {
 bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
   out->listen = o.Get("listen", "127.0.0.1:8080");
   out->allowed_origins = o.GetAll("allowed-origin");
+  for (const auto& origin : out->allowed_origins) {
+    if (origin.find('*') != std::string::npos) {
+      *error = "--allowed-origin must name an origin (scheme://host[:port]); \"*\" is refused";
+      return false;
+    }
+  }
+  out->allowed_hosts = o.GetAll("allowed-host");
   int64_t v = 0;
   if (!ParseInt(o.Get("threads", "2"), 1, 64, &v)) {
     *error = "--threads must be 1..64";
@@ -188,7 +195,7 @@ class Hub {
         blocking_(static_cast<size_t>(options_.blocking_threads)),
         context_{*store_, *bot_,     *catalog_, bus_,     conversations_, router_,
                  io_,     blocking_, clock_,    metrics_, options_,       parent_auth_} {
-    RegisterStaticPages(router_, *catalog_, options_.allowed_origins);
+    RegisterStaticPages(router_, *catalog_, options_.allowed_origins, options_.public_url);
     RegisterOps(router_, *store_, metrics_, [this] {
       metrics_.Set("connecthub_chat_subscriptions", {},
                    static_cast<double>(registry_.chat_count()));
@@ -223,7 +230,21 @@ class Hub {
           origin.resize(slash);
         }
         server_options.allowed_origins.push_back(origin);
+        server_options.self_origins.push_back(origin);
+        std::string host = origin.substr(scheme + 3);
+        if (host.starts_with('[')) host = host.substr(0, host.find(']') + 1);
+        host = host.substr(0, host.find(':'));
+        for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        server_options.allowed_hosts.push_back(host);
       }
+      server_options.hsts = options_.public_url.starts_with("https://");
+    }
+    // DNS rebinding: a page of another domain that resolves to this hub names that domain.
+    server_options.allowed_hosts.push_back("localhost");
+    for (const auto& h : options_.allowed_hosts) {
+      std::string lower = h;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      server_options.allowed_hosts.push_back(lower);
     }
     server_ = std::make_unique<server::Server>(
         io_, blocking_, router_, metrics_, server_options,
@@ -419,6 +440,10 @@ Command ServeCommand() {
        .repeatable = true,
        .help = "an Origin allowed to open /ws/chat, e.g. https://agency.example (same origin "
                "always allowed)"},
+      {.name = "allowed-host",
+       .repeatable = true,
+       .help = "a host name requests may be addressed to (Host header), besides localhost, IP "
+               "addresses and --public-url's host; others get 421"},
       {.name = "threads", .default_value = "2", .help = "I/O threads"},
       {.name = "public-url", .help = "the hub's URL as the SMS provider calls it (signatures)"},
       {.name = "twilio-account-sid", .help = "Twilio account SID"},

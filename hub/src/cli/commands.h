@@ -27,6 +27,7 @@ Command CaseworkerAddCommand();
 Command ClassifyCommand();
 Command RotateKeyCommand();
 Command UnlockCommand();
+Command AuditVerifyCommand();
 
 // Runs the CLI: picks the command, parses options, calls it.
 int Main(int argc, char** argv);

@@ -9,8 +9,9 @@ namespace connecthub::hub::cli {
 namespace {
 
 std::vector<Command> AllCommands() {
-  return {ServeCommand(),    DemoDataCommand(),  ImportCommand(), CaseworkerAddCommand(),
-          ClassifyCommand(), RotateKeyCommand(), UnlockCommand()};
+  return {ServeCommand(),         DemoDataCommand(),  ImportCommand(),
+          CaseworkerAddCommand(), ClassifyCommand(),  RotateKeyCommand(),
+          UnlockCommand(),        AuditVerifyCommand()};
 }
 
 void PrintTopHelp(std::ostream& out) {

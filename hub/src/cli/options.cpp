@@ -1,5 +1,7 @@
 #include "cli/options.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -43,6 +45,7 @@ bool ReadConfig(const std::string& path, const std::vector<OptionSpec>& specs,
   }
   std::string line;
   int n = 0;
+  bool secret_seen = false;
   while (std::getline(in, line)) {
     ++n;
     std::string t = Trim(line);
@@ -58,6 +61,15 @@ bool ReadConfig(const std::string& path, const std::vector<OptionSpec>& specs,
     if (spec == nullptr || name == "config") {
       *error = "config " + path + " line " + std::to_string(n) + ": unknown option '" + name + "'";
       return false;
+    }
+    if (spec->secret && !secret_seen) {
+      secret_seen = true;
+      struct stat st {};
+      if (::stat(path.c_str(), &st) != 0 || (st.st_mode & 077) != 0) {
+        *error = "config " + path + " holds '" + name +
+                 "' but group or others may read it: chmod 600 it";
+        return false;
+      }
     }
     (*out)[name].push_back(value);
   }
@@ -95,8 +107,7 @@ std::string Options::KeyFilePath() const {
 }
 
 std::optional<Options> Parse(const std::vector<std::string>& args,
-                             const std::vector<OptionSpec>& specs, std::string* error,
-                             char** env) {
+                             const std::vector<OptionSpec>& specs, std::string* error, char** env) {
   Options opts;
   std::map<std::string, std::vector<std::string>, std::less<>> cli;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -118,6 +129,12 @@ std::optional<Options> Parse(const std::vector<std::string>& args,
     const OptionSpec* spec = Find(specs, name);
     if (spec == nullptr) {
       *error = "unknown option '--" + name + "'";
+      return std::nullopt;
+    }
+    if (spec->secret) {
+      // Every user of the machine reads command lines (ps, /proc/PID/cmdline).
+      *error = "'--" + name + "' is not accepted on the command line, where ps shows it: set " +
+               EnvName(name) + " or put it in a --config file only its owner can read (0600)";
       return std::nullopt;
     }
     if (!spec->takes_value) {
@@ -180,8 +197,10 @@ std::string HelpText(std::string_view usage, const std::vector<OptionSpec>& spec
   for (const auto& s : specs) {
     std::string left = "  --" + s.name + (s.takes_value ? (s.secret ? " <secret>" : " VALUE") : "");
     out << left;
-    if (left.size() < 34) out << std::string(34 - left.size(), ' ');
-    else out << "\n" << std::string(34, ' ');
+    if (left.size() < 34)
+      out << std::string(34 - left.size(), ' ');
+    else
+      out << "\n" << std::string(34, ' ');
     out << s.help;
     if (!s.default_value.empty() && !s.secret) out << " (default " << s.default_value << ")";
     if (s.repeatable) out << " (repeatable)";

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "log.h"
+#include "sms/link_message.h"
 
 namespace connecthub::hub::conversation {
 namespace {
@@ -113,7 +114,8 @@ storage::TurnRequest ConversationService::MakeTurn(const ParentText& message, in
   request.thread_id = message.thread_id;
   request.sender = storage::Sender::kParticipant;
   request.client_id = message.client_id;
-  request.body = message.stored_text.empty() ? message.text : message.stored_text;
+  // A PIN typed into chat, or into a text the link parser gave up on, is never stored.
+  request.body = message.stored_text.empty() ? sms::RedactPin(message.text) : message.stored_text;
   request.at_ms = now_ms;
   state->parent = request;
   turn.session_token = message.session_token;
@@ -258,8 +260,7 @@ Result<storage::ThreadRecord> ConversationService::Claim(int64_t thread_id,
   auto before = store_.GetThread(thread_id);
   if (!before.ok()) return before.status();
   auto claimed = store_.Claim(thread_id, caseworker.id, now_ms);
-  if (!claimed.ok()) return claimed.status();
-  (void)store_.Audit(caseworker.id, thread_id, "claim", now_ms);
+  if (!claimed.ok()) return claimed.status();  // the "claim" audit row is in its transaction
   bool newly = before->assigned_to != caseworker.id;
   if (!newly) return claimed;
   if (before->state == storage::ThreadState::kWaiting && before->waiting_since_ms > 0) {
@@ -309,10 +310,10 @@ Result<storage::MessageRecord> ConversationService::Reply(int64_t thread_id,
   request.body = text;
   request.caseworker_id = caseworker.id;
   request.at_ms = now_ms;
+  request.audit_action = "reply";  // in the message's transaction: no reply without its row
   storage::ThreadRecord t = *current;
   auto stored = store_.Append(request);
   if (!stored.ok()) return stored.status();
-  (void)store_.Audit(caseworker.id, thread_id, "reply", now_ms);
   // Subscribers (the parent's sockets, the SMS outbox) get the caseworker's name with it.
   return PublishAppended(request, *stored, &t, caseworker.username, caseworker.display_name);
 }
@@ -329,9 +330,9 @@ Result<storage::MessageRecord> ConversationService::Note(int64_t thread_id,
   request.body = text;
   request.caseworker_id = caseworker.id;
   request.at_ms = now_ms;
+  request.audit_action = "note";
   auto stored = store_.Append(request);
   if (!stored.ok()) return stored.status();
-  (void)store_.Audit(caseworker.id, thread_id, "note", now_ms);
   storage::ThreadRecord t = *thread;
   return PublishAppended(request, *stored, &t, caseworker.username, caseworker.display_name);
 }
@@ -351,8 +352,8 @@ Result<storage::ThreadRecord> ConversationService::Resolve(int64_t thread_id,
   update.assigned_to = std::optional<int64_t>();
   update.misses = 0;
   update.priority = 0;
+  update.audit = storage::ThreadUpdate::Audit{caseworker.id, "resolve"};
   if (Status s = store_.UpdateThread(thread_id, update, now_ms); !s.ok()) return s;
-  (void)store_.Audit(caseworker.id, thread_id, "resolve", now_ms);
   storage::ThreadRecord t = *thread;
   storage::AppendRequest notice;
   notice.thread_id = thread_id;

@@ -249,7 +249,7 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
 
   router.Add("GET", "/api/inbox/threads", [holder](const HttpRequest& req, const PathParams&) {
     const InboxDeps& deps = *holder;
-    return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t) {
+    return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
       std::string state = req.Query("state", "all");
       storage::ThreadQuery q;
       if (state == "waiting") {
@@ -271,10 +271,51 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
       auto threads = deps.store.ListThreads(q);
       if (!threads.ok()) return StoreError(threads.status());
       json::array list;
+      std::vector<int64_t> shown;
       for (const auto& t : *threads) {
-        if (Visible(cw, t)) list.push_back(ThreadSummaryJson(t));
+        if (!Visible(cw, t)) continue;
+        list.push_back(ThreadSummaryJson(t));
+        shown.push_back(t.id);
+      }
+      // A list shows names and previews: each listed thread is an audited read ("list").
+      if (auto s = deps.store.AuditThreads(cw.id, shown, "list", now); !s.ok()) {
+        return StoreError(s);
       }
       return Json(200, json::object{{"threads", std::move(list)}});
+    });
+  });
+
+  // The audit log, for supervisors: ?thread_id=N, ?caseworker_id=N, ?before_id=N, ?limit=N.
+  router.Add("GET", "/api/inbox/audit", [holder](const HttpRequest& req, const PathParams&) {
+    const InboxDeps& deps = *holder;
+    return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t) {
+      if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
+      storage::AuditQuery q;
+      for (auto [name, field] : {std::pair<const char*, int>{"thread_id", 0},
+                                 {"caseworker_id", 1},
+                                 {"before_id", 2},
+                                 {"limit", 3}}) {
+        std::string text = req.Query(name, "");
+        if (text.empty()) continue;
+        auto value = ParseId(PathParams{{"id", text}});
+        if (!value) return ErrorResponse(400, std::string(name) + " must be a positive number");
+        if (field == 0) q.thread_id = *value;
+        if (field == 1) q.caseworker_id = *value;
+        if (field == 2) q.before_id = *value;
+        if (field == 3) q.limit = static_cast<int>(std::min<int64_t>(*value, 1000));
+      }
+      auto rows = deps.store.ListAudit(q);
+      if (!rows.ok()) return StoreError(rows.status());
+      json::array list;
+      for (const auto& r : *rows) {
+        list.push_back(json::object{{"id", r.id},
+                                    {"caseworker_id", r.caseworker_id},
+                                    {"caseworker", r.caseworker_name},
+                                    {"thread_id", r.thread_id},
+                                    {"action", r.action},
+                                    {"at", IsoTime(r.at_ms)}});
+      }
+      return Json(200, json::object{{"entries", std::move(list)}});
     });
   });
 

@@ -110,6 +110,10 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     auto req = parser_->release();
+    if (!HostAllowed(req[bhttp::field::host], state_->options.allowed_hosts)) {
+      Log(LogLevel::kWarn, "host_refused");
+      return write_error(421, "unknown host");
+    }
     remote_ = client_key(req);
     if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
 
@@ -143,9 +147,10 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       std::string status_class = std::to_string(response.status / 100) + "xx";
-      self->state_->metrics.Observe("connecthub_http_request_duration_seconds",
-                                    {{"method", request.method}, {"status", status_class}},
-                                    seconds);
+      self->state_->metrics.Observe(
+          "connecthub_http_request_duration_seconds",
+          {{"method", std::string(MethodLabel(request.method))}, {"status", status_class}},
+          seconds);
       bool head = request.method == "HEAD";
       net::post(self->stream_.get_executor(),
                 [self, response = std::move(response), version, head]() mutable {
@@ -165,7 +170,10 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
     if (!route.handler) return write_error(404, "not found");
     std::string origin(req[bhttp::field::origin]);
     std::string host(req[bhttp::field::host]);
-    if (!OriginAllowed(origin, host, state_->options.allowed_origins)) {
+    // The inbox is same-origin only: the widget's allowed origins do not open it.
+    const auto& allowed =
+        route.kind == "inbox" ? state_->options.self_origins : state_->options.allowed_origins;
+    if (!OriginAllowed(origin, host, allowed)) {
       Log(LogLevel::kWarn, "origin_refused", {{"path", path}});
       return write_error(403, "origin not allowed");
     }
@@ -187,6 +195,14 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
     res->set(bhttp::field::server, "ConnectHub");
     res->set(bhttp::field::content_type, r.content_type);
     for (auto& [k, v] : r.headers) res->set(k, v);
+    // API answers (JSON) are never kept by a browser or proxy cache, unless the handler says.
+    if (r.content_type.starts_with("application/json") &&
+        res->find(bhttp::field::cache_control) == res->end()) {
+      res->set(bhttp::field::cache_control, "no-store");
+    }
+    if (state_->options.hsts) {
+      res->set(bhttp::field::strict_transport_security, "max-age=31536000; includeSubDomains");
+    }
     res->body() = std::move(r.body);
     res->keep_alive(keep_alive_ && !stop_);
     res->prepare_payload();

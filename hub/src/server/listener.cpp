@@ -1,3 +1,4 @@
+#include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "log.h"
@@ -174,7 +175,24 @@ bool OriginAllowed(std::string_view origin, std::string_view host,
   }
   for (std::string_view a : allowed) {
     while (!a.empty() && a.back() == '/') a.remove_suffix(1);
-    if (a == "*" || a == origin) return true;
+    if (a == origin) return true;  // "*" is refused when the options are read
+  }
+  return false;
+}
+
+bool HostAllowed(std::string_view host, const std::vector<std::string>& allowed) {
+  if (allowed.empty() || host.empty()) return true;  // no Host: not a browser (HTTP/1.0)
+  std::string name;
+  if (host.front() == '[') {
+    return host.find(']') != std::string_view::npos;  // an IPv6 literal
+  }
+  name = std::string(host.substr(0, host.find(':')));
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  boost::system::error_code ec;
+  (void)net::ip::make_address_v4(name, ec);
+  if (!ec) return true;
+  for (const auto& a : allowed) {
+    if (a == name) return true;
   }
   return false;
 }

@@ -33,7 +33,19 @@ struct ServerOptions {
   // Proxies whose X-Forwarded-For is believed (`--trusted-proxy`); empty: none, the TCP peer is
   // the client. Per-address limits count by AddressKey() of the client. Default none.
   std::vector<Cidr> trusted_proxies;
+  // The hub's own public origins (from --public-url): with the Host's own origin, the only
+  // Origins /ws/inbox accepts (the inbox is same-origin only; allowed_origins are for the widget).
+  std::vector<std::string> self_origins;
+  // Host names (lower case, no port) requests may name; IP literals are always accepted. Anything
+  // else gets 421 (a DNS-rebinding page names its own domain). Empty: any Host.
+  std::vector<std::string> allowed_hosts;
+  // Strict-Transport-Security on every response (set when --public-url is https).
+  bool hsts = false;
 };
+
+// Whether a Host header (name or IP literal, optional port) is acceptable under `allowed`
+// (ServerOptions::allowed_hosts).
+bool HostAllowed(std::string_view host, const std::vector<std::string>& allowed);
 
 // Close code of a WebSocket that did not authenticate in time (hub/API.md).
 inline constexpr uint16_t kCloseLoginTimeout = 4408;

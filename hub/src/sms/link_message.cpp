@@ -129,7 +129,59 @@ std::optional<LinkAttempt> ParseLinkMessage(std::string_view text,
 
 std::string RedactPin(std::string_view text, const LinkMessageOptions& options) {
   auto attempt = ParseLinkMessage(text, options);
-  return attempt ? attempt->redacted : std::string(text);
+  if (attempt) return attempt->redacted;
+  // Not a link message, but it may still carry a PIN among other words ("hi, my pin is 482913,
+  // why can't I log in?", "100000001 y mi clave 482913 gracias"): a number of PIN length right
+  // after a PIN label or a Participant ID (at most 3 words between) is masked.
+  std::string out;
+  size_t i = 0;
+  int pin_label_words = -1;  // words since a PIN label; -1: none pending
+  int id_words = -1;         // words since a Participant ID
+  while (i < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (IsAsciiDigit(text[i])) {
+      size_t b = i;
+      while (i < text.size() && IsAsciiDigit(text[i])) ++i;
+      // Part of something else: a word ("A123456"), money ("$1000", "1,000.00"), a date.
+      auto joined = [&](size_t at) {
+        return IsAsciiLetter(text[at]) || text[at] == '$' || text[at] == '.' || text[at] == ',' ||
+               text[at] == '/' || text[at] == '-';
+      };
+      bool part_of_other =
+          (b > 0 && joined(b - 1) && (text[b - 1] != '-' || b < 2 || IsAsciiDigit(text[b - 2]))) ||
+          (i < text.size() && (IsAsciiLetter(text[i]) ||
+                               (joined(i) && i + 1 < text.size() && IsAsciiDigit(text[i + 1]))));
+      size_t len = i - b;
+      bool pin_length = len >= options.min_pin_digits && len <= options.max_pin_digits;
+      if (pin_length && !part_of_other && (pin_label_words >= 0 || id_words >= 0)) {
+        out += kMask;
+        pin_label_words = id_words = -1;
+        continue;
+      }
+      out.append(text.substr(b, len));
+      id_words = len == options.participant_id_digits ? 0 : -1;
+      continue;
+    }
+    if (IsAsciiLetter(text[i]) || c >= 0x80) {
+      size_t b = i;
+      while (i < text.size() &&
+             (IsAsciiLetter(text[i]) || static_cast<unsigned char>(text[i]) >= 0x80)) {
+        ++i;
+      }
+      std::string_view chunk = text.substr(b, i - b);
+      out.append(chunk);
+      if (IsPunctuation(chunk)) continue;
+      if (Contains(kPinLabels, FoldForMatching(chunk))) {
+        pin_label_words = 0;
+        continue;
+      }
+      if (pin_label_words >= 0 && ++pin_label_words > 3) pin_label_words = -1;
+      if (id_words >= 0 && ++id_words > 3) id_words = -1;
+      continue;
+    }
+    out += text[i++];
+  }
+  return out;
 }
 
 }  // namespace connecthub::hub::sms

@@ -27,7 +27,9 @@ struct LinkAttempt {
 std::optional<LinkAttempt> ParseLinkMessage(std::string_view text,
                                             const LinkMessageOptions& options = {});
 
-// `text` with the PIN removed when it is a link message; otherwise `text` unchanged.
+// `text` with the PIN removed: the link message's PIN, or else any number of PIN length right
+// after a PIN label (PIN, NIP, clave, código, code, password) or a Participant ID with at most 3
+// words between (money like "$1000" or "10.00" is kept). What every parent text is stored as.
 std::string RedactPin(std::string_view text, const LinkMessageOptions& options = {});
 
 }  // namespace connecthub::hub::sms

@@ -165,7 +165,7 @@ http::HttpResponse SmsService::HandleInbound(const http::HttpRequest& request) {
   }
 
   std::lock_guard lock(PhoneMutex(from));
-  auto prior = ctx_.store.InboundReply(sid);
+  auto prior = ctx_.store.InboundReply(sid, ctx_.clock());
   if (!prior.ok()) {
     Log(LogLevel::kError, "sms_store_failed", {{"step", "inbound_reply"}});
     return http::ErrorResponse(500, "storage unavailable");
@@ -442,7 +442,8 @@ http::HttpResponse SmsService::HandleStatus(const http::HttpRequest& request) {
     return http::ErrorResponse(500, "storage unavailable");
   }
   for (auto [thread_id, seq] : changed) PublishDelivery(thread_id, seq);
-  ctx_.metrics.Inc("connecthub_sms_status_callbacks_total", {{"status", status}});
+  ctx_.metrics.Inc("connecthub_sms_status_callbacks_total",
+                   {{"status", std::string(DeliveryStatusLabel(status))}});
   http::HttpResponse r;
   r.status = 204;
   r.content_type.clear();

@@ -86,6 +86,9 @@ struct AppendRequest {
   std::string intent;
   std::optional<int64_t> caseworker_id;
   int64_t at_ms = 0;
+  // Non-empty: an audit row (caseworker_id, thread_id, this action, at_ms) written in the
+  // message's transaction; when it cannot be written, nothing is.
+  std::string audit_action;
 };
 
 struct Appended {
@@ -102,6 +105,12 @@ struct ThreadUpdate {
   std::optional<int> misses;
   std::optional<std::string> lang;
   std::optional<std::optional<int64_t>> assigned_to;  // {nullopt} clears the assignment
+  // Set: this audit row is written in the update's transaction (the update fails without it).
+  struct Audit {
+    int64_t caseworker_id = 0;
+    std::string action;
+  };
+  std::optional<Audit> audit;
 };
 
 // What answers a parent's message in a turn (Store::SubmitTurn): the answers, the thread's new
@@ -149,6 +158,30 @@ struct ThreadQuery {
   std::optional<std::string> county;   // scope: threads with a case in this county
   bool supervisor = false;             // scope: all threads (county ignored)
   int limit = 200;
+};
+
+// One row of the audit log (append-only, hash-chained: Store::VerifyAudit).
+struct AuditRecord {
+  int64_t id = 0;
+  int64_t caseworker_id = 0;
+  std::string caseworker_name;  // username, empty if the account is gone
+  int64_t thread_id = 0;
+  std::string action;  // "read", "list", "push", "claim", "reply", "note", "resolve"
+  int64_t at_ms = 0;
+};
+
+struct AuditQuery {
+  std::optional<int64_t> thread_id;
+  std::optional<int64_t> caseworker_id;
+  int64_t before_id = 0;  // > 0: rows with a smaller id only (paging, newest first)
+  int limit = 200;
+};
+
+struct AuditCheck {
+  int64_t rows = 0;          // rows whose chain link was checked
+  int64_t unchained = 0;     // rows written before the chain existed (schema < 4), not checked
+  int64_t first_bad_id = 0;  // 0 when the chain is intact; else the first row that breaks it
+  std::string problem;       // why that row breaks it
 };
 
 struct Caseworker {
@@ -321,7 +354,8 @@ class Store {
   virtual Result<ThreadRecord> GetThread(int64_t thread_id) = 0;
   virtual Status UpdateThread(int64_t thread_id, const ThreadUpdate& update, int64_t now_ms) = 0;
   // Assigns the thread to the caseworker (state assigned). kConflict when another caseworker
-  // holds it; claiming one's own thread again is ok.
+  // holds it; claiming one's own thread again is ok. Writes the "claim" audit row in the same
+  // transaction (no claim without it).
   virtual Result<ThreadRecord> Claim(int64_t thread_id, int64_t caseworker_id, int64_t now_ms) = 0;
   virtual Result<std::vector<ThreadRecord>> ListThreads(const ThreadQuery& query) = 0;
 
@@ -352,8 +386,17 @@ class Store {
   // Sets the name parents see (at most 64 bytes; empty clears it). kNotFound for an unknown id.
   virtual Status SetCaseworkerDisplayName(int64_t caseworker_id, const std::string& name) = 0;
   // Audit log: who did what to which thread ("read", "claim", "reply", "note", "resolve").
+  // Append-only (the database refuses UPDATE and DELETE on it) and hash-chained: each row carries
+  // a keyed BLAKE2b of its fields and the previous row's link.
   virtual Status Audit(int64_t caseworker_id, int64_t thread_id, const std::string& action,
                        int64_t now_ms) = 0;
+  // One row per thread (e.g. "list": the threads a caseworker's list showed), one transaction.
+  virtual Status AuditThreads(int64_t caseworker_id, const std::vector<int64_t>& thread_ids,
+                              const std::string& action, int64_t now_ms) = 0;
+  // Newest first, filtered by thread and/or caseworker.
+  virtual Result<std::vector<AuditRecord>> ListAudit(const AuditQuery& query) = 0;
+  // Recomputes the whole chain (constant memory).
+  virtual Result<AuditCheck> VerifyAudit() = 0;
 
   // --- SMS: linked phones, opt-outs, inbound idempotency ---
   // The participant a number is linked to, if linked and used within `link_ttl_ms` (a use
@@ -369,8 +412,11 @@ class Store {
   virtual Result<std::vector<std::string>> LinkedPhones(const std::string& participant_id) = 0;
   virtual Status SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) = 0;
   virtual Result<bool> IsOptedOut(const std::string& phone) = 0;
-  // The reply given to an inbound MessageSid, if it was answered before.
-  virtual Result<std::optional<std::string>> InboundReply(const std::string& message_sid) = 0;
+  // The reply given to an inbound MessageSid, if it was answered less than kInboundReplyTtlMs
+  // before `now_ms` (Twilio retries within hours; older replies are purged, they hold answers).
+  static constexpr int64_t kInboundReplyTtlMs = 48LL * 3600 * 1000;
+  virtual Result<std::optional<std::string>> InboundReply(const std::string& message_sid,
+                                                          int64_t now_ms) = 0;
   virtual Status RecordInboundReply(const std::string& message_sid, const std::string& reply,
                                     int64_t now_ms) = 0;
 

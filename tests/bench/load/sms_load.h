@@ -15,7 +15,7 @@ struct SmsLoadOptions {
   double warmup_seconds = 1;  // not measured. Default 1 s.
   double seconds = 10;        // measured. Default 10 s.
   std::string public_url;     // what the hub was given as --public-url
-  std::string auth_token;     // what the hub was given as --twilio-auth-token
+  std::string auth_token;     // what the hub was given as CONNECTHUB_TWILIO_AUTH_TOKEN
 };
 
 struct SmsResult {

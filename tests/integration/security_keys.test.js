@@ -1,0 +1,69 @@
+'use strict';
+// Issue 16, item 8 (part): replacing the key file is durable. `connecthub rotate-key` run under
+// strace: after the rename of the new key file over the old one, the directory is fsynced (or a
+// power loss could bring the old file back after rows were sealed under the new key).
+const { test, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { BINARY, PARENTS, prepare, startHub, loginParent, ask } = require('./lib/hub');
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connecthub-keys-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const haveStrace = spawnSync('strace', ['-o', '/dev/null', 'true']).status === 0;
+
+test('rotate-key fsyncs the key file\'s directory after renaming the new file into place',
+  { skip: !haveStrace && 'strace is not available' }, () => {
+    const db = path.join(dir, 'hub.db');
+    const created = spawnSync(BINARY, ['caseworker', 'add', '--db', db, '--username', 'x'],
+      { input: 'long enough password\n', encoding: 'utf8' });
+    assert.equal(created.status, 0, created.stderr);
+    const log = path.join(dir, 'strace.log');
+    const r = spawnSync('strace', ['-f', '-e', 'trace=open,openat,rename,renameat,renameat2,fsync',
+      '-o', log, BINARY, 'rotate-key', '--db', db], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /key id 2 is current/);
+    const lines = fs.readFileSync(log, 'utf8').split('\n');
+    const renamed = lines.findIndex((l) => /rename.*hub\.db\.key\.tmp.*hub\.db\.key"/.test(l));
+    assert.ok(renamed >= 0, 'the new key file is renamed into place');
+    const after = lines.slice(renamed + 1);
+    const openDir = /open(?:at)?\(.*"([^"]*)", O_RDONLY[^)]*O_DIRECTORY[^)]*\) = (\d+)$/;
+    const opened = after.map((l) => l.match(openDir))
+      .find((m) => m && path.resolve(m[1]) === dir);
+    assert.ok(opened, 'the key file\'s directory is opened after the rename');
+    assert.ok(after.some((l) => new RegExp(`fsync\\(${opened[2]}\\)\\s+= 0`).test(l)),
+      'and fsynced');
+  });
+
+test('a running hub seals new messages under the key rotate-key made current, without a restart',
+  async () => {
+    const env = prepare();
+    const hub = await startHub(env.db);
+    const keyOf = (seq) => spawnSync('sqlite3', ['-cmd', '.timeout 5000', env.db,
+      `SELECT hex(substr(body, 1, 4)) FROM messages WHERE seq = ${seq} AND thread_id = ` +
+      `(SELECT id FROM threads WHERE participant_id = '${PARENTS.john.id}')`],
+    { encoding: 'utf8' }).stdout.trim();
+    try {
+      const { client } = await loginParent(hub, PARENTS.john);
+      const first = await ask(client, 'k-1', 'what is my balance');
+      assert.equal(keyOf(first.ack.seq), '00000001');
+      const r = spawnSync(BINARY, ['rotate-key', '--db', env.db], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      // Within the hub's refresh interval (1 s) its new messages are sealed under key 2.
+      let seq = 0;
+      const deadline = Date.now() + 10000;
+      for (let i = 2; Date.now() < deadline; i++) {
+        seq = (await ask(client, `k-${i}`, 'what is my balance')).ack.seq;
+        if (keyOf(seq) === '00000002') break;
+        await new Promise((done) => setTimeout(done, 200));
+      }
+      assert.equal(keyOf(seq), '00000002');
+      assert.equal(keyOf(seq + 1), '00000002');  // the bot's answer too
+      await client.close();
+    } finally {
+      await hub.stop();
+      fs.rmSync(env.dir, { recursive: true, force: true });
+    }
+  });
