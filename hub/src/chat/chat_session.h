@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -90,7 +91,8 @@ class ChatSession : public server::WsHandler,
   TokenBucket bucket_;
   std::deque<Pending> pending_;
   bool busy_ = false;
-  bool closed_ = false;
+  // Read off the strand too: a turn whose socket has gone finishes on the store's writer thread.
+  std::atomic<bool> closed_{false};
 
   // Authenticated state (empty token: not logged in).
   std::string token_;
