@@ -221,7 +221,11 @@ Result<PurgeStats> SqliteStore::Purge(int64_t before_ms, int64_t audit_before_ms
       {
         SQLite::Statement q(c.db(), "SELECT link FROM audit_log WHERE id = ?");
         q.bind(1, from - 1);
-        if (q.executeStep() && !q.getColumn(0).isNull()) prev = q.getColumn(0).getString();
+        if (q.executeStep()) {
+          if (!q.getColumn(0).isNull()) prev = q.getColumn(0).getString();
+        } else if (AuditAnchor earlier = LatestAuditAnchor(c); earlier.from_id == from) {
+          prev = earlier.prev_link;  // that row went in an earlier audit purge
+        }
       }
       SQLite::Statement count(c.db(), "SELECT COUNT(*) FROM audit_log WHERE id < ?");
       count.bind(1, from);
