@@ -38,6 +38,8 @@ struct ServeOptions {
   // Conversations older than this many days are purged once a day (Store::Purge; audit rows are
   // kept). 0 keeps everything. Default 0.
   int64_t retention_days = 0;
+  // /readyz fails its outbox check when an unsent SMS is older than this. Default 15 min.
+  int64_t ready_outbox_max_ms = 15 * 60'000;
   std::vector<server::Cidr> trusted_proxies;  // `--trusted-proxy`: X-Forwarded-For believed
   int64_t lockout_ms = 15 * 60 * 1000;        // after 5 failed PINs. Default 15 min.
   // When caseworkers are in (--office-hours, --holiday). Default Monday to Friday, 8:00-17:00

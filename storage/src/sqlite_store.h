@@ -111,6 +111,7 @@ class SqliteStore final : public Store {
                                              const std::string& password, int64_t now_ms) override;
   Status Backup(const std::string& out_path) override;
   Result<PurgeStats> Purge(int64_t before_ms, int64_t audit_before_ms, int64_t now_ms) override;
+  Result<OutboxHealth> GetOutboxHealth() override;
 
   KeyRing& keys() { return *keys_; }
 

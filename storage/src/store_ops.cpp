@@ -253,4 +253,20 @@ Result<PurgeStats> SqliteStore::Purge(int64_t before_ms, int64_t audit_before_ms
   });
 }
 
+Result<OutboxHealth> SqliteStore::GetOutboxHealth() {
+  return readers_->Call<OutboxHealth>([&](Conn& c) -> Result<OutboxHealth> {
+    // updated_ms is the start of an item's last attempt (or its delivery report). An item the
+    // provider accepted is a success even when the carrier later failed to deliver it.
+    auto q = c.Prep(
+        "SELECT "
+        "(SELECT COALESCE(MIN(created_ms), 0) FROM outbox WHERE state IN ('pending', 'sending')), "
+        "(SELECT COALESCE(MAX(updated_ms), 0) FROM outbox WHERE provider_sid IS NOT NULL), "
+        "(SELECT COALESCE(MAX(updated_ms), 0) FROM outbox WHERE provider_sid IS NULL AND "
+        "last_error != '' AND attempts > 0 AND state IN ('pending', 'failed'))");
+    q->executeStep();
+    return OutboxHealth{q->getColumn(0).getInt64(), q->getColumn(1).getInt64(),
+                        q->getColumn(2).getInt64()};
+  });
+}
+
 }  // namespace connecthub::storage

@@ -20,6 +20,7 @@
 #include "inbox/inbox_api.h"
 #include "inbox/inbox_session.h"
 #include "log.h"
+#include "readiness.h"
 #include "server/registry.h"
 #include "server/server.h"
 #include "sms/sms_channel.h"
@@ -92,6 +93,11 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
     return false;
   }
   out->retention_days = v;
+  if (!ParseInt(o.Get("ready-outbox-max-seconds", "900"), 1, 86400 * 30, &v)) {
+    *error = "--ready-outbox-max-seconds must be a positive number of seconds";
+    return false;
+  }
+  out->ready_outbox_max_ms = v * 1000;
   for (const std::string& list : o.GetAll("trusted-proxy")) {
     std::string why;
     if (!server::ParseCidrList(list, &out->trusted_proxies, &why)) {
@@ -205,6 +211,9 @@ class Hub {
       metrics_.Set("connecthub_chat_subscriptions", {},
                    static_cast<double>(registry_.chat_count()));
     });
+    RegisterReadiness(router_, *store_, clock_,
+                      {.sms_enabled = !options_.twilio_account_sid.empty(),
+                       .outbox_max_age_ms = options_.ready_outbox_max_ms});
     inbox::RegisterInboxApi(router_, inbox::InboxDeps{*store_,
                                                       conversations_,
                                                       metrics_,
@@ -527,6 +536,9 @@ Command ServeCommand() {
        .default_value = "60",
        .help = "live sockets re-check their session this often (an ended one closes with "
                "4401); expired sessions and stale lockouts are purged as often"},
+      {.name = "ready-outbox-max-seconds",
+       .default_value = "900",
+       .help = "/readyz reports the outbox failing when an unsent SMS is older than this"},
       {.name = "retention-days",
        .default_value = "0",
        .help = "purge conversations (threads, messages, notes, sent SMS) older than this many "

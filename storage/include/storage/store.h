@@ -278,6 +278,13 @@ struct PurgeStats {
   int64_t threads = 0, messages = 0, notes = 0, outbox = 0, audit = 0;
 };
 
+// What /readyz reads of the outbox (times in ms, 0 when none).
+struct OutboxHealth {
+  int64_t oldest_pending_ms = 0;  // creation of the oldest item not yet sent (pending, sending)
+  int64_t last_success_ms = 0;    // the provider's last accepted (or reported delivered) item
+  int64_t last_failure_ms = 0;    // the last attempt that failed (item retried or failed)
+};
+
 struct RotateStats {
   uint32_t new_key_id = 0;
   int64_t rows_rewritten = 0;
@@ -508,6 +515,9 @@ class Store {
   // chain stays verifiable: the purge's own audit row records where it now starts). One
   // transaction, audited ("purge ..."; caseworker 0, thread 0).
   virtual Result<PurgeStats> Purge(int64_t before_ms, int64_t audit_before_ms, int64_t now_ms) = 0;
+  // The outbox's age and the provider's last success and failure, from the outbox rows (so a
+  // hub sees another process's sends too).
+  virtual Result<OutboxHealth> GetOutboxHealth() = 0;
 };
 
 }  // namespace connecthub::storage
