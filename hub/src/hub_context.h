@@ -35,6 +35,11 @@ struct ServeOptions {
   // Live sockets re-check their session this often, and before pushing content when their last
   // check is older; expired sessions and stale lockout rows are purged as often. Default 60 s.
   int64_t session_recheck_ms = 60'000;
+  // Conversations older than this many days are purged once a day (Store::Purge; audit rows are
+  // kept). 0 keeps everything. Default 0.
+  int64_t retention_days = 0;
+  // /readyz fails its outbox check when an unsent SMS is older than this. Default 15 min.
+  int64_t ready_outbox_max_ms = 15 * 60'000;
   std::vector<server::Cidr> trusted_proxies;  // `--trusted-proxy`: X-Forwarded-For believed
   int64_t lockout_ms = 15 * 60 * 1000;        // after 5 failed PINs. Default 15 min.
   // When caseworkers are in (--office-hours, --holiday). Default Monday to Friday, 8:00-17:00

@@ -861,7 +861,9 @@ Result<Caseworker> SqliteStore::CheckCaseworkerPassword(const std::string& usern
     if (row.status().code() == Code::kNotFound) keys_->VerifySecret(DummyHash(), password, true);
     return row.status();
   }
-  if (!keys_->VerifySecret(hash, password, true)) {
+  // A disabled account's hash carries a leading '!' (store_ops.cpp): refused at the same cost.
+  bool disabled = hash.starts_with("!");
+  if (!keys_->VerifySecret(disabled ? DummyHash() : hash, password, true) || disabled) {
     return Status(Code::kNotFound, "unknown username or wrong password");
   }
   return row;
@@ -870,12 +872,13 @@ Result<Caseworker> SqliteStore::CheckCaseworkerPassword(const std::string& usern
 Result<Caseworker> SqliteStore::GetCaseworker(int64_t caseworker_id) {
   return readers_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
     auto q = c.Prep(
-        "SELECT id, username, county, supervisor, display_name FROM caseworkers WHERE id = ?");
+        "SELECT id, username, county, supervisor, display_name, substr(password_hash, 1, 1) = '!' "
+        "FROM caseworkers WHERE id = ?");
     q->bind(1, caseworker_id);
     if (!q->executeStep()) return Status(Code::kNotFound, "no such caseworker");
-    return Caseworker{q->getColumn(0).getInt64(), q->getColumn(1).getString(),
+    return Caseworker{q->getColumn(0).getInt64(),  q->getColumn(1).getString(),
                       q->getColumn(2).getString(), q->getColumn(3).getInt() != 0,
-                      q->getColumn(4).getString()};
+                      q->getColumn(4).getString(), q->getColumn(5).getInt() != 0};
   });
 }
 
@@ -977,12 +980,26 @@ Result<AuditCheck> SqliteStore::VerifyAudit() {
     std::string prev;
     int64_t last_id = 0;
     bool chained = false;
+    // After an audit purge the log starts where the newest purge row says, chained to the link
+    // of the row before it (Purge, store_ops.cpp).
+    AuditAnchor anchor = LatestAuditAnchor(c);
+    bool first = true;
     while (q.executeStep()) {
       int64_t id = q.getColumn(0).getInt64();
       auto fail = [&](const std::string& why) {
         check.first_bad_id = id;
         check.problem = why;
       };
+      if (first) {
+        first = false;
+        if (anchor.from_id != 0) {
+          if (id != anchor.from_id) {
+            fail("the log does not start where the last audit purge left it (rows removed)");
+            break;
+          }
+          prev = anchor.prev_link;
+        }
+      }
       if (q.getColumn(5).isNull()) {
         if (chained) {
           fail("row has no chain link after chained rows");

@@ -104,6 +104,14 @@ class SqliteStore final : public Store {
                                                             ReminderCursor* next) override;
 
   Result<RotateStats> RotateKey(int batch_rows) override;
+  Result<std::vector<Caseworker>> ListCaseworkers() override;
+  Result<Caseworker> SetCaseworkerDisabled(const std::string& username, bool disabled,
+                                           int64_t now_ms) override;
+  Result<Caseworker> ResetCaseworkerPassword(const std::string& username,
+                                             const std::string& password, int64_t now_ms) override;
+  Status Backup(const std::string& out_path) override;
+  Result<PurgeStats> Purge(int64_t before_ms, int64_t audit_before_ms, int64_t now_ms) override;
+  Result<OutboxHealth> GetOutboxHealth() override;
 
   KeyRing& keys() { return *keys_; }
 
@@ -124,6 +132,13 @@ class SqliteStore final : public Store {
   void AuditIn(Conn& c, int64_t caseworker_id, int64_t thread_id, const std::string& action,
                int64_t now_ms);
   const std::string& DummyHash();
+  // Where the audit log starts after the newest audit purge (from_id 0: never purged), and the
+  // link of the row before it.
+  struct AuditAnchor {
+    int64_t from_id = 0;
+    std::string prev_link;
+  };
+  static AuditAnchor LatestAuditAnchor(Conn& c);
   // The blind index of a phone number, or kInvalid when it is not a valid number.
   Result<std::string> PhoneIndex(const std::string& phone, std::string* e164);
 

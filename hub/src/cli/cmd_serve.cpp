@@ -20,6 +20,7 @@
 #include "inbox/inbox_api.h"
 #include "inbox/inbox_session.h"
 #include "log.h"
+#include "readiness.h"
 #include "server/registry.h"
 #include "server/server.h"
 #include "sms/sms_channel.h"
@@ -87,6 +88,16 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
     return false;
   }
   out->session_recheck_ms = v * 1000;
+  if (!ParseInt(o.Get("retention-days", "0"), 0, 36500, &v)) {
+    *error = "--retention-days must be 0 (keep everything) or a number of days";
+    return false;
+  }
+  out->retention_days = v;
+  if (!ParseInt(o.Get("ready-outbox-max-seconds", "900"), 1, 86400 * 30, &v)) {
+    *error = "--ready-outbox-max-seconds must be a positive number of seconds";
+    return false;
+  }
+  out->ready_outbox_max_ms = v * 1000;
   for (const std::string& list : o.GetAll("trusted-proxy")) {
     std::string why;
     if (!server::ParseCidrList(list, &out->trusted_proxies, &why)) {
@@ -200,6 +211,9 @@ class Hub {
       metrics_.Set("connecthub_chat_subscriptions", {},
                    static_cast<double>(registry_.chat_count()));
     });
+    RegisterReadiness(router_, *store_, clock_,
+                      {.sms_enabled = !options_.twilio_account_sid.empty(),
+                       .outbox_max_age_ms = options_.ready_outbox_max_ms});
     inbox::RegisterInboxApi(router_, inbox::InboxDeps{*store_,
                                                       conversations_,
                                                       metrics_,
@@ -369,12 +383,35 @@ class Hub {
         } else if (*sessions > 0 || *counters > 0) {
           Log(LogLevel::kInfo, "purged", {{"sessions", *sessions}, {"lockouts", *counters}});
         }
+        RetentionPurge(now);
       });
       ScheduleSessionSweep();
     });
   }
 
+  // --retention-days: at the first sweep, then once a day, conversations older than that go
+  // (audited by the store). Runs on the blocking pool, one sweep at a time.
+  void RetentionPurge(int64_t now) {
+    constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+    if (options_.retention_days <= 0 ||
+        (last_retention_ms_ != 0 && now - last_retention_ms_ < kDayMs)) {
+      return;
+    }
+    last_retention_ms_ = now;
+    auto purged = store_->Purge(now - options_.retention_days * kDayMs, 0, now);
+    if (!purged.ok()) {
+      Log(LogLevel::kWarn, "retention_purge_failed", {{"error", purged.status().message()}});
+      return;
+    }
+    Log(LogLevel::kInfo, "retention_purged",
+        {{"threads", purged->threads},
+         {"messages", purged->messages},
+         {"notes", purged->notes},
+         {"outbox", purged->outbox}});
+  }
+
   ServeOptions options_;
+  std::atomic<int64_t> last_retention_ms_{0};
   Clock clock_ = SystemNowMs;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<locales::Catalog> catalog_;
@@ -499,6 +536,13 @@ Command ServeCommand() {
        .default_value = "60",
        .help = "live sockets re-check their session this often (an ended one closes with "
                "4401); expired sessions and stale lockouts are purged as often"},
+      {.name = "ready-outbox-max-seconds",
+       .default_value = "900",
+       .help = "/readyz reports the outbox failing when an unsent SMS is older than this"},
+      {.name = "retention-days",
+       .default_value = "0",
+       .help = "purge conversations (threads, messages, notes, sent SMS) older than this many "
+               "days, once a day (audited; audit rows are kept); 0 keeps everything"},
       {.name = "trusted-proxy",
        .repeatable = true,
        .help = "CIDR[,CIDR...] of TLS proxies whose X-Forwarded-For names the client (the "

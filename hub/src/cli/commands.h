@@ -28,6 +28,10 @@ Command ClassifyCommand();
 Command RotateKeyCommand();
 Command UnlockCommand();
 Command AuditVerifyCommand();
+// Operators (issue 19): caseworker list/disable/enable/reset-password, backup, purge.
+std::vector<Command> CaseworkerAdminCommands();
+Command BackupCommand();
+Command PurgeCommand();
 
 // Runs the CLI: picks the command, parses options, calls it.
 int Main(int argc, char** argv);

@@ -9,16 +9,20 @@ namespace connecthub::hub::cli {
 namespace {
 
 std::vector<Command> AllCommands() {
-  return {ServeCommand(),         DemoDataCommand(),  ImportCommand(),
-          CaseworkerAddCommand(), ClassifyCommand(),  RotateKeyCommand(),
-          UnlockCommand(),        AuditVerifyCommand()};
+  std::vector<Command> all = {ServeCommand(),         DemoDataCommand(),   ImportCommand(),
+                              CaseworkerAddCommand(), ClassifyCommand(),   RotateKeyCommand(),
+                              UnlockCommand(),        AuditVerifyCommand()};
+  for (auto& c : CaseworkerAdminCommands()) all.push_back(std::move(c));
+  all.push_back(BackupCommand());
+  all.push_back(PurgeCommand());
+  return all;
 }
 
 void PrintTopHelp(std::ostream& out) {
   out << "usage: connecthub COMMAND [OPTIONS]\n\ncommands:\n";
   for (const auto& c : AllCommands()) {
     std::string left = "  " + c.name;
-    out << left << std::string(left.size() < 20 ? 20 - left.size() : 1, ' ') << c.summary << "\n";
+    out << left << std::string(left.size() < 29 ? 29 - left.size() : 1, ' ') << c.summary << "\n";
   }
   out << "\n`connecthub COMMAND --help` describes a command's options.\n";
 }

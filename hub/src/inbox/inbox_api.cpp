@@ -142,7 +142,11 @@ storage::Result<storage::Caseworker> CaseworkerOf(
   if (ec != std::errc() || p != s.data() + s.size()) {
     return storage::Status(storage::Code::kNotFound, "bad session subject");
   }
-  return store.GetCaseworker(id);
+  auto caseworker = store.GetCaseworker(id);
+  if (caseworker.ok() && caseworker->disabled) {
+    return storage::Status(storage::Code::kNotFound, "caseworker disabled");
+  }
+  return caseworker;
 }
 
 }  // namespace

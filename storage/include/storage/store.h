@@ -192,6 +192,7 @@ struct Caseworker {
   // The name parents see ("Ms. Garcia"); never the login name. Empty: none set, parents see
   // only "a caseworker".
   std::string display_name;
+  bool disabled = false;  // `connecthub caseworker disable`: cannot log in, sessions ended
 };
 
 enum class SessionKind { kParticipant, kCaseworker };
@@ -270,6 +271,18 @@ struct DemoSummary {
   std::string caseworker_username, caseworker_password, caseworker_county;
   std::string supervisor_username, supervisor_password;
   int64_t participants = 0, cases = 0, payments = 0, appointments = 0;
+};
+
+// What Store::Purge removed (rows), and the audit row that records it.
+struct PurgeStats {
+  int64_t threads = 0, messages = 0, notes = 0, outbox = 0, audit = 0;
+};
+
+// What /readyz reads of the outbox (times in ms, 0 when none).
+struct OutboxHealth {
+  int64_t oldest_pending_ms = 0;  // creation of the oldest item not yet sent (pending, sending)
+  int64_t last_success_ms = 0;    // the provider's last accepted (or reported delivered) item
+  int64_t last_failure_ms = 0;    // the last attempt that failed (item retried or failed)
 };
 
 struct RotateStats {
@@ -480,6 +493,31 @@ class Store {
   // Adds a new current key to the key file and re-encrypts every sealed value under it, in
   // batches of `batch_rows` (each its own transaction), while other connections keep working.
   virtual Result<RotateStats> RotateKey(int batch_rows) = 0;
+
+  // --- operations (store_ops.cpp) ---
+  // Every caseworker account, by username, disabled ones included.
+  virtual Result<std::vector<Caseworker>> ListCaseworkers() = 0;
+  // Disables (or enables) the account in one transaction with its audit row ("caseworker
+  // disabled" / "caseworker enabled", on the caseworker's id, thread 0). Disabling also deletes
+  // its sessions, so every hub refuses them at its next check. kNotFound for an unknown username.
+  virtual Result<Caseworker> SetCaseworkerDisabled(const std::string& username, bool disabled,
+                                                   int64_t now_ms) = 0;
+  // A new password (at least 8 characters): the account's sessions end; audited ("caseworker
+  // password reset"). A disabled account stays disabled.
+  virtual Result<Caseworker> ResetCaseworkerPassword(const std::string& username,
+                                                     const std::string& password,
+                                                     int64_t now_ms) = 0;
+  // A consistent copy of the database at `out_path` (VACUUM INTO: one read transaction, so
+  // writers go on), created 0600; fails when `out_path` exists.
+  virtual Status Backup(const std::string& out_path) = 0;
+  // Deletes threads whose last message is before `before_ms` with their messages and notes, and
+  // outbox rows created before it; when `audit_before_ms` > 0, audit rows before that too (the
+  // chain stays verifiable: the purge's own audit row records where it now starts). One
+  // transaction, audited ("purge ..."; caseworker 0, thread 0).
+  virtual Result<PurgeStats> Purge(int64_t before_ms, int64_t audit_before_ms, int64_t now_ms) = 0;
+  // The outbox's age and the provider's last success and failure, from the outbox rows (so a
+  // hub sees another process's sends too).
+  virtual Result<OutboxHealth> GetOutboxHealth() = 0;
 };
 
 }  // namespace connecthub::storage

@@ -1,0 +1,196 @@
+// Operator storage (issue 19): caseworker accounts, backup, retention purge and the audit chain.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+
+#include "storage/test_util.h"
+
+namespace connecthub::storage {
+namespace {
+
+using testing::OpenStore;
+using testing::TempDir;
+using testing::TestNowMs;
+
+constexpr int64_t kDay = 86400LL * 1000;
+
+TEST_CASE("a disabled caseworker cannot log in and loses every session, at once",
+          "[storage][ops]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  int64_t now = TestNowMs();
+  int64_t id = store->AddCaseworker("jdoe", "password-123", "MADERA", false).value();
+  int64_t other = store->AddCaseworker("asmith", "password-456", "MADERA", false).value();
+  std::string token =
+      store->CreateSession(SessionKind::kCaseworker, std::to_string(id), now).value();
+  std::string kept =
+      store->CreateSession(SessionKind::kCaseworker, std::to_string(other), now).value();
+  // A participant whose id is the same digits is not a caseworker: untouched.
+  std::string parent =
+      store->CreateSession(SessionKind::kParticipant, std::to_string(id), now).value();
+
+  auto disabled = store->SetCaseworkerDisabled("jdoe", true, now);
+  REQUIRE(disabled.ok());
+  CHECK(disabled->disabled);
+  CHECK(store->PeekSession(token).status().code() == Code::kNotFound);
+  CHECK(store->PeekSession(kept).ok());
+  CHECK(store->PeekSession(parent).ok());
+  CHECK(store->CheckCaseworkerPassword("jdoe", "password-123").status().code() == Code::kNotFound);
+  CHECK(store->GetCaseworker(id)->disabled);
+
+  auto list = store->ListCaseworkers().value();
+  REQUIRE(list.size() == 2);
+  CHECK(list[0].username == "asmith");
+  CHECK(!list[0].disabled);
+  CHECK(list[1].username == "jdoe");
+  CHECK(list[1].disabled);
+
+  // A reset password keeps the account disabled; enabling lets the new password in.
+  REQUIRE(store->ResetCaseworkerPassword("jdoe", "new-password-9", now).ok());
+  CHECK(!store->CheckCaseworkerPassword("jdoe", "new-password-9").ok());
+  REQUIRE(store->SetCaseworkerDisabled("jdoe", false, now).ok());
+  CHECK(store->CheckCaseworkerPassword("jdoe", "new-password-9").ok());
+  CHECK(!store->CheckCaseworkerPassword("jdoe", "password-123").ok());
+  CHECK(!store->GetCaseworker(id)->disabled);
+
+  // A reset ends the sessions too.
+  std::string again =
+      store->CreateSession(SessionKind::kCaseworker, std::to_string(id), now).value();
+  REQUIRE(store->ResetCaseworkerPassword("jdoe", "third-password", now).ok());
+  CHECK(store->PeekSession(again).status().code() == Code::kNotFound);
+  CHECK(store->ResetCaseworkerPassword("jdoe", "short", now).status().code() == Code::kInvalid);
+  CHECK(store->SetCaseworkerDisabled("nobody", true, now).status().code() == Code::kNotFound);
+
+  // Every change is audited on the caseworker's id, and the chain holds.
+  AuditQuery q;
+  q.caseworker_id = id;
+  std::vector<std::string> actions;
+  auto rows = store->ListAudit(q);
+  REQUIRE(rows.ok());
+  for (const auto& a : *rows) actions.push_back(a.action);
+  CHECK(actions == std::vector<std::string>{"caseworker password reset", "caseworker enabled",
+                                            "caseworker password reset", "caseworker disabled"});
+  CHECK(store->VerifyAudit()->first_bad_id == 0);
+}
+
+TEST_CASE("backup writes a checked 0600 copy the key file opens", "[storage][ops]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  testing::MustImport(*store, testing::SampleExtract());
+  int64_t now = TestNowMs();
+  auto thread = store->OpenThread("100000001", Channel::kWeb, "es", now).value();
+  REQUIRE(store->Append({.thread_id = thread.id, .body = "hola copia", .at_ms = now}).ok());
+
+  std::string out = dir.File("copy.db");
+  REQUIRE(store->Backup(out).ok());
+  struct stat st {};
+  REQUIRE(::stat(out.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  // A second backup to the same file is refused and leaves the copy alone.
+  CHECK(!store->Backup(out).ok());
+  REQUIRE(::stat(out.c_str(), &st) == 0);
+  CHECK(st.st_size > 0);
+
+  // The copy opens with the original key file and holds the data.
+  StoreOptions options;
+  options.db_path = out;
+  options.key_file = dir.File("t.db.key");
+  options.create_key_if_missing = false;
+  auto copy = Store::Open(options);
+  REQUIRE(copy.ok());
+  auto messages = (*copy)->Messages(thread.id, 0, 10, false).value();
+  REQUIRE(messages.size() == 1);
+  CHECK(messages[0].body == "hola copia");
+  CHECK((*copy)->LoadFacts("100000001", now).ok());
+}
+
+TEST_CASE("purge removes old conversations, keeps new ones and unsent SMS, and is audited",
+          "[storage][ops]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  testing::MustImport(*store, testing::SampleExtract());
+  int64_t now = TestNowMs();
+  int64_t old = now - 400 * kDay;
+  int64_t cw = store->AddCaseworker("jdoe", "password-123", "MADERA", false).value();
+  auto web = store->OpenThread("100000001", Channel::kWeb, "es", old).value();
+  REQUIRE(store->Append({.thread_id = web.id, .body = "viejo", .at_ms = old}).ok());
+  REQUIRE(store
+              ->Append({.thread_id = web.id,
+                        .sender = Sender::kNote,
+                        .body = "nota",
+                        .caseworker_id = cw,
+                        .at_ms = old + 1})
+              .ok());
+  auto mixed = store->OpenThread("100000002", Channel::kWeb, "en", old).value();
+  REQUIRE(store->Append({.thread_id = mixed.id, .body = "old one", .at_ms = old}).ok());
+  REQUIRE(store->Append({.thread_id = mixed.id, .body = "new one", .at_ms = now}).ok());
+  REQUIRE(
+      store->EnqueueOutbound({.to = "+15595550101", .body = "x", .dedupe_key = "sent"}, old).ok());
+  REQUIRE(
+      store->EnqueueOutbound({.to = "+15595550101", .body = "y", .dedupe_key = "owed"}, old).ok());
+  auto due = store->TakeDueOutbound(old + 1, 1).value();
+  REQUIRE(due.size() == 1);
+  REQUIRE(store->MarkOutboundSent(due[0].id, "SM1", old + 2).ok());
+
+  auto stats = store->Purge(now - 365 * kDay, 0, now);
+  REQUIRE(stats.ok());
+  CHECK(stats->threads == 1);
+  CHECK(stats->messages == 2);
+  CHECK(stats->notes == 1);
+  CHECK(stats->outbox == 1);
+  CHECK(stats->audit == 0);
+  CHECK(store->GetThread(web.id).status().code() == Code::kNotFound);
+  auto left = store->Messages(mixed.id, 0, 10, true).value();
+  REQUIRE(left.size() == 1);
+  CHECK(left[0].body == "new one");
+  CHECK(store->OutboxDepth().value() == 1);  // the unsent one is still owed
+  auto audit = store->ListAudit({}).value();
+  REQUIRE(!audit.empty());
+  CHECK(audit[0].action.starts_with("purge before="));
+  CHECK(audit[0].caseworker_id == 0);
+  // Case data is not the purge's business.
+  CHECK(store->LoadFacts("100000001", now).ok());
+}
+
+TEST_CASE("an audit purge keeps the chain verifiable, and removing more rows still shows",
+          "[storage][ops][audit]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  testing::MustImport(*store, testing::SampleExtract());
+  int64_t now = TestNowMs();
+  int64_t cw = store->AddCaseworker("jdoe", "password-123", "MADERA", false).value();
+  for (int i = 0; i < 5; ++i) REQUIRE(store->Audit(cw, 7, "read", now - (800 - i) * kDay).ok());
+  for (int i = 0; i < 3; ++i) REQUIRE(store->Audit(cw, 7, "read", now - i * kDay).ok());
+
+  auto stats = store->Purge(now - 365 * kDay, now - 700 * kDay, now);
+  REQUIRE(stats.ok());
+  CHECK(stats->audit == 5);
+  auto check = store->VerifyAudit().value();
+  CHECK(check.first_bad_id == 0);
+  CHECK(check.rows == 4);  // 3 kept + the purge's own row
+
+  // A second audit purge that finds nothing old still verifies.
+  REQUIRE(store->Purge(now - 365 * kDay, now - 700 * kDay, now + 1).ok());
+  CHECK(store->VerifyAudit()->first_bad_id == 0);
+
+  // Someone removing the oldest kept row by hand (trigger dropped) is caught.
+  {
+    SQLite::Database raw(dir.File("t.db"), SQLite::OPEN_READWRITE);
+    raw.exec("DROP TRIGGER audit_log_no_delete");
+    raw.exec("DELETE FROM audit_log WHERE id = (SELECT MIN(id) FROM audit_log)");
+  }
+  CHECK(store->VerifyAudit()->first_bad_id != 0);
+
+  // The append-only trigger is back after a purge.
+  TempDir dir2;
+  auto fresh = OpenStore(dir2);
+  REQUIRE(fresh->Audit(1, 1, "read", now - 900 * kDay).ok());
+  REQUIRE(fresh->Purge(now - 365 * kDay, now - 800 * kDay, now).ok());
+  SQLite::Database raw(dir2.File("t.db"), SQLite::OPEN_READWRITE);
+  CHECK_THROWS(raw.exec("DELETE FROM audit_log"));
+  CHECK(fresh->VerifyAudit()->first_bad_id == 0);
+}
+
+}  // namespace
+}  // namespace connecthub::storage
