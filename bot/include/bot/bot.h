@@ -37,6 +37,11 @@ struct Reply {
   int misses = 0;
   bool escalate = false;  // hand the thread to the caseworker inbox (state -> waiting)
   Priority priority = Priority::kNormal;  // kHigh on safety words
+  // Set when the text is in a language the bot does not speak (intents::OtherLanguage): its ISO
+  // 639-1 code ("vi"). The reply is then that language's interpreter notice
+  // (locales/other/<code>.properties) followed by the same in English and Spanish, sent whole on
+  // SMS too (a reviewed notice is never cut), and the thread goes to the inbox.
+  std::string interpreter_lang;
 };
 
 // One SMS a reminder run owes a number for an appointment (Bot::Reminder).
@@ -67,8 +72,9 @@ struct BotOptions {
 // SQL.
 class Bot {
  public:
-  // Trains the classifier and loads the catalogs. Fails (nullptr plus *error) only when embedded
-  // data is corrupt.
+  // Trains the classifier and loads the catalogs and interpreter notices. Fails (nullptr plus
+  // *error) only when embedded data is corrupt, or when a language intents/data/other-languages.txt
+  // names has no locales/other/<code>.properties.
   static std::unique_ptr<Bot> Create(const BotOptions& options, std::string* error);
 
   virtual ~Bot() = default;
