@@ -12,8 +12,8 @@ namespace {
 constexpr const char* kThreadSelect =
     "SELECT t.id, t.participant_id, t.channel, t.lang, t.state, t.priority, t.misses, "
     "t.assigned_to, cw.username, t.created_ms, t.waiting_since_ms, t.last_message_ms, t.last_seq, "
-    "p.first_name, p.last_name, t.phone, COALESCE(o.opted_out, 0), cw.display_name "
-    "FROM threads t LEFT JOIN caseworkers cw ON cw.id = t.assigned_to "
+    "p.first_name, p.last_name, t.phone, COALESCE(o.opted_out, 0), cw.display_name, "
+    "t.interpreter_lang FROM threads t LEFT JOIN caseworkers cw ON cw.id = t.assigned_to "
     "LEFT JOIN participants p ON p.participant_id = t.participant_id "
     "LEFT JOIN sms_optouts o ON o.phone_index = t.phone_index WHERE t.id = ?";
 
@@ -365,6 +365,7 @@ Result<ThreadRecord> SqliteStore::LoadThread(Conn& c, int64_t thread_id) {
     phone = NullableText(q->getColumn(15));
     t.opted_out = q->getColumn(16).getInt() != 0;
     t.assigned_display_name = NullableText(q->getColumn(17));
+    t.interpreter_lang = q->getColumn(18).getString();
   }
   if (!t.participant_id.empty()) {
     auto f = keys_->Open(first, "participants", "first_name", t.participant_id);
@@ -487,7 +488,7 @@ Status SqliteStore::UpdateThread(int64_t thread_id, const ThreadUpdate& update, 
   // reader spares the turn a group commit. A concurrent update may land between the read and
   // here; skipping is then the same as this update having committed just before it.
   if (!update.state && !update.priority && !update.assigned_to && !update.audit &&
-      (update.lang || update.misses)) {
+      !update.interpreter_lang && (update.lang || update.misses)) {
     auto same = readers_->Call<bool>([&](Conn& c) -> Result<bool> {
       auto q = c.Prep("SELECT lang, misses FROM threads WHERE id = ?");
       q->bind(1, thread_id);
@@ -524,18 +525,23 @@ Status SqliteStore::UpdateThreadIn(Conn& c, int64_t thread_id, const ThreadUpdat
   if (update.lang && (update.lang->empty() || update.lang->size() > 16)) {
     return Status(Code::kInvalid, "bad language code");
   }
+  if (update.interpreter_lang && update.interpreter_lang->size() > 16) {
+    return Status(Code::kInvalid, "bad interpreter language code");
+  }
   auto q = c.Prep(
       "UPDATE threads SET state = ?, waiting_since_ms = ?, priority = COALESCE(?, priority), "
       "misses = COALESCE(?, misses), lang = COALESCE(?, lang), "
+      "interpreter_lang = COALESCE(?, interpreter_lang), "
       "assigned_to = CASE WHEN ? THEN ? ELSE assigned_to END WHERE id = ?");
   q->bind(1, state);
   q->bind(2, waiting_since);
   if (update.priority) q->bind(3, *update.priority);
   if (update.misses) q->bind(4, *update.misses);
   if (update.lang) q->bind(5, *update.lang);
-  q->bind(6, update.assigned_to.has_value() ? 1 : 0);
-  if (update.assigned_to && *update.assigned_to) q->bind(7, **update.assigned_to);
-  q->bind(8, thread_id);
+  if (update.interpreter_lang) q->bind(6, *update.interpreter_lang);
+  q->bind(7, update.assigned_to.has_value() ? 1 : 0);
+  if (update.assigned_to && *update.assigned_to) q->bind(8, **update.assigned_to);
+  q->bind(9, thread_id);
   q->exec();
   if (update.audit)
     AuditIn(c, update.audit->caseworker_id, thread_id, update.audit->action, now_ms);
@@ -755,8 +761,8 @@ void SqliteStore::SubmitTurn(TurnRequest request, std::function<void(Result<Turn
     // assignment): re-read those rather than the whole record with its names and counties.
     out.thread = out.before;
     auto q = c.Prep(
-        "SELECT lang, state, priority, misses, waiting_since_ms, last_message_ms, last_seq "
-        "FROM threads WHERE id = ?");
+        "SELECT lang, state, priority, misses, waiting_since_ms, last_message_ms, last_seq, "
+        "interpreter_lang FROM threads WHERE id = ?");
     q->bind(1, thread_id);
     if (!q->executeStep()) return Status(Code::kNotFound, "no such thread");
     out.thread.lang = q->getColumn(0).getString();
@@ -766,6 +772,7 @@ void SqliteStore::SubmitTurn(TurnRequest request, std::function<void(Result<Turn
     out.thread.waiting_since_ms = q->getColumn(4).getInt64();
     out.thread.last_message_ms = q->getColumn(5).getInt64();
     out.thread.last_seq = q->getColumn(6).getInt64();
+    out.thread.interpreter_lang = q->getColumn(7).getString();
     return Status::Ok();
   };
   writer_->Submit(std::move(job), [turn, done = std::move(done)](Status s) {

@@ -62,6 +62,9 @@ struct ThreadRecord {
   std::vector<std::string> counties;  // of the participant's cases: who may see the thread
   std::string phone;                  // SMS threads: the number (E.164, decrypted); else empty
   bool opted_out = false;             // SMS threads: the number has texted STOP
+  // The language the parent writes when the bot does not speak it (ISO 639-1, "vi"): the
+  // caseworker needs an interpreter. Empty when none is needed.
+  std::string interpreter_lang;
 };
 
 struct MessageRecord {
@@ -104,6 +107,7 @@ struct ThreadUpdate {
   std::optional<int> priority;
   std::optional<int> misses;
   std::optional<std::string> lang;
+  std::optional<std::string> interpreter_lang;        // "" clears it (at most 16 bytes)
   std::optional<std::optional<int64_t>> assigned_to;  // {nullopt} clears the assignment
   // Set: this audit row is written in the update's transaction (the update fails without it).
   struct Audit {
