@@ -155,7 +155,35 @@ class BotImpl final : public Bot {
     return ReminderDue{d->kind, FormatReminder(key, appointment, d->days, lang, Channel::kSms)};
   }
 
+  std::optional<std::string> PaymentNotice(const Payment& payment, Role role, bool sent,
+                                           std::string_view lang,
+                                           std::chrono::sys_seconds now) const override {
+    if (sent || payment.amount_cents <= 0 || IsCorrection(payment.type)) return std::nullopt;
+    std::chrono::sys_days today{calendar_->Today(now)};
+    if (payment.date > today || payment.date < today - std::chrono::days(kPaymentNoticeDays)) {
+      return std::nullopt;  // history (or a date not yet come): never news
+    }
+    std::string code(intents::LangCode(intents::ParseLang(lang).value_or(Lang::kEn)));
+    std::string text = catalog_->Format(
+        code,
+        role == Role::kReceiving ? "bot.payment_notice.receiving" : "bot.payment_notice.paying",
+        {{"amount", locales::Money{payment.amount_cents}},
+         {"date", locales::Date{payment.date}},
+         {"last4", LastFour(payment.case_number)}});
+    return FitText(text, options_.sms_max_chars);
+  }
+
  private:
+  // A correction, reversal or adjustment of an earlier payment is not "a payment was sent".
+  static bool IsCorrection(std::string_view type) {
+    std::string upper(type);
+    for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    for (std::string_view word : {"REVERS", "CORRECT", "ADJUST", "REFUND", "VOID", "NSF"}) {
+      if (upper.find(word) != std::string::npos) return true;
+    }
+    return false;
+  }
+
   std::string FormatReminder(const char* key, const Appointment& appointment, int days_before,
                              std::string_view lang, Channel channel) const {
     std::string code(intents::LangCode(intents::ParseLang(lang).value_or(Lang::kEn)));

@@ -52,6 +52,10 @@ struct ReminderDue {
   std::string text;  // in the participant's language, fits BotOptions::sms_max_chars
 };
 
+// How many calendar days back (in BotOptions::time_zone) a payment may be dated and still get a
+// payment notice: older ones are history (a first import, a backfill) and send nothing.
+inline constexpr int kPaymentNoticeDays = 3;
+
 struct BotOptions {
   double intent_threshold = 0.5;  // below it the intent is "unknown". Default 0.5.
   int misses_to_escalate = 2;     // consecutive unknowns that hand over to a human. Default 2.
@@ -100,6 +104,16 @@ class Bot {
                                               const std::vector<std::string>& sent, bool details,
                                               std::string_view lang,
                                               std::chrono::sys_seconds now) const = 0;
+
+  // The payment-notice policy: the SMS, if any, due at `now` about `payment` for one number of a
+  // participant whose role on the payment's case is `role` (kReceiving: "a payment of $X dated D
+  // was sent to you"; kPaying: "your payment of $X dated D posted"), in `lang`, with the case
+  // number's last 4 digits only. Nothing when `sent` (the number has had it), when the amount is
+  // not positive or the type names a correction or reversal, or when the payment is dated more
+  // than kPaymentNoticeDays calendar days before `now`'s day or after it.
+  virtual std::optional<std::string> PaymentNotice(const Payment& payment, Role role, bool sent,
+                                                   std::string_view lang,
+                                                   std::chrono::sys_seconds now) const = 0;
 };
 
 }  // namespace connecthub::bot

@@ -480,6 +480,26 @@ class Store {
                                                                     int limit,
                                                                     ReminderCursor* next) = 0;
 
+  // --- payment notices ---
+  // One payment dated on or after `since` and one number of a participant on its case that may
+  // be texted (not opted out; linked to the participant, or on file with "sms_reminders" consent).
+  // Whether a notice is due is decided above the store (bot::Bot::PaymentNotice).
+  struct PaymentCandidate {
+    bot::Payment payment;
+    bot::Role role = bot::Role::kPaying;  // the participant's role on the payment's case
+    std::string participant_id;
+    std::string phone;
+    std::string phone_key;  // hex of the phone's blind index: keys "pay:<payment_id>:<phone_key>"
+    std::string lang;
+    bool linked = false;   // the number is linked to this participant (the link may have expired)
+    bool consent = false;  // on file with consent
+    bool sent = false;     // "pay:<payment_id>:<phone_key>" is already in the outbox
+  };
+  // The candidates of up to `limit` (payment, participant) pairs, dated `since` or later, oldest
+  // first.
+  virtual Result<std::vector<PaymentCandidate>> PaymentCandidates(std::chrono::sys_days since,
+                                                                  int limit) = 0;
+
   // --- keys ---
   // Adds a new current key to the key file and re-encrypts every sealed value under it, in
   // batches of `batch_rows` (each its own transaction), while other connections keep working.
