@@ -10,6 +10,7 @@
 #include "intents/classifier.h"
 #include "local_time.h"
 #include "locales/catalog.h"
+#include "locales/other_languages.h"
 #include "reminder_policy.h"
 #include "text.h"
 
@@ -58,12 +59,14 @@ const char* InformationKey(Intent intent) {
 class BotImpl final : public Bot {
  public:
   BotImpl(const BotOptions& options, std::unique_ptr<const intents::Classifier> classifier,
-          std::unique_ptr<const locales::Catalog> catalog, std::unique_ptr<LocalCalendar> calendar)
+          std::unique_ptr<const locales::Catalog> catalog, std::unique_ptr<LocalCalendar> calendar,
+          std::vector<locales::InterpreterNotice> notices)
       : options_(options),
         classifier_(std::move(classifier)),
         catalog_(std::move(catalog)),
         calendar_(std::move(calendar)),
-        labels_(*catalog_) {}
+        labels_(*catalog_),
+        notices_(std::move(notices)) {}
 
   Reply Answer(std::string_view text, const ParticipantFacts* facts,
                const Conversation& conversation, std::chrono::sys_seconds now) const override {
@@ -75,6 +78,16 @@ class BotImpl final : public Bot {
     if (c.confidence < options_.intent_threshold) intent = Intent::kUnknown;
     reply.intent = std::string(intents::IntentName(intent));
 
+    if (!c.other_lang.empty()) {
+      // A language the bot does not speak: say so in it, then in English and Spanish, and hand
+      // over to a caseworker, who calls with the agency's interpreter line.
+      reply.intent = std::string(intents::IntentName(Intent::kUnknown));
+      reply.interpreter_lang = c.other_lang;
+      reply.escalate = true;
+      reply.misses = 0;
+      reply.text = InterpreterNotice(c.other_lang);
+      return reply;
+    }
     if (!c.safety && Questions(text, facts, conversation, now, &reply)) {
       // Several questions in one message: an answer each (reply filled in).
     } else if (c.safety) {
@@ -142,7 +155,35 @@ class BotImpl final : public Bot {
     return ReminderDue{d->kind, FormatReminder(key, appointment, d->days, lang, Channel::kSms)};
   }
 
+  std::optional<std::string> PaymentNotice(const Payment& payment, Role role, bool sent,
+                                           std::string_view lang,
+                                           std::chrono::sys_seconds now) const override {
+    if (sent || payment.amount_cents <= 0 || IsCorrection(payment.type)) return std::nullopt;
+    std::chrono::sys_days today{calendar_->Today(now)};
+    if (payment.date > today || payment.date < today - std::chrono::days(kPaymentNoticeDays)) {
+      return std::nullopt;  // history (or a date not yet come): never news
+    }
+    std::string code(intents::LangCode(intents::ParseLang(lang).value_or(Lang::kEn)));
+    std::string text = catalog_->Format(
+        code,
+        role == Role::kReceiving ? "bot.payment_notice.receiving" : "bot.payment_notice.paying",
+        {{"amount", locales::Money{payment.amount_cents}},
+         {"date", locales::Date{payment.date}},
+         {"last4", LastFour(payment.case_number)}});
+    return FitText(text, options_.sms_max_chars);
+  }
+
  private:
+  // A correction, reversal or adjustment of an earlier payment is not "a payment was sent".
+  static bool IsCorrection(std::string_view type) {
+    std::string upper(type);
+    for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    for (std::string_view word : {"REVERS", "CORRECT", "ADJUST", "REFUND", "VOID", "NSF"}) {
+      if (upper.find(word) != std::string::npos) return true;
+    }
+    return false;
+  }
+
   std::string FormatReminder(const char* key, const Appointment& appointment, int days_before,
                              std::string_view lang, Channel channel) const {
     std::string code(intents::LangCode(intents::ParseLang(lang).value_or(Lang::kEn)));
@@ -330,11 +371,21 @@ class BotImpl final : public Bot {
     return answers.Answer(intent, *facts, entities);
   }
 
+  // `code`'s notice (when locales/other has one), then the English and the Spanish one.
+  std::string InterpreterNotice(std::string_view code) const {
+    std::string text;
+    for (const auto& notice : notices_) {
+      if (notice.code == code) text = notice.notice + "\n\n";
+    }
+    return text + Text("en", "bot.interpreter", {}) + "\n\n" + Text("es", "bot.interpreter", {});
+  }
+
   const BotOptions options_;
   const std::unique_ptr<const intents::Classifier> classifier_;
   const std::unique_ptr<const locales::Catalog> catalog_;
   const std::unique_ptr<LocalCalendar> calendar_;
   const Labels labels_;
+  std::vector<locales::InterpreterNotice> notices_;
 };
 
 }  // namespace
@@ -351,8 +402,10 @@ std::unique_ptr<Bot> NewBot(const BotOptions& options,
     *error = "bot: unknown time zone '" + options.time_zone + "'";
     return nullptr;
   }
+  std::vector<locales::InterpreterNotice> notices;
+  if (!locales::LoadInterpreterNotices(&notices, error)) return nullptr;
   return std::make_unique<BotImpl>(options, std::move(classifier), std::move(catalog),
-                                   std::move(calendar));
+                                   std::move(calendar), std::move(notices));
 }
 
 }  // namespace connecthub::bot

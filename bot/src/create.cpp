@@ -1,6 +1,9 @@
+#include <algorithm>
+
 #include "bot_impl.h"
 #include "intents/classifier.h"
 #include "locales/catalog.h"
+#include "locales/other_languages.h"
 
 namespace connecthub::bot {
 
@@ -15,6 +18,17 @@ std::unique_ptr<Bot> Bot::Create(const BotOptions& options, std::string* error) 
   catalog_options.time_zone = options.time_zone;
   auto catalog = locales::Catalog::Create(catalog_options, error);
   if (!catalog) return nullptr;
+  std::vector<locales::InterpreterNotice> notices;
+  if (!locales::LoadInterpreterNotices(&notices, error)) return nullptr;
+  // Every language the classifier names must have its notice (the agency adds both files).
+  for (const std::string& code : intents::OtherLanguageCodes()) {
+    if (std::none_of(notices.begin(), notices.end(),
+                     [&](const auto& n) { return n.code == code; })) {
+      *error = "bot: intents/data/other-languages.txt names '" + code + "' but locales/other/" +
+               code + ".properties is missing";
+      return nullptr;
+    }
+  }
   return NewBot(options, std::move(classifier), std::move(catalog), error);
 }
 

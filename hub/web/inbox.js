@@ -86,6 +86,17 @@
     return [p && p.first_name, p && p.last_name].filter(Boolean).join(' ') || t('inbox.thread.unknownName');
   }
   function langName(l) { return t('inbox.lang.' + (l === 'es' ? 'es' : 'en')); }
+  // "Vietnamese, interpreter needed" for a thread whose parent writes a language the bot does not
+  // speak (interpreter_lang, ISO 639-1); the language's name comes from the browser's ICU.
+  function interpreterText(th) {
+    const code = th.interpreter_lang;
+    if (!code) return null;
+    let name = code.toUpperCase();
+    try {
+      name = new Intl.DisplayNames([uiLang === 'es' ? 'es' : 'en'], { type: 'language' }).of(code) || name;
+    } catch (e) { /* an unknown code: shown as is */ }
+    return t('inbox.interpreter', { language: name });
+  }
   function channelName(c) { return t('inbox.channel.' + (c === 'sms' ? 'sms' : 'web')); }
   function stateText(th) {
     if (th.state === 'waiting') {
@@ -254,6 +265,8 @@
     const badges = [];
     if (th.priority === 'high') badges.push(h('span', { class: 'ib-badge ib-badge-high', text: t('inbox.badge.high') }));
     if (unread) badges.push(h('span', { class: 'ib-badge ib-badge-unread', text: t('inbox.badge.unread') }));
+    const interpreter = interpreterText(th);
+    if (interpreter) badges.push(h('span', { class: 'ib-badge ib-badge-interpreter', text: interpreter }));
     const btn = h('button', {
       type: 'button', class: 'ib-item' + (unread ? ' ib-unread' : '') + (th.priority === 'high' ? ' ib-high' : ''),
       'data-thread-id': String(th.id), 'aria-current': th.id === S.openId ? 'true' : null,
@@ -330,6 +343,7 @@
       pid ? t('inbox.thread.participantId', { id: pid }) : null,
       channelName(th.channel),
       langName(th.lang),
+      interpreterText(th),
       th.counties && th.counties.length ? th.counties.join(', ') : null,
     ].filter(Boolean).join(' · ');
     const st = $('thread-state');

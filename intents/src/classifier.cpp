@@ -13,6 +13,7 @@
 
 #include "lexicon.h"
 #include "normalize.h"
+#include "other_language.h"
 
 namespace connecthub::intents {
 namespace data {
@@ -363,12 +364,21 @@ void TrainedClassifier::Tokenize(std::string_view text, Scratch* s) const {
 
 Classification TrainedClassifier::Classify(std::string_view text,
                                            std::optional<Lang> conversation_lang) const {
+  Classification result;
+  // Neither English nor Spanish: the en/es model would guess (Vietnamese looked Spanish to it).
+  std::string_view other = internal::DetectOtherLanguage(internal::OtherLanguages(), text);
+  if (!other.empty()) {
+    result.intent = Intent::kUnknown;
+    result.confidence = 1;
+    result.lang = result.text_lang = conversation_lang.value_or(Lang::kEn);
+    result.other_lang = std::string(other);
+    return result;
+  }
   Scratch& s = ThreadScratch();
   Tokenize(text, &s);
   Tokens tokens(s.tokens);
   Featurize(tokens, &s.features, &s.lang_features);
 
-  Classification result;
   std::array<float, kClasses> z;
   std::array<double, kClasses> p;
   model_.Logits(s.features, &z);
@@ -437,6 +447,11 @@ Explanation TrainedClassifier::Explain(std::string_view text,
                                        std::optional<Lang> conversation_lang) const {
   Explanation e;
   e.result = Classify(text, conversation_lang);
+  if (!e.result.other_lang.empty()) {
+    e.rule = "other language (other-languages.txt): " + e.result.other_lang;
+    e.top.push_back({Intent::kUnknown, 1});
+    return e;
+  }
   Scratch& s = ThreadScratch();
   Tokenize(text, &s);
   Tokens tokens(s.tokens);
@@ -603,6 +618,10 @@ std::unique_ptr<Classifier> Classifier::Create(const ClassifierOptions& options,
                                                std::string* error) {
   // en.tsv and es.tsv (and any "*-en.tsv" / "*-es.tsv" embedded beside them) train both models;
   // lang-{en,es}.txt train the language identifier only.
+  if (const std::string& bad = internal::OtherLanguages().error; !bad.empty()) {
+    if (error != nullptr) *error = bad;
+    return nullptr;
+  }
   std::vector<TrainingText> tsvs, word_lists;
   bool has_en = false, has_es = false;
   for (const auto& [path, contents] : data::EmbeddedFiles()) {

@@ -225,6 +225,14 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 -- cached SMS replies expire after 48 h (purged by age)
 CREATE INDEX inbound_sms_by_age ON inbound_sms(at_ms);
 )sql",
+    // 7: the language a thread's parent writes when it is neither English nor Spanish (ISO 639-1),
+    // for the caseworker's interpreter line; empty when none is needed. Payments by date, for
+    // payment notices.
+    R"sql(
+ALTER TABLE threads ADD COLUMN interpreter_lang TEXT NOT NULL DEFAULT '';
+-- payment notices look up the payments of the last days
+CREATE INDEX payments_by_date ON payments(date);
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

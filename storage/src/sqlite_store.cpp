@@ -12,8 +12,8 @@ namespace {
 constexpr const char* kThreadSelect =
     "SELECT t.id, t.participant_id, t.channel, t.lang, t.state, t.priority, t.misses, "
     "t.assigned_to, cw.username, t.created_ms, t.waiting_since_ms, t.last_message_ms, t.last_seq, "
-    "p.first_name, p.last_name, t.phone, COALESCE(o.opted_out, 0), cw.display_name "
-    "FROM threads t LEFT JOIN caseworkers cw ON cw.id = t.assigned_to "
+    "p.first_name, p.last_name, t.phone, COALESCE(o.opted_out, 0), cw.display_name, "
+    "t.interpreter_lang FROM threads t LEFT JOIN caseworkers cw ON cw.id = t.assigned_to "
     "LEFT JOIN participants p ON p.participant_id = t.participant_id "
     "LEFT JOIN sms_optouts o ON o.phone_index = t.phone_index WHERE t.id = ?";
 
@@ -365,6 +365,7 @@ Result<ThreadRecord> SqliteStore::LoadThread(Conn& c, int64_t thread_id) {
     phone = NullableText(q->getColumn(15));
     t.opted_out = q->getColumn(16).getInt() != 0;
     t.assigned_display_name = NullableText(q->getColumn(17));
+    t.interpreter_lang = q->getColumn(18).getString();
   }
   if (!t.participant_id.empty()) {
     auto f = keys_->Open(first, "participants", "first_name", t.participant_id);
@@ -487,7 +488,7 @@ Status SqliteStore::UpdateThread(int64_t thread_id, const ThreadUpdate& update, 
   // reader spares the turn a group commit. A concurrent update may land between the read and
   // here; skipping is then the same as this update having committed just before it.
   if (!update.state && !update.priority && !update.assigned_to && !update.audit &&
-      (update.lang || update.misses)) {
+      !update.interpreter_lang && (update.lang || update.misses)) {
     auto same = readers_->Call<bool>([&](Conn& c) -> Result<bool> {
       auto q = c.Prep("SELECT lang, misses FROM threads WHERE id = ?");
       q->bind(1, thread_id);
@@ -524,18 +525,23 @@ Status SqliteStore::UpdateThreadIn(Conn& c, int64_t thread_id, const ThreadUpdat
   if (update.lang && (update.lang->empty() || update.lang->size() > 16)) {
     return Status(Code::kInvalid, "bad language code");
   }
+  if (update.interpreter_lang && update.interpreter_lang->size() > 16) {
+    return Status(Code::kInvalid, "bad interpreter language code");
+  }
   auto q = c.Prep(
       "UPDATE threads SET state = ?, waiting_since_ms = ?, priority = COALESCE(?, priority), "
       "misses = COALESCE(?, misses), lang = COALESCE(?, lang), "
+      "interpreter_lang = COALESCE(?, interpreter_lang), "
       "assigned_to = CASE WHEN ? THEN ? ELSE assigned_to END WHERE id = ?");
   q->bind(1, state);
   q->bind(2, waiting_since);
   if (update.priority) q->bind(3, *update.priority);
   if (update.misses) q->bind(4, *update.misses);
   if (update.lang) q->bind(5, *update.lang);
-  q->bind(6, update.assigned_to.has_value() ? 1 : 0);
-  if (update.assigned_to && *update.assigned_to) q->bind(7, **update.assigned_to);
-  q->bind(8, thread_id);
+  if (update.interpreter_lang) q->bind(6, *update.interpreter_lang);
+  q->bind(7, update.assigned_to.has_value() ? 1 : 0);
+  if (update.assigned_to && *update.assigned_to) q->bind(8, **update.assigned_to);
+  q->bind(9, thread_id);
   q->exec();
   if (update.audit)
     AuditIn(c, update.audit->caseworker_id, thread_id, update.audit->action, now_ms);
@@ -755,8 +761,8 @@ void SqliteStore::SubmitTurn(TurnRequest request, std::function<void(Result<Turn
     // assignment): re-read those rather than the whole record with its names and counties.
     out.thread = out.before;
     auto q = c.Prep(
-        "SELECT lang, state, priority, misses, waiting_since_ms, last_message_ms, last_seq "
-        "FROM threads WHERE id = ?");
+        "SELECT lang, state, priority, misses, waiting_since_ms, last_message_ms, last_seq, "
+        "interpreter_lang FROM threads WHERE id = ?");
     q->bind(1, thread_id);
     if (!q->executeStep()) return Status(Code::kNotFound, "no such thread");
     out.thread.lang = q->getColumn(0).getString();
@@ -766,6 +772,7 @@ void SqliteStore::SubmitTurn(TurnRequest request, std::function<void(Result<Turn
     out.thread.waiting_since_ms = q->getColumn(4).getInt64();
     out.thread.last_message_ms = q->getColumn(5).getInt64();
     out.thread.last_seq = q->getColumn(6).getInt64();
+    out.thread.interpreter_lang = q->getColumn(7).getString();
     return Status::Ok();
   };
   writer_->Submit(std::move(job), [turn, done = std::move(done)](Status s) {
@@ -1451,6 +1458,43 @@ Result<int64_t> SqliteStore::OutboxDepth() {
 // ---------------------------------------------------------------------------------------------
 // Reminders
 
+std::vector<SqliteStore::TextableNumber> SqliteStore::TextableNumbersIn(
+    Conn& c, const std::string& participant_id) {
+  auto p = c.Prep(
+      "SELECT ph.phone_index, ph.phone, ph.linked, ph.identity, p.language FROM ("
+      "SELECT phone_index, phone, 1 AS linked, hex(phone_index) AS identity FROM "
+      "linked_phones WHERE participant_id = ?1 UNION ALL SELECT pp.phone_index, pp.phone, "
+      "0, pp.participant_id || ':' || pp.position FROM participant_phones pp JOIN "
+      "participants q ON q.participant_id = pp.participant_id WHERE pp.participant_id = ?1 "
+      "AND q.sms_reminders = 1) ph JOIN participants p ON p.participant_id = ?1 "
+      "LEFT JOIN sms_optouts o ON o.phone_index = ph.phone_index "
+      "WHERE COALESCE(o.opted_out, 0) = 0");
+  p->bind(1, participant_id);
+  std::vector<TextableNumber> out;
+  while (p->executeStep()) {
+    std::string key = ToHex(p->getColumn(0).getString());
+    bool linked = p->getColumn(2).getInt() == 1;
+    TextableNumber* number = nullptr;
+    for (auto& n : out) {
+      if (n.phone_key == key) number = &n;
+    }
+    if (number == nullptr) {
+      const char* table = linked ? "linked_phones" : "participant_phones";
+      auto phone =
+          keys_->Open(p->getColumn(1).getString(), table, "phone", p->getColumn(3).getString());
+      if (!phone.ok()) continue;  // a tampered number is never texted
+      TextableNumber n;
+      n.phone = std::move(*phone);
+      n.phone_key = key;
+      n.lang = p->getColumn(4).getString();
+      out.push_back(std::move(n));
+      number = &out.back();
+    }
+    (linked ? number->linked : number->consent) = true;
+  }
+  return out;
+}
+
 Result<std::vector<Store::ReminderCandidate>> SqliteStore::ReminderCandidates(
     int64_t now_ms, int64_t horizon_ms, const ReminderCursor& after, int limit,
     ReminderCursor* next) {
@@ -1484,42 +1528,17 @@ Result<std::vector<Store::ReminderCandidate>> SqliteStore::ReminderCandidates(
         std::vector<ReminderCandidate> out;
         for (size_t i = 0; i < appointments.size(); ++i) {
           const bot::Appointment& appt = appointments[i];
-          // The participant's linked numbers, and the numbers on file when they consented; one
-          // candidate per number.
-          auto p = c.Prep(
-              "SELECT ph.phone_index, ph.phone, ph.linked, ph.identity, p.language FROM ("
-              "SELECT phone_index, phone, 1 AS linked, hex(phone_index) AS identity FROM "
-              "linked_phones WHERE participant_id = ?1 UNION ALL SELECT pp.phone_index, pp.phone, "
-              "0, pp.participant_id || ':' || pp.position FROM participant_phones pp JOIN "
-              "participants q ON q.participant_id = pp.participant_id WHERE pp.participant_id = ?1 "
-              "AND q.sms_reminders = 1) ph JOIN participants p ON p.participant_id = ?1 "
-              "LEFT JOIN sms_optouts o ON o.phone_index = ph.phone_index "
-              "WHERE COALESCE(o.opted_out, 0) = 0");
-          p->bind(1, owners[i]);
           size_t first = out.size();
-          while (p->executeStep()) {
-            std::string index = p->getColumn(0).getString();
-            std::string key = ToHex(index);
-            bool linked = p->getColumn(2).getInt() == 1;
-            ReminderCandidate* cand = nullptr;
-            for (size_t k = first; k < out.size(); ++k) {
-              if (out[k].phone_key == key) cand = &out[k];
-            }
-            if (cand == nullptr) {
-              const char* table = linked ? "linked_phones" : "participant_phones";
-              auto phone = keys_->Open(p->getColumn(1).getString(), table, "phone",
-                                       p->getColumn(3).getString());
-              if (!phone.ok()) continue;  // a tampered number is never texted
-              ReminderCandidate r;
-              r.appointment = appt;
-              r.participant_id = owners[i];
-              r.phone = std::move(*phone);
-              r.phone_key = key;
-              r.lang = p->getColumn(4).getString();
-              out.push_back(std::move(r));
-              cand = &out.back();
-            }
-            (linked ? cand->linked : cand->consent) = true;
+          for (TextableNumber& n : TextableNumbersIn(c, owners[i])) {
+            ReminderCandidate r;
+            r.appointment = appt;
+            r.participant_id = owners[i];
+            r.phone = std::move(n.phone);
+            r.phone_key = std::move(n.phone_key);
+            r.lang = std::move(n.lang);
+            r.linked = n.linked;
+            r.consent = n.consent;
+            out.push_back(std::move(r));
           }
           if (out.size() == first) continue;
           std::string prefix = "rem:" + appt.appointment_id + ":";
@@ -1540,6 +1559,60 @@ Result<std::vector<Store::ReminderCandidate>> SqliteStore::ReminderCandidates(
         if (next != nullptr && !appointments.empty()) {
           next->start_s = appointments.back().start.time_since_epoch().count();
           next->appointment_id = appointments.back().appointment_id;
+        }
+        return out;
+      });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payment notices
+
+Result<std::vector<Store::PaymentCandidate>> SqliteStore::PaymentCandidates(
+    std::chrono::sys_days since, int limit) {
+  return readers_->Call<std::vector<PaymentCandidate>>(
+      [&](Conn& c) -> Result<std::vector<PaymentCandidate>> {
+        auto q = c.Prep(
+            "SELECT pay.payment_id, pay.case_number, pay.date, pay.amount_cents, pay.type, "
+            "r.participant_id, r.role FROM payments pay JOIN case_roles r ON "
+            "r.case_number = pay.case_number WHERE pay.date >= ? "
+            "ORDER BY pay.date, pay.payment_id, r.participant_id LIMIT ?");
+        q->bind(1, static_cast<int64_t>(since.time_since_epoch().count()));
+        q->bind(2, std::max(0, limit));
+        struct Row {
+          bot::Payment payment;
+          std::string participant_id;
+          bot::Role role;
+        };
+        std::vector<Row> rows;
+        while (q->executeStep()) {
+          Row r;
+          r.payment.payment_id = q->getColumn(0).getString();
+          r.payment.case_number = q->getColumn(1).getString();
+          r.payment.date = std::chrono::sys_days(std::chrono::days(q->getColumn(2).getInt64()));
+          r.payment.amount_cents = q->getColumn(3).getInt64();
+          r.payment.type = q->getColumn(4).getString();
+          r.participant_id = q->getColumn(5).getString();
+          r.role = q->getColumn(6).getString() == "RECEIVING" ? bot::Role::kReceiving
+                                                              : bot::Role::kPaying;
+          rows.push_back(std::move(r));
+        }
+        std::vector<PaymentCandidate> out;
+        for (Row& row : rows) {
+          for (TextableNumber& n : TextableNumbersIn(c, row.participant_id)) {
+            PaymentCandidate p;
+            p.payment = row.payment;
+            p.role = row.role;
+            p.participant_id = row.participant_id;
+            p.phone = std::move(n.phone);
+            p.phone_key = std::move(n.phone_key);
+            p.lang = std::move(n.lang);
+            p.linked = n.linked;
+            p.consent = n.consent;
+            auto k = c.Prep("SELECT 1 FROM outbox WHERE dedupe_key = ?");
+            k->bind(1, "pay:" + p.payment.payment_id + ":" + p.phone_key);
+            p.sent = k->executeStep();
+            out.push_back(std::move(p));
+          }
         }
         return out;
       });

@@ -103,6 +103,9 @@ class SqliteStore final : public Store {
                                                             const ReminderCursor& after, int limit,
                                                             ReminderCursor* next) override;
 
+  Result<std::vector<PaymentCandidate>> PaymentCandidates(std::chrono::sys_days since,
+                                                          int limit) override;
+
   Result<RotateStats> RotateKey(int batch_rows) override;
   Result<std::vector<Caseworker>> ListCaseworkers() override;
   Result<Caseworker> SetCaseworkerDisabled(const std::string& username, bool disabled,
@@ -139,6 +142,13 @@ class SqliteStore final : public Store {
     std::string prev_link;
   };
   static AuditAnchor LatestAuditAnchor(Conn& c);
+  // The numbers a participant may be texted at (not opted out): linked ones, and the ones on file
+  // when the participant consented; one entry per number, tampered numbers left out.
+  struct TextableNumber {
+    std::string phone, phone_key, lang;
+    bool linked = false, consent = false;
+  };
+  std::vector<TextableNumber> TextableNumbersIn(Conn& c, const std::string& participant_id);
   // The blind index of a phone number, or kInvalid when it is not a valid number.
   Result<std::string> PhoneIndex(const std::string& phone, std::string* e164);
 

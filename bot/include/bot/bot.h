@@ -37,6 +37,11 @@ struct Reply {
   int misses = 0;
   bool escalate = false;  // hand the thread to the caseworker inbox (state -> waiting)
   Priority priority = Priority::kNormal;  // kHigh on safety words
+  // Set when the text is in a language the bot does not speak (intents::OtherLanguage): its ISO
+  // 639-1 code ("vi"). The reply is then that language's interpreter notice
+  // (locales/other/<code>.properties) followed by the same in English and Spanish, sent whole on
+  // SMS too (a reviewed notice is never cut), and the thread goes to the inbox.
+  std::string interpreter_lang;
 };
 
 // One SMS a reminder run owes a number for an appointment (Bot::Reminder).
@@ -46,6 +51,10 @@ struct ReminderDue {
   std::string kind;
   std::string text;  // in the participant's language, fits BotOptions::sms_max_chars
 };
+
+// How many calendar days back (in BotOptions::time_zone) a payment may be dated and still get a
+// payment notice: older ones are history (a first import, a backfill) and send nothing.
+inline constexpr int kPaymentNoticeDays = 3;
 
 struct BotOptions {
   double intent_threshold = 0.5;  // below it the intent is "unknown". Default 0.5.
@@ -67,8 +76,9 @@ struct BotOptions {
 // SQL.
 class Bot {
  public:
-  // Trains the classifier and loads the catalogs. Fails (nullptr plus *error) only when embedded
-  // data is corrupt.
+  // Trains the classifier and loads the catalogs and interpreter notices. Fails (nullptr plus
+  // *error) only when embedded data is corrupt, or when a language intents/data/other-languages.txt
+  // names has no locales/other/<code>.properties.
   static std::unique_ptr<Bot> Create(const BotOptions& options, std::string* error);
 
   virtual ~Bot() = default;
@@ -94,6 +104,16 @@ class Bot {
                                               const std::vector<std::string>& sent, bool details,
                                               std::string_view lang,
                                               std::chrono::sys_seconds now) const = 0;
+
+  // The payment-notice policy: the SMS, if any, due at `now` about `payment` for one number of a
+  // participant whose role on the payment's case is `role` (kReceiving: "a payment of $X dated D
+  // was sent to you"; kPaying: "your payment of $X dated D posted"), in `lang`, with the case
+  // number's last 4 digits only. Nothing when `sent` (the number has had it), when the amount is
+  // not positive or the type names a correction or reversal, or when the payment is dated more
+  // than kPaymentNoticeDays calendar days before `now`'s day or after it.
+  virtual std::optional<std::string> PaymentNotice(const Payment& payment, Role role, bool sent,
+                                                   std::string_view lang,
+                                                   std::chrono::sys_seconds now) const = 0;
 };
 
 }  // namespace connecthub::bot

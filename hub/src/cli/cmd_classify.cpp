@@ -12,11 +12,16 @@ namespace {
 
 // --explain: the usual line, then the three most probable intents, the words that decided
 // between the first two, and the word-list rule that overrode the model, if any.
+// The language column: the text's own language, "en"/"es" or another's ISO 639-1 code ("vi").
+std::string_view TextLang(const intents::Classification& c) {
+  return c.other_lang.empty() ? intents::LangCode(c.text_lang) : std::string_view(c.other_lang);
+}
+
 void PrintExplanation(const intents::Explanation& e) {
   char number[32];
   std::snprintf(number, sizeof number, "%.3f", e.result.confidence);
-  std::cout << intents::IntentName(e.result.intent) << '\t' << intents::LangCode(e.result.text_lang)
-            << '\t' << number << '\n';
+  std::cout << intents::IntentName(e.result.intent) << '\t' << TextLang(e.result) << '\t' << number
+            << '\n';
   std::cout << "  normalized: " << e.normalized << '\n';
   for (size_t i = 0; i < e.top.size(); ++i) {
     std::snprintf(number, sizeof number, "%.3f", e.top[i].probability);
@@ -66,8 +71,7 @@ int RunClassify(const Options& options) {
     }
     intents::Classification c = classifier->Classify(line, conversation);
     std::snprintf(confidence, sizeof confidence, "%.3f", c.confidence);
-    std::cout << intents::IntentName(c.intent) << '\t' << intents::LangCode(c.text_lang) << '\t'
-              << confidence << '\n';
+    std::cout << intents::IntentName(c.intent) << '\t' << TextLang(c) << '\t' << confidence << '\n';
   }
   std::cout.flush();
   if (!std::cout) {

@@ -153,7 +153,10 @@ storage::TurnRequest ConversationService::MakeTurn(const ParentText& message, in
         answer.body = reply.text;
         // One hand-off message, not two: the bot's words plus how long a caseworker usually
         // takes to answer (live from the queue-wait metrics, which only the hub knows).
-        if (reply.escalate) answer.body += " " + WaitingNotice(reply.lang, now_ms);
+        // The interpreter notice stands alone: a parent who reads neither language is called.
+        if (reply.escalate && reply.interpreter_lang.empty()) {
+          answer.body += " " + WaitingNotice(reply.lang, now_ms);
+        }
         answer.intent = reply.intent;
         answer.at_ms = now_ms;
         reply_texts.push_back(answer.body);
@@ -166,6 +169,9 @@ storage::TurnRequest ConversationService::MakeTurn(const ParentText& message, in
       if (reply.escalate) {
         update.state = storage::ThreadState::kWaiting;
         update.priority = static_cast<int>(reply.priority);
+        if (!reply.interpreter_lang.empty() && reply.interpreter_lang != before.interpreter_lang) {
+          update.interpreter_lang = reply.interpreter_lang;
+        }
       } else if (before.state == storage::ThreadState::kResolved) {
         update.state = storage::ThreadState::kBot;
       }
@@ -202,6 +208,7 @@ ParentTextResult ConversationService::FinishTurn(
   }
   if (reply.escalate) {
     std::string reason = reply.priority == bot::Priority::kHigh ? "safety"
+                         : !reply.interpreter_lang.empty()      ? "interpreter"
                          : reply.intent == "agent"              ? "agent"
                                                                 : "misses";
     metrics_.Inc(
@@ -352,6 +359,7 @@ Result<storage::ThreadRecord> ConversationService::Resolve(int64_t thread_id,
   update.assigned_to = std::optional<int64_t>();
   update.misses = 0;
   update.priority = 0;
+  update.interpreter_lang = "";  // the need was met; the bot detects it again if it comes back
   update.audit = storage::ThreadUpdate::Audit{caseworker.id, "resolve"};
   if (Status s = store_.UpdateThread(thread_id, update, now_ms); !s.ok()) return s;
   storage::ThreadRecord t = *thread;

@@ -42,6 +42,9 @@ json::object ThreadSummaryJson(const storage::ThreadRecord& t) {
   o["channel"] = storage::ChannelName(t.channel);
   o["lang"] = t.lang;
   o["priority"] = t.priority > 0 ? "high" : "normal";
+  // ISO 639-1 code of the parent's language when the bot does not speak it, else null.
+  o["interpreter_lang"] =
+      t.interpreter_lang.empty() ? json::value(nullptr) : json::value(t.interpreter_lang);
   json::object p;
   p["participant_id"] = t.participant_id;
   p["first_name"] = t.first_name;

@@ -645,9 +645,58 @@ void SmsService::DrainOutbox(int64_t now_ms) {
   }
 }
 
+void SmsService::RunPaymentNotices(int64_t now_ms) {
+  // The store fetches the payments of the last days with the numbers of their case's parents;
+  // the bot decides (new, not a correction, recent enough) and says it. The dedupe key makes it
+  // once per payment and number, across restarts and re-imports.
+  constexpr int kLimit = 5000;
+  auto now = std::chrono::sys_seconds(std::chrono::seconds(now_ms / 1000));
+  // One day more than the policy's window: the bot counts days in the agency's zone, not UTC.
+  auto since =
+      std::chrono::floor<std::chrono::days>(now) - std::chrono::days(bot::kPaymentNoticeDays + 1);
+  auto candidates = ctx_.store.PaymentCandidates(since, kLimit);
+  if (!candidates.ok()) {
+    Log(LogLevel::kWarn, "sms_payment_notices_failed",
+        {{"code", static_cast<int>(candidates.status().code())}});
+    return;
+  }
+  if (candidates->size() == static_cast<size_t>(kLimit)) {
+    Log(LogLevel::kWarn, "sms_payment_notices_truncated", {{"limit", kLimit}});
+  }
+  SplitOptions whole = options_.split;
+  whole.max_message_segments = 1000;
+  bool queued = false;
+  for (const auto& c : *candidates) {
+    if (c.sent) continue;
+    // Amounts go to a number on file with consent or to a live link, never to an expired one.
+    bool details = c.consent;
+    if (!details && c.linked) {
+      auto linked = ctx_.store.LinkedParticipant(c.phone, now_ms, options_.link_ttl_ms);
+      details = linked.ok() && linked->has_value() && **linked == c.participant_id;
+    }
+    if (!details) continue;
+    auto text = ctx_.bot.PaymentNotice(c.payment, c.role, c.sent, c.lang, now);
+    if (!text) continue;
+    auto parts = SplitSms(*text, whole);
+    if (parts.empty()) continue;
+    storage::OutboundRequest req;
+    req.to = c.phone;
+    req.body = parts.front();
+    req.dedupe_key = "pay:" + c.payment.payment_id + ":" + c.phone_key;
+    if (!ctx_.store.EnqueueOutbound(req, now_ms).ok()) {
+      Log(LogLevel::kError, "sms_enqueue_failed", {{"payment_id", c.payment.payment_id}});
+      continue;
+    }
+    queued = true;
+    Log(LogLevel::kInfo, "sms_payment_notice_queued", {{"payment_id", c.payment.payment_id}});
+  }
+  if (queued) Wake();
+}
+
 void SmsService::RunOnce(int64_t now_ms) {
   if (now_ms >= next_reminders_ms_) {
     RunReminders(now_ms);
+    RunPaymentNotices(now_ms);
     next_reminders_ms_ = now_ms + options_.reminder_interval_ms;
   }
   DrainOutbox(now_ms);

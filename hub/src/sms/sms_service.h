@@ -89,6 +89,8 @@ class SmsService : public std::enable_shared_from_this<SmsService> {
   void PublishDelivery(int64_t thread_id, int64_t seq);
   void EnqueueMessage(const storage::ThreadRecord& thread, const storage::MessageRecord& message);
   void RunReminders(int64_t now_ms);
+  // Payment notices (issue 23): one SMS per new payment and number, through the outbox.
+  void RunPaymentNotices(int64_t now_ms);
   void DrainOutbox(int64_t now_ms);
   void SendOne(const storage::OutboxItem& item);
   // For an item whose earlier attempt may have reached the provider: asks the provider. True

@@ -43,6 +43,11 @@ struct Classification {
   // "in spanish" is English text asking for Spanish (lang kEs, text_lang kEn). This is what
   // `connecthub classify` prints.
   Lang text_lang = Lang::kEn;
+  // Set when the text is written in a language other than English and Spanish that
+  // intents/data/other-languages.txt names: its ISO 639-1 code ("vi", "zh", "tl", ...). Such text
+  // never reaches the en/es model: `intent` is kUnknown, `lang` and `text_lang` stay the
+  // conversation's (English on a first message).
+  std::string other_lang;
 };
 
 // Why a text got its intent (`connecthub classify --explain`).
@@ -108,5 +113,14 @@ class Classifier {
 // and common typos mapped to canonical words ("wats" -> "whats", "kuanto" -> "cuanto").
 // Thread-safe. Invalid UTF-8 is replaced, never rejected.
 std::string Normalize(std::string_view text);
+
+// The ISO 639-1 code of the language `text` is written in when it is neither English nor Spanish
+// and intents/data/other-languages.txt names it ("vi", "zh", ...); empty otherwise (English,
+// Spanish, a language not listed, or too little text). Mostly English or Spanish with one foreign
+// word is empty. Thread-safe; never fails.
+std::string_view OtherLanguage(std::string_view text);
+
+// Every code intents/data/other-languages.txt names, in its order.
+std::vector<std::string> OtherLanguageCodes();
 
 }  // namespace connecthub::intents

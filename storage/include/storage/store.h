@@ -62,6 +62,9 @@ struct ThreadRecord {
   std::vector<std::string> counties;  // of the participant's cases: who may see the thread
   std::string phone;                  // SMS threads: the number (E.164, decrypted); else empty
   bool opted_out = false;             // SMS threads: the number has texted STOP
+  // The language the parent writes when the bot does not speak it (ISO 639-1, "vi"): the
+  // caseworker needs an interpreter. Empty when none is needed.
+  std::string interpreter_lang;
 };
 
 struct MessageRecord {
@@ -104,6 +107,7 @@ struct ThreadUpdate {
   std::optional<int> priority;
   std::optional<int> misses;
   std::optional<std::string> lang;
+  std::optional<std::string> interpreter_lang;        // "" clears it (at most 16 bytes)
   std::optional<std::optional<int64_t>> assigned_to;  // {nullopt} clears the assignment
   // Set: this audit row is written in the update's transaction (the update fails without it).
   struct Audit {
@@ -488,6 +492,26 @@ class Store {
                                                                     const ReminderCursor& after,
                                                                     int limit,
                                                                     ReminderCursor* next) = 0;
+
+  // --- payment notices ---
+  // One payment dated on or after `since` and one number of a participant on its case that may
+  // be texted (not opted out; linked to the participant, or on file with "sms_reminders" consent).
+  // Whether a notice is due is decided above the store (bot::Bot::PaymentNotice).
+  struct PaymentCandidate {
+    bot::Payment payment;
+    bot::Role role = bot::Role::kPaying;  // the participant's role on the payment's case
+    std::string participant_id;
+    std::string phone;
+    std::string phone_key;  // hex of the phone's blind index: keys "pay:<payment_id>:<phone_key>"
+    std::string lang;
+    bool linked = false;   // the number is linked to this participant (the link may have expired)
+    bool consent = false;  // on file with consent
+    bool sent = false;     // "pay:<payment_id>:<phone_key>" is already in the outbox
+  };
+  // The candidates of up to `limit` (payment, participant) pairs, dated `since` or later, oldest
+  // first.
+  virtual Result<std::vector<PaymentCandidate>> PaymentCandidates(std::chrono::sys_days since,
+                                                                  int limit) = 0;
 
   // --- keys ---
   // Adds a new current key to the key file and re-encrypts every sealed value under it, in
