@@ -46,8 +46,10 @@ test('readyz: ok, then the provider and the outbox fail separately, then recover
   assert.equal((await box.call('POST', `/api/inbox/threads/${thread.id}/claim`)).status, 200);
   r = await h.waitFor(async () => {
     const x = await readyz();
-    return x.status === 503 && x.json.checks.outbox.status === 'fail' ? x : null;
-  }, { what: 'outbox failing' });
+    // Both checks are computed from the outbox rows of separate attempts: wait for both.
+    return x.status === 503 && x.json.checks.outbox.status === 'fail' &&
+      x.json.checks.sms_provider.status === 'fail' ? x : null;
+  }, { what: 'outbox and provider failing' });
   assert.equal(r.json.status, 'unavailable');
   assert.equal(r.json.checks.sms_provider.status, 'fail');
   assert.match(r.json.checks.sms_provider.last_failure, /^\d{4}-\d\d-\d\dT/);
