@@ -35,6 +35,9 @@ struct ServeOptions {
   // Live sockets re-check their session this often, and before pushing content when their last
   // check is older; expired sessions and stale lockout rows are purged as often. Default 60 s.
   int64_t session_recheck_ms = 60'000;
+  // Caseworker logins need a TOTP code besides the password (`--inbox-mfa`). Default on; off
+  // only for demos.
+  bool inbox_mfa = true;
   std::vector<server::Cidr> trusted_proxies;  // `--trusted-proxy`: X-Forwarded-For believed
   int64_t lockout_ms = 15 * 60 * 1000;        // after 5 failed PINs. Default 15 min.
   // When caseworkers are in (--office-hours, --holiday). Default Monday to Friday, 8:00-17:00

@@ -225,6 +225,12 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 -- cached SMS replies expire after 48 h (purged by age)
 CREATE INDEX inbound_sms_by_age ON inbound_sms(at_ms);
 )sql",
+    // 7: the caseworkers' TOTP second factor: the secret, sealed (row identity: the caseworker
+    // id), and the last time step a code was accepted for (a code is good once).
+    R"sql(
+ALTER TABLE caseworkers ADD COLUMN totp_secret BLOB;
+ALTER TABLE caseworkers ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

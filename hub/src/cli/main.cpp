@@ -9,9 +9,9 @@ namespace connecthub::hub::cli {
 namespace {
 
 std::vector<Command> AllCommands() {
-  return {ServeCommand(),         DemoDataCommand(),  ImportCommand(),
-          CaseworkerAddCommand(), ClassifyCommand(),  RotateKeyCommand(),
-          UnlockCommand(),        AuditVerifyCommand()};
+  return {ServeCommand(),         DemoDataCommand(),    ImportCommand(),
+          CaseworkerAddCommand(), ClassifyCommand(),    RotateKeyCommand(),
+          UnlockCommand(),        AuditVerifyCommand(), CaseworkerMfaEnrollCommand()};
 }
 
 void PrintTopHelp(std::ostream& out) {
