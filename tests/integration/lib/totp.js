@@ -83,8 +83,12 @@ async function nextCode(dbOrUrl, username) {
   const secret = secrets.get(key);
   if (!secret) throw new Error(`no TOTP secret enrolled for ${username} in this test`);
   for (;;) {
-    const now = stepAt(Date.now());
-    const step = Math.max(now - 1, (lastStep.get(key) ?? -Infinity) + 1);
+    const t = Date.now();
+    const now = stepAt(t);
+    // The previous step's code stays valid only until the current step ends: use it only with
+    // a margin, so the hub's clock cannot move past it before the request arrives.
+    const oldest = (now + 1) * STEP_MS - t > 5000 ? now - 1 : now;
+    const step = Math.max(oldest, (lastStep.get(key) ?? -Infinity) + 1);
     if (step <= now + 1) {
       lastStep.set(key, step);
       return hotp(secret, step);
