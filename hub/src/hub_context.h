@@ -40,6 +40,9 @@ struct ServeOptions {
   int64_t retention_days = 0;
   // /readyz fails its outbox check when an unsent SMS is older than this. Default 15 min.
   int64_t ready_outbox_max_ms = 15 * 60'000;
+  // Caseworker logins need a TOTP code besides the password (`--inbox-mfa`). Default on; off
+  // only for demos.
+  bool inbox_mfa = true;
   std::vector<server::Cidr> trusted_proxies;  // `--trusted-proxy`: X-Forwarded-For believed
   int64_t lockout_ms = 15 * 60 * 1000;        // after 5 failed PINs. Default 15 min.
   // When caseworkers are in (--office-hours, --holiday). Default Monday to Friday, 8:00-17:00

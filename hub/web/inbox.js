@@ -112,7 +112,7 @@
 
   // ---------- API ----------
   class ApiError extends Error {
-    constructor(status, msg) { super(msg); this.status = status; }
+    constructor(status, msg, code) { super(msg); this.status = status; this.code = code; }
   }
   async function api(method, path, body) {
     const headers = { Accept: 'application/json' };
@@ -130,7 +130,9 @@
       signOut('inbox.error.sessionExpired');
       throw new ApiError(401, t('inbox.error.sessionExpired'));
     }
-    if (!res.ok) throw new ApiError(res.status, (data && data.error) || String(res.status));
+    if (!res.ok) {
+      throw new ApiError(res.status, (data && data.error) || String(res.status), data && data.code);
+    }
     return data || {};
   }
 
@@ -139,6 +141,7 @@
     e.preventDefault();
     const username = $('username').value.trim();
     const password = $('password').value;
+    const code = $('code').value.replace(/\s+/g, '');
     const err = $('login-error');
     if (!username || !password) {
       showError(err, t('inbox.login.missing'));
@@ -146,16 +149,23 @@
     }
     $('login-submit').disabled = true;
     try {
-      const r = await api('POST', '/api/inbox/login', { username, password });
+      const r = await api('POST', '/api/inbox/login', { username, password, code });
       S.token = r.token;
       ss('set', TOKEN_KEY, r.token);
       $('password').value = '';
+      $('code').value = '';
       showError(err, '');
       await enterApp();
     } catch (ex) {
-      showError(err, ex.status === 401 || ex.status === 403 ? t('inbox.login.failed')
+      // The second factor's errors (hub/API.md): a missing, wrong or reused code, or an account
+      // the operator has not enrolled yet.
+      const mfa = { mfa_required: 'inbox.login.codeMissing', mfa_failed: 'inbox.login.codeFailed',
+        mfa_not_enrolled: 'inbox.login.notEnrolled' }[ex.code];
+      showError(err, mfa ? t(mfa)
+        : ex.status === 401 || ex.status === 403 ? t('inbox.login.failed')
         : ex.status === 429 ? t('inbox.login.rateLimited') : t('inbox.error.network'));
-      $('password').focus();
+      $('code').value = '';
+      $(ex.code === 'mfa_required' || ex.code === 'mfa_failed' ? 'code' : 'password').focus();
     } finally {
       $('login-submit').disabled = false;
     }

@@ -233,6 +233,12 @@ ALTER TABLE threads ADD COLUMN interpreter_lang TEXT NOT NULL DEFAULT '';
 -- payment notices look up the payments of the last days
 CREATE INDEX payments_by_date ON payments(date);
 )sql",
+    // 8: the caseworkers' TOTP second factor: the secret, sealed (row identity: the caseworker
+    // id), and the last time step a code was accepted for (a code is good once).
+    R"sql(
+ALTER TABLE caseworkers ADD COLUMN totp_secret BLOB;
+ALTER TABLE caseworkers ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -900,6 +900,66 @@ Status SqliteStore::SetCaseworkerDisplayName(int64_t caseworker_id, const std::s
   });
 }
 
+Result<Caseworker> SqliteStore::SetCaseworkerTotpSecret(const std::string& username,
+                                                        const std::string& secret) {
+  if (secret.size() < 10 || secret.size() > 64) {
+    return Status(Code::kInvalid, "TOTP secret must have 10 to 64 bytes");
+  }
+  return writer_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
+    Caseworker cw;
+    {
+      auto q = c.Prep(
+          "SELECT id, username, county, supervisor, display_name FROM caseworkers "
+          "WHERE username = ?");
+      q->bind(1, username);
+      if (!q->executeStep()) return Status(Code::kNotFound, "no such caseworker");
+      cw = Caseworker{q->getColumn(0).getInt64(), q->getColumn(1).getString(),
+                      q->getColumn(2).getString(), q->getColumn(3).getInt() != 0,
+                      q->getColumn(4).getString()};
+    }
+    std::string sealed = keys_->Seal(secret, "caseworkers", "totp_secret", std::to_string(cw.id));
+    auto q = c.Prep("UPDATE caseworkers SET totp_secret = ?, totp_last_step = 0 WHERE id = ?");
+    q->bind(1, sealed.data(), static_cast<int>(sealed.size()));
+    q->bind(2, cw.id);
+    q->exec();
+    return cw;
+  });
+}
+
+Result<CaseworkerTotp> SqliteStore::GetCaseworkerTotp(int64_t caseworker_id) {
+  std::string sealed;
+  auto row = readers_->Call<CaseworkerTotp>([&](Conn& c) -> Result<CaseworkerTotp> {
+    auto q = c.Prep("SELECT totp_secret, totp_last_step FROM caseworkers WHERE id = ?");
+    q->bind(1, caseworker_id);
+    if (!q->executeStep()) return Status(Code::kNotFound, "no such caseworker");
+    if (!q->getColumn(0).isNull()) sealed = q->getColumn(0).getString();
+    CaseworkerTotp out;
+    out.last_step = q->getColumn(1).getInt64();
+    return out;
+  });
+  if (!row.ok() || sealed.empty()) return row;
+  auto secret = keys_->Open(sealed, "caseworkers", "totp_secret", std::to_string(caseworker_id));
+  if (!secret.ok()) return secret.status();
+  row->secret = std::move(*secret);
+  return row;
+}
+
+Result<bool> SqliteStore::UseCaseworkerTotpStep(int64_t caseworker_id, int64_t step) {
+  return writer_->Call<bool>([&](Conn& c) -> Result<bool> {
+    // One statement: two logins racing with the same code cannot both pass.
+    auto q =
+        c.Prep("UPDATE caseworkers SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?");
+    q->bind(1, step);
+    q->bind(2, caseworker_id);
+    q->bind(3, step);
+    if (q->exec() > 0) return true;
+    auto e = c.Prep("SELECT 1 FROM caseworkers WHERE id = ?");
+    e->bind(1, caseworker_id);
+    if (!e->executeStep()) return Status(Code::kNotFound, "no such caseworker");
+    return false;
+  });
+}
+
 namespace {
 
 // The chained fields of an audit row, in a fixed encoding, followed by the previous row's link.

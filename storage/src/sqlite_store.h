@@ -66,6 +66,10 @@ class SqliteStore final : public Store {
                                              const std::string& password) override;
   Result<Caseworker> GetCaseworker(int64_t caseworker_id) override;
   Status SetCaseworkerDisplayName(int64_t caseworker_id, const std::string& name) override;
+  Result<Caseworker> SetCaseworkerTotpSecret(const std::string& username,
+                                             const std::string& secret) override;
+  Result<CaseworkerTotp> GetCaseworkerTotp(int64_t caseworker_id) override;
+  Result<bool> UseCaseworkerTotpStep(int64_t caseworker_id, int64_t step) override;
   Status Audit(int64_t caseworker_id, int64_t thread_id, const std::string& action,
                int64_t now_ms) override;
   Status AuditThreads(int64_t caseworker_id, const std::vector<int64_t>& thread_ids,

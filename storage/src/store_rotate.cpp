@@ -20,6 +20,7 @@ const std::vector<SealedTable>& SealedTables() {
       {"linked_phones", "hex(phone_index)", {"phone"}},
       {"inbound_sms", "message_sid", {"reply"}},
       {"outbox", "id", {"to_phone", "body"}},
+      {"caseworkers", "id", {"totp_secret"}},
   };
   return kTables;
 }

@@ -129,6 +129,22 @@ test('axe-core: no serious or critical violations (demo page, widget, inbox)', {
   await ip.goto(hub.url + '/inbox');
   await ip.locator('#username').waitFor();
   assertNoSerious(await B.axe(ip), 'inbox login');
+  await B.shot(ip, 'inbox-login');
+  // The second factor's field is what password managers and phones fill a one-time code into.
+  const code = ip.locator('#code');
+  assert.equal(await code.getAttribute('autocomplete'), 'one-time-code');
+  assert.equal(await code.getAttribute('inputmode'), 'numeric');
+  // A right password without a code, then with a wrong one: the form says what is missing.
+  await ip.locator('#username').fill(CASEWORKERS.ana.username);
+  await ip.locator('#password').fill(CASEWORKERS.ana.password);
+  await ip.locator('#login-submit').click();
+  await ip.locator('#login-error', { hasText: 'Enter the 6-digit code' }).waitFor();
+  await B.shot(ip, 'inbox-login-code-missing');
+  assertNoSerious(await B.axe(ip), 'inbox login, code missing');
+  await ip.locator('#password').fill(CASEWORKERS.ana.password);
+  await code.fill('12345');  // five digits: never a valid code
+  await ip.locator('#login-submit').click();
+  await ip.locator('#login-error', { hasText: 'That code is not correct' }).waitFor();
   await B.loginInbox(ip, hub.url, CASEWORKERS.ana);
   // Something in the queue: Rosa asks for a person.
   await B.ask(page, 'I want to talk to a person').catch(() => {});

@@ -12,7 +12,8 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { BINARY, PARENTS, CASEWORKERS, Client, prepare, api, loginParent, ask, loginCaseworker } =
+const { BINARY, PARENTS, CASEWORKERS, Client, prepare, api, loginParent, ask, loginCaseworker,
+  loginBody } =
   require('./lib/hub');
 const sms = require('./lib/sms_helpers');
 const { startFullHub, findSecrets, phoneForms, sleep } = require('./lib/faults');
@@ -143,7 +144,7 @@ test('PIN guessing on one id from many addresses locks that id, whatever the add
     assert.equal(fresh.status, 429);
     const ok = await request('POST', '/api/inbox/login', { address: '127.0.0.41',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'jdoe', password: CASEWORKERS.madera.password }) });
+      body: JSON.stringify(await loginBody(hub, CASEWORKERS.madera)) });
     assert.equal(ok.status, 200);
     keep('token', JSON.parse(ok.text).token);
     await stillFast();

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 
+#include "auth/totp.h"
 #include "cli/commands.h"
 #include "storage/store.h"
 
@@ -85,11 +86,31 @@ int RunDemoData(const Options& options) {
     std::cout << "  " << l.participant_id << "  PIN " << l.pin << "  " << l.first_name << " ("
               << l.lang << ")  " << l.description << "\n";
   }
-  std::cout << "\nInbox logins (username / password):\n";
+  // The inbox requires a second factor by default: the demo caseworkers are enrolled here and
+  // their secrets printed with their passwords (synthetic accounts; the file stays 0700's).
+  std::string secrets[2];
+  const std::string* usernames[2] = {&s.caseworker_username, &s.supervisor_username};
+  for (int i = 0; i < 2; ++i) {
+    auto secret = auth::EnrollCaseworkerTotp(**store, *usernames[i]);
+    if (!secret.ok()) {
+      std::cerr << "connecthub demo-data: " << *usernames[i] << ": " << secret.status().message()
+                << "\n";
+      return 1;
+    }
+    secrets[i] = std::move(*secret);
+  }
+  std::cout << "\nInbox logins (username / password; the code comes from an authenticator app "
+               "given the secret or the otpauth:// URI):\n";
   std::cout << "  " << s.caseworker_username << " / " << s.caseworker_password
             << "  caseworker, county " << s.caseworker_county << "\n";
   std::cout << "  " << s.supervisor_username << " / " << s.supervisor_password
             << "  supervisor, all counties\n";
+  auth::TotpOptions totp;
+  for (int i = 0; i < 2; ++i) {
+    std::cout << "  " << *usernames[i] << " TOTP secret " << auth::Base32(secrets[i]) << "\n"
+              << "    " << auth::OtpAuthUri(auth::kTotpIssuer, *usernames[i], secrets[i], totp)
+              << "\n";
+  }
   return 0;
 }
 
@@ -104,8 +125,9 @@ Command DemoDataCommand() {
                    .help = "also write every participant's `id<TAB>PIN` to this file (0600), for "
                            "load tests"});
   return {.name = "demo-data",
-          .usage = "connecthub demo-data [--db FILE] [--participants N] [--seed S] "
-                   "[--logins-out FILE]",
+          .usage =
+              "connecthub demo-data [--db FILE] [--participants N] [--seed S] "
+              "[--logins-out FILE]",
           .summary = "write synthetic case data and print demo logins",
           .options = specs,
           .run = RunDemoData};

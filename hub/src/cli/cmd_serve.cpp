@@ -98,6 +98,12 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
     return false;
   }
   out->ready_outbox_max_ms = v * 1000;
+  if (std::string mfa = o.Get("inbox-mfa", "on"); mfa == "on" || mfa == "off") {
+    out->inbox_mfa = mfa == "on";
+  } else {
+    *error = "--inbox-mfa must be on or off";
+    return false;
+  }
   for (const std::string& list : o.GetAll("trusted-proxy")) {
     std::string why;
     if (!server::ParseCidrList(list, &out->trusted_proxies, &why)) {
@@ -214,16 +220,16 @@ class Hub {
     RegisterReadiness(router_, *store_, clock_,
                       {.sms_enabled = !options_.twilio_account_sid.empty(),
                        .outbox_max_age_ms = options_.ready_outbox_max_ms});
-    inbox::RegisterInboxApi(router_, inbox::InboxDeps{*store_,
-                                                      conversations_,
-                                                      metrics_,
-                                                      clock_,
-                                                      inbox_limiter_,
-                                                      inbox_user_limiter_,
-                                                      {.session_limits = SessionLimits()},
-                                                      [this](const std::string& token) {
-                                                        registry_.EndSession(token);
-                                                      }});
+    inbox::RegisterInboxApi(
+        router_,
+        inbox::InboxDeps{*store_,
+                         conversations_,
+                         metrics_,
+                         clock_,
+                         inbox_limiter_,
+                         inbox_user_limiter_,
+                         {.session_limits = SessionLimits(), .require_mfa = options_.inbox_mfa},
+                         [this](const std::string& token) { registry_.EndSession(token); }});
 
     // SMS channel wiring: POST /sms/twilio(/status), the outbound SMS subscriber, the outbox
     // worker and the reminder scheduler, all from the SMS engineer's hub/src/sms/sms_channel.cpp.
@@ -299,6 +305,11 @@ class Hub {
          {"io_threads", options_.io_threads},
          {"allowed_origins", static_cast<int64_t>(options_.allowed_origins.size())}});
     if (options_.bench_echo) Log(LogLevel::kWarn, "bench_echo_mode_no_routing");
+    if (!options_.inbox_mfa) {
+      Log(LogLevel::kWarn, "inbox_mfa_off");
+      std::cerr << "connecthub serve: WARNING: --inbox-mfa off: caseworkers log in with a "
+                   "password only. For demos only; never with real case data.\n";
+    }
     ScheduleSessionSweep();
     std::cout << "ConnectHub listening on " << server_->url() << std::endl;
 
@@ -543,6 +554,10 @@ Command ServeCommand() {
        .default_value = "0",
        .help = "purge conversations (threads, messages, notes, sent SMS) older than this many "
                "days, once a day (audited; audit rows are kept); 0 keeps everything"},
+      {.name = "inbox-mfa",
+       .default_value = "on",
+       .help = "on: caseworkers log in with password and TOTP code (`caseworker mfa-enroll`); "
+               "off: password only, for demos only"},
       {.name = "trusted-proxy",
        .repeatable = true,
        .help = "CIDR[,CIDR...] of TLS proxies whose X-Forwarded-For names the client (the "

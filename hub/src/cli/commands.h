@@ -24,6 +24,7 @@ Command ServeCommand();
 Command DemoDataCommand();
 Command ImportCommand();
 Command CaseworkerAddCommand();
+Command CaseworkerMfaEnrollCommand();
 Command ClassifyCommand();
 Command RotateKeyCommand();
 Command UnlockCommand();

@@ -9,9 +9,10 @@ namespace connecthub::hub::cli {
 namespace {
 
 std::vector<Command> AllCommands() {
-  std::vector<Command> all = {ServeCommand(),         DemoDataCommand(),   ImportCommand(),
-                              CaseworkerAddCommand(), ClassifyCommand(),   RotateKeyCommand(),
-                              UnlockCommand(),        AuditVerifyCommand()};
+  std::vector<Command> all = {
+      ServeCommand(),         DemoDataCommand(),    ImportCommand(),
+      CaseworkerAddCommand(), ClassifyCommand(),    RotateKeyCommand(),
+      UnlockCommand(),        AuditVerifyCommand(), CaseworkerMfaEnrollCommand()};
   for (auto& c : CaseworkerAdminCommands()) all.push_back(std::move(c));
   all.push_back(BackupCommand());
   all.push_back(PurgeCommand());

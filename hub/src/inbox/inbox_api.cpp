@@ -180,6 +180,17 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
         password->size() > 1024) {
       return ErrorResponse(400, "\"username\" and \"password\" must be strings");
     }
+    // The TOTP code: optional in the body (required by policy below); spaces, as authenticator
+    // apps show it ("123 456"), are ignored.
+    std::string code;
+    if (const json::value* c = body->if_contains("code"); c != nullptr && !c->is_null()) {
+      if (!c->is_string() || c->as_string().size() > 32) {
+        return ErrorResponse(400, "\"code\" must be a string of digits");
+      }
+      for (char ch : c->as_string()) {
+        if (ch != ' ') code.push_back(ch);
+      }
+    }
     // Both limits count the attempt before the password is checked (concurrent guesses cannot
     // all pass); a success takes it back. Usernames are case-folded so that case does not
     // multiply the attempts.
@@ -196,17 +207,51 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
       return Json(429,
                   json::object{{"error", "too many failed logins"}, {"retry_at", IsoTime(until)}});
     }
-    auto cw = deps.store.CheckCaseworkerPassword(*username, *password);
-    if (cw.ok() || cw.status().code() != storage::Code::kNotFound) {
+    auto forgive = [&] {
       deps.login_limiter.Forgive(req.remote_address, now);
       deps.username_limiter.Forgive(user_key, now);
-    }
+    };
+    auto cw = deps.store.CheckCaseworkerPassword(*username, *password);
     if (!cw.ok()) {
-      if (cw.status().code() != storage::Code::kNotFound) return StoreError(cw.status());
+      if (cw.status().code() != storage::Code::kNotFound) {
+        forgive();
+        return StoreError(cw.status());
+      }
       deps.metrics.Inc("connecthub_logins_total", {{"kind", "caseworker"}, {"result", "failed"}});
       Log(LogLevel::kInfo, "inbox_login_failed");
       return ErrorResponse(401, "invalid username or password");
     }
+    if (deps.options.require_mfa) {
+      // A missing or wrong code stays counted in both limits, like a wrong password: the code
+      // is only checked once the password is right, so guessing codes costs attempts too.
+      auto check = auth::CheckCaseworkerTotp(deps.store, cw->id, code, now, deps.options.totp);
+      auto refuse = [&](int status, const char* error_code, const char* message) {
+        deps.metrics.Inc("connecthub_logins_total",
+                         {{"kind", "caseworker"}, {"result", error_code}});
+        Log(LogLevel::kInfo, "inbox_login_failed",
+            {{"caseworker_id", cw->id}, {"reason", error_code}});
+        return Json(status, json::object{{"error", message}, {"code", error_code}});
+      };
+      switch (check) {
+        case auth::TotpCheck::kOk:
+          break;
+        case auth::TotpCheck::kNotEnrolled:
+          forgive();
+          return refuse(403, "mfa_not_enrolled",
+                        "no second factor enrolled for this account: the operator must run "
+                        "`connecthub caseworker mfa-enroll`");
+        case auth::TotpCheck::kMissing:
+          return refuse(401, "mfa_required", "the code from the authenticator app is required");
+        case auth::TotpCheck::kWrong:
+          return refuse(401, "mfa_failed", "wrong or expired code");
+        case auth::TotpCheck::kReused:
+          return refuse(401, "mfa_failed", "this code was already used: wait for the next one");
+        case auth::TotpCheck::kError:
+          forgive();
+          return ErrorResponse(500, "internal error");
+      }
+    }
+    forgive();
     auto token =
         deps.store.CreateSession(storage::SessionKind::kCaseworker, std::to_string(cw->id), now);
     if (!token.ok()) return StoreError(token.status());

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "auth/session_policy.h"
+#include "auth/totp.h"
 #include "chat/limits.h"
 #include "clock.h"
 #include "conversation/conversation_service.h"
@@ -16,6 +17,10 @@ struct InboxApiOptions {
   auth::SessionLimits session_limits;  // caseworker tokens: idle 15 min, at most 12 h
   size_t max_text_bytes = 4000;        // reply / note text. Default 4000 bytes.
   int max_messages = 2000;             // messages in a thread detail. Default 2000.
+  // A TOTP code (`caseworker mfa-enroll`) is required with the password. Default on; off
+  // (`serve --inbox-mfa off`) only for demos.
+  bool require_mfa = true;
+  auth::TotpOptions totp;  // 30 s steps, 6 digits, +-1 step
 };
 
 struct InboxDeps {

@@ -199,6 +199,12 @@ struct Caseworker {
   bool disabled = false;  // `connecthub caseworker disable`: cannot log in, sessions ended
 };
 
+// A caseworker's TOTP second factor (RFC 6238), as stored; the policy lives in hub/src/auth/.
+struct CaseworkerTotp {
+  std::string secret;     // raw bytes; empty when not enrolled
+  int64_t last_step = 0;  // the last time step a code was accepted for (0: none)
+};
+
 enum class SessionKind { kParticipant, kCaseworker };
 
 struct Session {
@@ -402,6 +408,17 @@ class Store {
   virtual Result<Caseworker> GetCaseworker(int64_t caseworker_id) = 0;
   // Sets the name parents see (at most 64 bytes; empty clears it). kNotFound for an unknown id.
   virtual Status SetCaseworkerDisplayName(int64_t caseworker_id, const std::string& name) = 0;
+  // TOTP second factor. Stores `secret` (raw bytes, 10..64) sealed for the caseworker `username`
+  // and forgets the last accepted step; returns the caseworker. kNotFound for an unknown
+  // username, kInvalid for a bad secret length.
+  virtual Result<Caseworker> SetCaseworkerTotpSecret(const std::string& username,
+                                                     const std::string& secret) = 0;
+  // The caseworker's TOTP secret (empty: not enrolled) and the last step a code was accepted
+  // for. kNotFound for an unknown id; kTampered/kKey when the sealed secret does not open.
+  virtual Result<CaseworkerTotp> GetCaseworkerTotp(int64_t caseworker_id) = 0;
+  // Records `step` as used, atomically, when it is later than the last accepted step: true then;
+  // false when it is not (a replayed or older code). kNotFound for an unknown id.
+  virtual Result<bool> UseCaseworkerTotpStep(int64_t caseworker_id, int64_t step) = 0;
   // Audit log: who did what to which thread ("read", "claim", "reply", "note", "resolve").
   // Append-only (the database refuses UPDATE and DELETE on it) and hash-chained: each row carries
   // a keyed BLAKE2b of its fields and the previous row's link.

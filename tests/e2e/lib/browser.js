@@ -3,6 +3,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
+const totp = require('../../integration/lib/totp');
 
 const SHOTS = path.resolve(__dirname, '..', 'screenshots');
 
@@ -95,6 +96,7 @@ async function loginInbox(page, base, cw) {
   await page.goto(base + '/inbox');
   await page.locator('#username').fill(cw.username);
   await page.locator('#password').fill(cw.password);
+  await page.locator('#code').fill(await totp.nextCode(base, cw.username));
   await page.locator('#login-submit').click();
   await page.locator('#app-view').waitFor({ state: 'visible', timeout: 15000 });
 }
@@ -111,7 +113,8 @@ async function api(base, method, p, token, body) {
   return { status: res.status, json, text };
 }
 async function inboxToken(base, cw) {
-  const r = await api(base, 'POST', '/api/inbox/login', null, { username: cw.username, password: cw.password });
+  const r = await api(base, 'POST', '/api/inbox/login', null,
+    { username: cw.username, password: cw.password, code: await totp.nextCode(base, cw.username) });
   if (r.status !== 200) throw new Error('inbox login failed: ' + r.status + ' ' + r.text);
   return r.json.token;
 }

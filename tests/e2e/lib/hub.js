@@ -6,6 +6,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const totp = require('../../integration/lib/totp');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -78,6 +79,7 @@ async function startHub(opts = {}) {
     // Parents see the display name, never the username.
     run(bin, ['caseworker', 'add', '--db', db, '--username', cw.username, '--county', cw.county,
       '--display-name', cw.display], cw.password + '\n');
+    totp.enrol(bin, db, cw.username);  // the inbox requires the second factor by default
   }
   const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--db', db, ...(opts.args || [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -95,6 +97,7 @@ async function startHub(opts = {}) {
     child.stderr.setEncoding('utf8').on('data', onData);
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error('hub exited ' + code + ':\n' + out)); });
   });
+  totp.bindUrl(url, db);
   let exited = false;
   const exitPromise = new Promise((r) => child.on('exit', () => { exited = true; r(); }));
   return {

@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const WebSocket = require('ws');
+const totp = require('./totp');
 
 const BINARY = process.env.CONNECTHUB_BINARY ||
   path.resolve(__dirname, '../../../build/hub/connecthub');
@@ -96,6 +97,7 @@ function prepare(facts = makeFacts()) {
     if (cw.supervisor) args.push('--supervisor');
     if (cw.display) args.push('--display-name', cw.display);
     run(args, `${cw.password}\n`);
+    totp.enrol(BINARY, db, cw.username);  // the second factor the hub requires by default
   }
   return { dir, db, facts };
 }
@@ -117,7 +119,7 @@ function startHub(db, extraArgs = [], env = {}) {
       if (m) {
         clearTimeout(timer);
         const hub = {
-          proc, url: m[1], port: Number(m[2]), wsUrl: `ws://127.0.0.1:${m[2]}`,
+          proc, db, url: m[1], port: Number(m[2]), wsUrl: `ws://127.0.0.1:${m[2]}`,
           stderr: () => err,
           exited: new Promise((r) => proc.on('exit', (code, signal) => r({ code, signal }))),
           async stop() {
@@ -252,9 +254,14 @@ async function api(hub, method, urlPath, { token, body, raw } = {}) {
   return { status: res.status, json, text, headers: res.headers };
 }
 
+// The login body of a caseworker enrolled by prepare(): password and a fresh TOTP code.
+async function loginBody(hub, cw) {
+  return { username: cw.username, password: cw.password,
+    code: await totp.nextCode(hub.db, cw.username) };
+}
+
 async function loginCaseworker(hub, cw) {
-  const r = await api(hub, 'POST', '/api/inbox/login',
-    { body: { username: cw.username, password: cw.password } });
+  const r = await api(hub, 'POST', '/api/inbox/login', { body: await loginBody(hub, cw) });
   if (r.status !== 200) throw new Error(`caseworker login failed: ${r.status} ${r.text}`);
   return r.json.token;
 }
@@ -273,4 +280,4 @@ function dayDate(isoDayText, lang) {
 }
 
 module.exports = { BINARY, PARENTS, CASEWORKERS, Client, prepare, makeFacts, startHub,
-  loginParent, ask, api, loginCaseworker, longDate, dayDate, run };
+  loginParent, ask, api, loginCaseworker, loginBody, longDate, dayDate, run };

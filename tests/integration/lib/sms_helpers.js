@@ -9,6 +9,7 @@ const os = require('node:os');
 const path = require('node:path');
 const twilio = require('twilio');
 const { DOMParser } = require('@xmldom/xmldom');
+const totp = require('./totp');
 
 const BINARY = process.env.CONNECTHUB_BINARY ||
   path.resolve(__dirname, '../../../build/hub/connecthub');
@@ -66,6 +67,7 @@ function prepareDb(dir, options = {}) {
   run(['import', '--db', db, file]);
   run(['caseworker', 'add', '--db', db, '--username', 'super', '--supervisor'],
     'correct horse battery staple\n');
+  totp.enrol(BINARY, db, 'super');
   return db;
 }
 
@@ -92,7 +94,7 @@ function startHub({ db, apiBase, env = {} }) {
       if (m) {
         clearTimeout(timer);
         const hub = {
-          url: m[1].replace(/\/$/, ''), proc, stderr: () => stderr,
+          url: m[1].replace(/\/$/, ''), db, proc, stderr: () => stderr,
           kill() {
             return new Promise((res) => { proc.once('exit', res); proc.kill('SIGKILL'); });
           },
@@ -245,7 +247,8 @@ async function waitFor(predicate, { timeout = 10000, interval = 25, what = 'cond
 async function inbox(hub) {
   const res = await fetch(hub.url + '/api/inbox/login', { method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'super', password: 'correct horse battery staple' }) });
+    body: JSON.stringify({ username: 'super', password: 'correct horse battery staple',
+      code: await totp.nextCode(hub.db, 'super') }) });
   if (res.status !== 200) throw new Error('inbox login ' + res.status);
   const { token } = await res.json();
   const call = async (method, p, body) => {
