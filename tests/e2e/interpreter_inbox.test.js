@@ -16,6 +16,7 @@ before(async () => {
   const r = spawnSync(hub.bin, ['caseworker', 'add', '--db', hub.db, '--username',
     SUPERVISOR.username, '--supervisor'], { input: SUPERVISOR.password + '\n', encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
+  require('../integration/lib/totp').enrol(hub.bin, hub.db, SUPERVISOR.username);
   browser = await B.launch();
 });
 after(async () => {

@@ -86,6 +86,7 @@ test('backup copies the database while the hub writes, checks it, and the copy s
   fs.copyFileSync(out, restored);
   fs.copyFileSync(`${env.db}.key`, `${restored}.key`);
   fs.chmodSync(`${restored}.key`, 0o600);
+  require('./lib/totp').copySecrets(env.db, restored);  // the backup keeps the second factors
   const hub2 = await startHub(restored);
   hubs.push(hub2);
   const { client: again2 } = await loginParent(hub2, PARENTS.john);

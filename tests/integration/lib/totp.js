@@ -97,4 +97,14 @@ async function nextCode(dbOrUrl, username) {
   }
 }
 
-module.exports = { bindUrl, hotp, stepAt, enrol, secretOf, nextCode, base32Decode, STEP_MS };
+// A copy of a database (a backup, a restore) holds the same enrolled secrets as the original.
+function copySecrets(fromDb, toDb) {
+  for (const [key, secret] of [...secrets.entries()]) {
+    if (!key.startsWith(`${fromDb}\n`)) continue;
+    const user = key.slice(fromDb.length + 1);
+    secrets.set(`${toDb}\n${user}`, secret);
+    if (lastStep.has(key)) lastStep.set(`${toDb}\n${user}`, lastStep.get(key));
+  }
+}
+
+module.exports = { bindUrl, copySecrets, hotp, stepAt, enrol, secretOf, nextCode, base32Decode, STEP_MS };
