@@ -25,8 +25,8 @@ namespace connecthub::hub {
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";     // host:port; port 0 picks a free one
   std::vector<std::string> allowed_origins;  // WebSocket Origin allow-list (same origin always ok)
-  std::vector<std::string> allowed_hosts;    // Host names accepted besides localhost and public-url's
-  int io_threads = 2;                        // threads running the io_context. Default 2.
+  std::vector<std::string> allowed_hosts;  // Host names accepted besides localhost and public-url's
+  int io_threads = 2;                      // threads running the io_context. Default 2.
   // Store calls and Argon2id. Most of them wait on a group commit (an fsync), so many in flight
   // make big batches; Argon2id is capped by the store itself. Default 32.
   int blocking_threads = 32;
@@ -48,8 +48,8 @@ struct ServeOptions {
   // When caseworkers are in (--office-hours, --holiday). Default Monday to Friday, 8:00-17:00
   // Pacific, no holidays.
   bot::OfficeHoursOptions office_hours;
-  int max_pin_failures = 5;                   // per participant id. Default 5.
-  int max_address_failures = 20;              // per source address within lockout. Default 20.
+  int max_pin_failures = 5;        // per participant id. Default 5.
+  int max_address_failures = 20;   // per source address within lockout. Default 20.
   int max_username_failures = 10;  // failed caseworker logins per username within lockout. 10.
   int64_t lockout_max_ms = 24 * 3600'000;  // escalated lockouts (doubling) stop here. 24 h.
   int pin_failure_cap = 100;  // failures since the last success before a hard lock. Default 100.

@@ -98,8 +98,7 @@ std::string_view ContentTypeFor(std::string_view path) {
 }
 
 void RegisterStaticPages(http::Router& router, const locales::Catalog& catalog,
-                         std::vector<std::string> allowed_origins,
-                         const std::string& public_url) {
+                         std::vector<std::string> allowed_origins, const std::string& public_url) {
   std::string ws_origin;
   for (auto [scheme, ws] : {std::pair<std::string_view, std::string_view>{"https://", "wss://"},
                             {"http://", "ws://"}}) {

@@ -457,7 +457,8 @@ TEST_CASE("a turn is written whole or not at all, once", "[storage]") {
   CHECK(after->waiting_since_ms == now);
   CHECK(after->lang == "es");
   CHECK(after->last_seq == 2);
-  CHECK(store->InboundReply("SM0000000000000000000000000000t1", TestNowMs())->value() == "<Response/>");
+  CHECK(store->InboundReply("SM0000000000000000000000000000t1", TestNowMs())->value() ==
+        "<Response/>");
 
   // The same client id again: nothing written, nothing decided, the original seq back.
   auto again = RunTurn(*store, turn);
