@@ -390,6 +390,35 @@
     const msgs = (S.detail.messages || []).slice().sort((a, b) => a.seq - b.seq);
     for (const m of msgs) ol.append(messageItem(m));
     ol.scrollTop = ol.scrollHeight;
+    $('load-older').hidden = !S.detail.older;
+  }
+  // A long thread opens at its newest messages; this prepends the page before the oldest shown
+  // and keeps the reader where they were.
+  async function loadOlder() {
+    const id = S.openId;
+    const d = S.detail;
+    if (!d || !d.messages || !d.messages.length) return;
+    const first = d.messages.reduce((m, x) => Math.min(m, x.seq), Infinity);
+    const button = $('load-older');
+    button.disabled = true;
+    let page;
+    try {
+      page = await api('GET', '/api/inbox/threads/' + id + '?before_seq=' + first);
+    } catch (e) {
+      button.disabled = false;
+      if (e.status !== 401) toast(t('inbox.error.network'));
+      return;
+    }
+    button.disabled = false;
+    if (S.openId !== id || S.detail !== d) return;
+    const ol = $('messages');
+    const fromBottom = ol.scrollHeight - ol.scrollTop;
+    const older = (page.messages || []).filter((m) => m.seq < first).sort((a, b) => a.seq - b.seq);
+    d.messages = older.concat(d.messages);
+    d.older = page.older;
+    ol.prepend(...older.map(messageItem));
+    ol.scrollTop = ol.scrollHeight - fromBottom;
+    button.hidden = !d.older;
   }
   function messageItem(m) {
     let who;
@@ -714,6 +743,7 @@
     for (const b of document.querySelectorAll('.ib-filter')) b.addEventListener('click', () => setFilter(b.dataset.filter));
     $('claim').addEventListener('click', claim);
     $('resolve').addEventListener('click', resolve);
+    $('load-older').addEventListener('click', loadOlder);
     $('composer').addEventListener('submit', onCompose);
     $('canned-insert').addEventListener('click', insertCanned);
     for (const r of document.querySelectorAll('input[name="mode"]')) {

@@ -8,8 +8,8 @@
 // PRAGMA integrity_check, and no log line of any run carries a PIN, token, text or phone number.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { PARENTS, CASEWORKERS, Client, prepare, api, loginCaseworker, loginParent } =
-  require('./lib/hub');
+const { PARENTS, CASEWORKERS, Client, prepare, api, loginCaseworker, loginParent,
+  threadHistory } = require('./lib/hub');
 const sms = require('./lib/sms_helpers');
 const { startFullHub, sql, findSecrets, phoneForms, sleep } = require('./lib/faults');
 
@@ -263,7 +263,7 @@ test(`${KILLS} kill -9 cycles lose nothing acked and store nothing twice (seed $
     for (const st of texts) {
       const owner = st.phone === SMS_BOT ? PARENTS.john : PARENTS.maria;
       const t = all.find((x) => x.channel === 'sms' && x.participant.participant_id === owner.id);
-      const full = (await api(hub, 'GET', `/api/inbox/threads/${t.id}`, { token })).json;
+      const full = await threadHistory(hub, token, t.id);
       const own = full.messages.filter((m) => m.from === 'participant').map((m) => m.text);
       assert.equal(new Set(own).size, own.length, 'no SMS stored twice');
       for (const [sid, { body }] of st.answered) {
@@ -278,13 +278,12 @@ test(`${KILLS} kill -9 cycles lose nothing acked and store nothing twice (seed $
         assert.equal(r.status, 200);
         assert.equal(r.text, twiml, 'a re-delivered MessageSid gets the same reply');
       }
-      const after = (await api(hub, 'GET', `/api/inbox/threads/${t.id}`, { token })).json;
+      const after = await threadHistory(hub, token, t.id);
       assert.equal(after.messages.length, full.messages.length, 're-delivery stores nothing');
     }
 
     // --- outbox: every accepted reply is stored once and reaches the provider ---
-    const humanFull = (await api(hub, 'GET', `/api/inbox/threads/${humanThread.id}`,
-      { token })).json;
+    const humanFull = await threadHistory(hub, token, humanThread.id);
     const stored = humanFull.messages.filter((m) => m.from === 'caseworker').map((m) => m.text);
     for (const { text } of replies.accepted) {
       assert.equal(stored.filter((x) => x === text).length, 1, 'an accepted reply is stored once');

@@ -5,7 +5,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { PARENTS, CASEWORKERS, Client, prepare, startHub, loginParent, ask, api,
-  loginCaseworker } = require('./lib/hub');
+  loginCaseworker, threadHistory } = require('./lib/hub');
 
 let env;
 let hub;
@@ -143,6 +143,20 @@ test('escalation → claim → reply reaches the parent → note stays internal 
     assert.equal(detail.json.cases[0].past_due, env.facts.pastDue);
     assert.equal(detail.json.cases[0].role, 'RECEIVING');
     assert.equal(detail.json.appointments.length, 1);
+    // A long thread opens at its newest messages and pages back: two at a time here, the same
+    // messages in the same order as the whole thread in one page.
+    const whole = detail.json.messages.map((m) => m.seq);
+    assert.deepEqual(whole, whole.map((_, i) => i + 1), 'one page holds the whole short thread');
+    assert.equal(detail.json.older, false);
+    const newest = await api(hub, 'GET', `/api/inbox/threads/${threadId}?limit=2`,
+      { token: tokens.madera });
+    assert.deepEqual(newest.json.messages.map((m) => m.seq), whole.slice(-2));
+    assert.equal(newest.json.older, true);
+    const paged = await threadHistory(hub, tokens.madera, threadId, 2);
+    assert.deepEqual(paged.messages.map((m) => m.seq), whole);
+    assert.equal(paged.pages, Math.ceil(whole.length / 2));
+    assert.equal((await api(hub, 'GET', `/api/inbox/threads/${threadId}?before_seq=x`,
+      { token: tokens.madera })).status, 400);
     // The supervisor sees every county.
     assert.equal((await api(hub, 'GET', `/api/inbox/threads/${threadId}`,
       { token: tokens.super })).status, 200);

@@ -17,7 +17,10 @@ after(async () => {
   if (env) fs.rmSync(env.dir, { recursive: true, force: true });
 });
 
+// One hub at a time: they share the database, and an earlier hub's session sweep (with its own,
+// shorter limits) would end the sessions of the next test.
 async function hubWith(args) {
+  while (hubs.length) await hubs.pop().stop();
   const h = await startHub(env.db, args);
   hubs.push(h);
   return h;

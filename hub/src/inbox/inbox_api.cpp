@@ -92,6 +92,20 @@ HttpResponse WithCaseworker(const InboxDeps& deps, const HttpRequest& req, Fn fn
   return fn(*cw, now);
 }
 
+// Reads positive-number query parameters into their fields; an absent one leaves its field as it
+// was. A malformed one is a 400 that names it.
+std::optional<HttpResponse> QueryNumbers(
+    const HttpRequest& req, std::initializer_list<std::pair<const char*, int64_t*>> fields) {
+  for (auto [name, field] : fields) {
+    std::string text = req.Query(name, "");
+    if (text.empty()) continue;
+    auto value = ParseId(PathParams{{"id", text}});
+    if (!value) return ErrorResponse(400, std::string(name) + " must be a positive number");
+    *field = *value;
+  }
+  return std::nullopt;
+}
+
 // Loads a thread the caseworker may see: 404 for unknown and for out-of-county alike.
 template <typename Fn>
 HttpResponse WithThread(const InboxDeps& deps, const HttpRequest& req, const PathParams& params,
@@ -340,19 +354,18 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
     return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t) {
       if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
       storage::AuditQuery q;
-      for (auto [name, field] : {std::pair<const char*, int>{"thread_id", 0},
-                                 {"caseworker_id", 1},
-                                 {"before_id", 2},
-                                 {"limit", 3}}) {
-        std::string text = req.Query(name, "");
-        if (text.empty()) continue;
-        auto value = ParseId(PathParams{{"id", text}});
-        if (!value) return ErrorResponse(400, std::string(name) + " must be a positive number");
-        if (field == 0) q.thread_id = *value;
-        if (field == 1) q.caseworker_id = *value;
-        if (field == 2) q.before_id = *value;
-        if (field == 3) q.limit = static_cast<int>(std::min<int64_t>(*value, 1000));
+      int64_t thread_id = 0;
+      int64_t caseworker_id = 0;
+      int64_t limit = 0;
+      if (auto bad = QueryNumbers(req, {{"thread_id", &thread_id},
+                                        {"caseworker_id", &caseworker_id},
+                                        {"before_id", &q.before_id},
+                                        {"limit", &limit}})) {
+        return *bad;
       }
+      if (thread_id > 0) q.thread_id = thread_id;
+      if (caseworker_id > 0) q.caseworker_id = caseworker_id;
+      if (limit > 0) q.limit = static_cast<int>(std::min<int64_t>(limit, 1000));
       auto rows = deps.store.ListAudit(q);
       if (!rows.ok()) return StoreError(rows.status());
       json::array list;
@@ -368,32 +381,47 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
     });
   });
 
-  router.Add("GET", "/api/inbox/threads/{id}",
-             [holder](const HttpRequest& req, const PathParams& params) {
-               const InboxDeps& deps = *holder;
-               return WithThread(
-                   deps, req, params,
-                   [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
-                     if (auto s = deps.store.Audit(cw.id, t.id, "read", now); !s.ok()) {
-                       // An unaudited read is not allowed to happen.
-                       return StoreError(s);
-                     }
-                     auto messages = deps.store.Messages(t.id, 0, deps.options.max_messages, true);
-                     if (!messages.ok()) return StoreError(messages.status());
-                     json::object out;
-                     out["thread"] = ThreadSummaryJson(t);
-                     json::array list;
-                     for (const auto& m : *messages) list.push_back(MessageJson(m));
-                     out["messages"] = std::move(list);
-                     out["cases"] = json::array();
-                     out["appointments"] = json::array();
-                     if (!t.participant_id.empty()) {
-                       auto facts = deps.store.LoadFacts(t.participant_id, now);
-                       if (facts.ok()) AddFactsJson(*facts, &out);
-                     }
-                     return Json(200, out);
-                   });
-             });
+  router.Add(
+      "GET", "/api/inbox/threads/{id}", [holder](const HttpRequest& req, const PathParams& params) {
+        const InboxDeps& deps = *holder;
+        return WithThread(
+            deps, req, params,
+            [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
+              if (auto s = deps.store.Audit(cw.id, t.id, "read", now); !s.ok()) {
+                // An unaudited read is not allowed to happen.
+                return StoreError(s);
+              }
+              // A long thread opens at its newest messages; ?before_seq=N&limit=N
+              // pages back ("load older"). Seqs are dense (notes included), so a page
+              // is the seq range just below `before_seq`.
+              int64_t before_seq = 0;
+              int64_t limit = 0;
+              if (auto bad = QueryNumbers(req, {{"before_seq", &before_seq}, {"limit", &limit}})) {
+                return *bad;
+              }
+              int64_t last = t.last_seq;
+              if (before_seq > 0) last = std::min(last, before_seq - 1);
+              limit = limit > 0 ? std::min<int64_t>(limit, deps.options.max_messages)
+                                : deps.options.page_messages;
+              int64_t after = std::max<int64_t>(0, last - limit);
+              auto messages =
+                  deps.store.Messages(t.id, after, static_cast<int>(last - after), true);
+              if (!messages.ok()) return StoreError(messages.status());
+              json::object out;
+              out["thread"] = ThreadSummaryJson(t);
+              json::array list;
+              for (const auto& m : *messages) list.push_back(MessageJson(m));
+              out["messages"] = std::move(list);
+              out["older"] = after > 0;  // "load older" has more to show
+              out["cases"] = json::array();
+              out["appointments"] = json::array();
+              if (!t.participant_id.empty()) {
+                auto facts = deps.store.LoadFacts(t.participant_id, now);
+                if (facts.ok()) AddFactsJson(*facts, &out);
+              }
+              return Json(200, out);
+            });
+      });
 
   router.Add("POST", "/api/inbox/threads/{id}/claim",
              [holder](const HttpRequest& req, const PathParams& params) {

@@ -16,7 +16,8 @@ namespace connecthub::hub::inbox {
 struct InboxApiOptions {
   auth::SessionLimits session_limits;  // caseworker tokens: idle 15 min, at most 12 h
   size_t max_text_bytes = 4000;        // reply / note text. Default 4000 bytes.
-  int max_messages = 2000;             // messages in a thread detail. Default 2000.
+  int page_messages = 200;             // messages a thread opens with (the newest). Default 200.
+  int max_messages = 2000;             // the most one page may ask for (?limit=). Default 2000.
   // A TOTP code (`caseworker mfa-enroll`) is required with the password. Default on; off
   // (`serve --inbox-mfa off`) only for demos.
   bool require_mfa = true;

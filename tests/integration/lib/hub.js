@@ -266,6 +266,25 @@ async function loginCaseworker(hub, cw) {
   return r.json.token;
 }
 
+// A thread's whole history through the inbox API, paging back with ?before_seq= while the hub
+// says there is older ("load older"); the detail of the newest page with every message in it.
+async function threadHistory(hub, token, id, limit = 0) {
+  const size = limit ? `&limit=${limit}` : '';
+  const first = await api(hub, 'GET', `/api/inbox/threads/${id}?${size.slice(1)}`, { token });
+  if (first.status !== 200) throw new Error(`thread ${id}: ${first.status}`);
+  const detail = first.json;
+  let page = detail;
+  const pages = [detail.messages];
+  while (page.older && page.messages.length) {
+    const r = await api(hub, 'GET',
+      `/api/inbox/threads/${id}?before_seq=${page.messages[0].seq}${size}`, { token });
+    if (r.status !== 200) throw new Error(`thread ${id} page: ${r.status}`);
+    page = r.json;
+    pages.unshift(page.messages);
+  }
+  return { ...detail, messages: pages.flat(), pages: pages.length };
+}
+
 // "December 2, 2026" / "2 de diciembre de 2026" in the agency's zone.
 function longDate(ms, lang) {
   return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US',
@@ -280,4 +299,4 @@ function dayDate(isoDayText, lang) {
 }
 
 module.exports = { BINARY, PARENTS, CASEWORKERS, Client, prepare, makeFacts, startHub,
-  loginParent, ask, api, loginCaseworker, loginBody, longDate, dayDate, run };
+  loginParent, ask, api, loginCaseworker, loginBody, threadHistory, longDate, dayDate, run };
