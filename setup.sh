@@ -19,7 +19,7 @@ esac
 DEB_PACKAGES=(
   build-essential cmake pkg-config clang-format clang libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlitecpp-dev libsqlite3-dev sqlite3 libsodium-dev libicu-dev catch2 libssl-dev
+  libsqlitecpp-dev libsqlite3-dev sqlite3 libsodium-dev libicu-dev catch2 libssl-dev strace
   nodejs npm chromium
 )
 
