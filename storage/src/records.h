@@ -35,20 +35,30 @@ struct POrder {
 struct PPayment {
   std::string id, case_number, type;
   int64_t date = 0, amount = 0;
+  bool reversed = false;  // reversed by the agency: kept on record, never in answers or notices
 };
 struct PAppointment {
   std::string id, case_number, participant_id, type, location;
   std::string status = "SCHEDULED";  // SCHEDULED, RESCHEDULED or CANCELLED
   int64_t start = 0, end = 0;        // UTC seconds
 };
-using Record = std::variant<PParticipant, PCase, POrder, PPayment, PAppointment>;
+// A correction: `{"delete":{…}}` removes one record by its id (see hub/API.md, "Extract
+// corrections").
+struct PDelete {
+  enum class Kind { kPayment, kAppointment, kOrder, kCase, kParticipant };
+  Kind kind = Kind::kPayment;
+  std::string id;                 // payment, appointment, case number or participant id
+  std::string court_case_number;  // kOrder: the order within case `id`
+};
+using Record = std::variant<PParticipant, PCase, POrder, PPayment, PAppointment, PDelete>;
 
 // The stored appointment status ("SCHEDULED", "RESCHEDULED", "CANCELLED"; anything else reads
 // as scheduled).
 bot::AppointmentStatus ParseAppointmentStatus(std::string_view status);
 
-// Upserts one record on the writer connection (inside the caller's transaction). Returns an empty
-// string, or the reason it was rejected (unknown case or participant). May throw SQLite errors.
+// Upserts (or, for PDelete, deletes) one record on the writer connection (inside the caller's
+// transaction). Returns an empty string, or the reason it was rejected (unknown case or
+// participant; a participant with conversations on record). May throw SQLite errors.
 std::string WriteRecord(Conn& c, const Record& record);
 // Marks the case data changed (meta 'case_data_version' + 1): call in every transaction that
 // writes records, so cached facts (SqliteStore::LoadFacts) are reloaded.

@@ -239,6 +239,11 @@ CREATE INDEX payments_by_date ON payments(date);
 ALTER TABLE caseworkers ADD COLUMN totp_secret BLOB;
 ALTER TABLE caseworkers ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 9: extract corrections: a payment the agency reversed stays on record, marked, and is left
+    // out of answers and notices.
+    R"sql(
+ALTER TABLE payments ADD COLUMN reversed INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

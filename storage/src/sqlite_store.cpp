@@ -1634,7 +1634,7 @@ Result<std::vector<Store::PaymentCandidate>> SqliteStore::PaymentCandidates(
         auto q = c.Prep(
             "SELECT pay.payment_id, pay.case_number, pay.date, pay.amount_cents, pay.type, "
             "r.participant_id, r.role FROM payments pay JOIN case_roles r ON "
-            "r.case_number = pay.case_number WHERE pay.date >= ? "
+            "r.case_number = pay.case_number WHERE pay.date >= ? AND pay.reversed = 0 "
             "ORDER BY pay.date, pay.payment_id, r.participant_id LIMIT ?");
         q->bind(1, static_cast<int64_t>(since.time_since_epoch().count()));
         q->bind(2, std::max(0, limit));

@@ -182,7 +182,9 @@ std::optional<Record> ParseLine(const std::string& text, KeyRing& keys, std::str
     return std::nullopt;
   }
   if (!doc.is_object() || doc.as_object().size() != 1) {
-    *why = "expected an object with one record (participant, case, order, payment, appointment)";
+    *why =
+        "expected an object with one record (participant, case, order, payment, appointment, "
+        "delete)";
     return std::nullopt;
   }
   const auto& [kind, body] = *doc.as_object().begin();
@@ -316,10 +318,46 @@ std::optional<Record> ParseLine(const std::string& text, KeyRing& keys, std::str
   if (kind == "payment") {
     PPayment p;
     if (!f.Text("payment_id", &p.id) || !f.Text("case_number", &p.case_number) ||
-        !f.Date("date", &p.date) || !f.Money("amount", &p.amount) || !f.Text("type", &p.type)) {
+        !f.Date("date", &p.date) || !f.Money("amount", &p.amount) || !f.Text("type", &p.type) ||
+        !f.Bool("reversed", &p.reversed)) {
       return fail();
     }
     return p;
+  }
+  if (kind == "delete") {
+    // One record by its id: exactly one of these shapes (an order by its case and court case).
+    PDelete d;
+    const json::object& o = body.as_object();
+    using Kind = PDelete::Kind;
+    std::string shape;
+    for (const auto& [name, value] : o) shape += (shape.empty() ? "" : ",") + std::string(name);
+    if (shape == "payment_id") {
+      d.kind = Kind::kPayment;
+    } else if (shape == "appointment_id") {
+      d.kind = Kind::kAppointment;
+    } else if (shape == "participant_id") {
+      d.kind = Kind::kParticipant;
+    } else if (shape == "case_number") {
+      d.kind = Kind::kCase;
+    } else if (shape == "case_number,court_case_number" ||
+               shape == "court_case_number,case_number") {
+      d.kind = Kind::kOrder;
+    } else {
+      *why =
+          "record 'delete' takes one of payment_id, appointment_id, participant_id, case_number, "
+          "or case_number with court_case_number";
+      return std::nullopt;
+    }
+    const char* id_field = d.kind == Kind::kPayment       ? "payment_id"
+                           : d.kind == Kind::kAppointment ? "appointment_id"
+                           : d.kind == Kind::kParticipant ? "participant_id"
+                                                          : "case_number";
+    if (!f.Text(id_field, &d.id) ||
+        (d.kind == Kind::kOrder && !f.Text("court_case_number", &d.court_case_number))) {
+      *why = "record 'delete': " + f.error;
+      return std::nullopt;
+    }
+    return d;
   }
   if (kind == "appointment") {
     PAppointment a;
@@ -357,6 +395,51 @@ bool Exists(Conn& c, const char* sql, const std::string& key) {
 
 void BindBlob(Conn::Query& q, int index, const std::string& blob) {
   q->bind(index, blob.data(), static_cast<int>(blob.size()));
+}
+
+}  // namespace
+
+namespace {
+
+// Applies one `delete` correction. Deleting what is already gone is not an error (an extract can
+// be imported twice). A case takes its roles, orders, payments and appointments with it. A
+// participant takes their phones, appointments, case roles, SMS links and sessions, but one with
+// conversations on record is refused: those are kept until `purge` (retention) removes them.
+std::string DeleteRecord(Conn& c, const PDelete& d) {
+  auto run = [&](const char* sql, const std::string& key, const std::string& key2 = {}) {
+    auto q = c.Prep(sql);
+    q->bind(1, key);
+    if (!key2.empty()) q->bind(2, key2);
+    q->exec();
+  };
+  using Kind = PDelete::Kind;
+  switch (d.kind) {
+    case Kind::kPayment:
+      run("DELETE FROM payments WHERE payment_id = ?", d.id);
+      return {};
+    case Kind::kAppointment:
+      run("DELETE FROM appointments WHERE appointment_id = ?", d.id);
+      return {};
+    case Kind::kOrder:
+      run("DELETE FROM orders WHERE case_number = ? AND court_case_number = ?", d.id,
+          d.court_case_number);
+      return {};
+    case Kind::kCase:  // roles, orders, payments and appointments follow (ON DELETE CASCADE)
+      run("DELETE FROM cases WHERE case_number = ?", d.id);
+      return {};
+    case Kind::kParticipant:
+      if (Exists(c, "SELECT 1 FROM threads WHERE participant_id = ? LIMIT 1", d.id)) {
+        return "participant " + d.id +
+               " has conversations on record (kept until purged); nothing deleted";
+      }
+      run("DELETE FROM appointments WHERE participant_id = ?", d.id);
+      run("DELETE FROM case_roles WHERE participant_id = ?", d.id);
+      run("DELETE FROM linked_phones WHERE participant_id = ?", d.id);
+      run("DELETE FROM sessions WHERE kind = 'participant' AND subject = ?", d.id);
+      run("DELETE FROM participants WHERE participant_id = ?", d.id);
+      return {};
+  }
+  return "unknown delete";
 }
 
 }  // namespace
@@ -450,17 +533,20 @@ std::string WriteRecord(Conn& c, const Record& record) {
   if (const auto* p = std::get_if<PPayment>(&record)) {
     if (!Exists(c, kCaseExists, p->case_number)) return "unknown case " + p->case_number;
     auto q = c.Prep(
-        "INSERT INTO payments(payment_id, case_number, date, amount_cents, type) VALUES(?,?,?,?,?) "
-        "ON CONFLICT(payment_id) DO UPDATE SET case_number = excluded.case_number, date = "
-        "excluded.date, amount_cents = excluded.amount_cents, type = excluded.type");
+        "INSERT INTO payments(payment_id, case_number, date, amount_cents, type, reversed) "
+        "VALUES(?,?,?,?,?,?) ON CONFLICT(payment_id) DO UPDATE SET case_number = "
+        "excluded.case_number, date = excluded.date, amount_cents = excluded.amount_cents, type = "
+        "excluded.type, reversed = excluded.reversed");
     q->bind(1, p->id);
     q->bind(2, p->case_number);
     q->bind(3, p->date);
     q->bind(4, p->amount);
     q->bind(5, p->type);
+    q->bind(6, p->reversed ? 1 : 0);
     q->exec();
     return {};
   }
+  if (const auto* d = std::get_if<PDelete>(&record)) return DeleteRecord(c, *d);
   const auto& a = std::get<PAppointment>(record);
   if (!Exists(c, kCaseExists, a.case_number)) return "unknown case " + a.case_number;
   if (!Exists(c, kParticipantExists, a.participant_id)) {
@@ -493,7 +579,7 @@ struct Line {
 
 struct BatchOutcome {
   std::vector<std::pair<int64_t, std::string>> rejected;
-  int64_t counts[5] = {0, 0, 0, 0, 0};
+  int64_t counts[6] = {0, 0, 0, 0, 0, 0};
 };
 
 }  // namespace
@@ -544,6 +630,7 @@ Result<ImportStats> SqliteStore::Import(
     stats.orders += outcome.counts[2];
     stats.payments += outcome.counts[3];
     stats.appointments += outcome.counts[4];
+    stats.deletes += outcome.counts[5];
     batch.clear();
     parse_rejects.clear();
     return Status::Ok();
@@ -700,7 +787,7 @@ Result<bot::ParticipantFacts> SqliteStore::QueryFacts(Conn& c, const std::string
       }
       auto q = c.Prep(
           "SELECT payment_id, date, amount_cents, type FROM payments WHERE "
-          "case_number = ? AND date >= ? AND date <= ? "
+          "case_number = ? AND date >= ? AND date <= ? AND reversed = 0 "
           "ORDER BY date DESC, payment_id DESC LIMIT 100");
       q->bind(1, k.case_number);
       q->bind(2, cutoff);

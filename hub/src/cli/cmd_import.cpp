@@ -31,7 +31,8 @@ int RunImport(const Options& options) {
   }
   std::cout << "lines " << stats->lines << ", participants " << stats->participants << ", cases "
             << stats->cases << ", orders " << stats->orders << ", payments " << stats->payments
-            << ", appointments " << stats->appointments << ", rejected " << stats->rejected << "\n";
+            << ", appointments " << stats->appointments << ", deletes " << stats->deletes
+            << ", rejected " << stats->rejected << "\n";
   if (stats->rejected > 0) {
     std::cerr << "connecthub import: " << stats->rejected << " line(s) rejected\n";
     return 1;

@@ -254,6 +254,7 @@ struct OutboxItem {
 struct ImportStats {
   int64_t lines = 0;
   int64_t participants = 0, cases = 0, orders = 0, payments = 0, appointments = 0;
+  int64_t deletes = 0;  // `delete` corrections applied (one whose record was already gone too)
   int64_t rejected = 0;
 };
 

@@ -1,0 +1,133 @@
+// Extract corrections: a payment the agency reversed, and `delete` records, reach the facts at
+// once; a bad correction is rejected with its reason and nothing else is lost.
+#include <catch2/catch.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace connecthub::storage {
+namespace {
+
+using testing::MustImport;
+using testing::OpenStore;
+using testing::SampleExtract;
+using testing::TempDir;
+using testing::TestNowMs;
+
+std::vector<std::string> PaymentIds(Store& store, const std::string& participant) {
+  auto facts = store.LoadFacts(participant, TestNowMs());
+  REQUIRE(facts.ok());
+  std::vector<std::string> ids;
+  for (const auto& c : facts->cases) {
+    for (const auto& p : c.payments) ids.push_back(p.payment_id);
+  }
+  return ids;
+}
+
+// Imports `text`; the reasons of the rejected lines.
+std::vector<std::string> Rejections(Store& store, const std::string& text, ImportStats* stats) {
+  std::istringstream in(text);
+  std::vector<std::string> reasons;
+  auto r = store.Import(in, [&](int64_t, const std::string& why) { reasons.push_back(why); });
+  REQUIRE(r.ok());
+  *stats = *r;
+  return reasons;
+}
+
+}  // namespace
+
+TEST_CASE("a reversed payment leaves the answers; sent again unreversed it comes back",
+          "[storage][import]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-2", "P-1"});
+  MustImport(*store,
+             R"({"payment":{"payment_id":"P-2","case_number":"200000001","date":"2026-11-02",)"
+             R"("amount":"83.5","type":"PERSONAL PAYMENT","reversed":true}})"
+             "\n");
+  CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-1"});
+  CHECK(PaymentIds(*store, "100000002") == std::vector<std::string>{"P-1"});
+  auto candidates =
+      store->PaymentCandidates(std::chrono::sys_days{std::chrono::year{2026} / 10 / 1}, 100);
+  REQUIRE(candidates.ok());
+  for (const auto& c : *candidates) CHECK(c.payment.payment_id != "P-2");
+  MustImport(*store,
+             R"({"payment":{"payment_id":"P-2","case_number":"200000001","date":"2026-11-02",)"
+             R"("amount":"83.5","type":"PERSONAL PAYMENT"}})"
+             "\n");
+  CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-2", "P-1"});
+}
+
+TEST_CASE("delete records remove one record by id, and twice is not an error",
+          "[storage][import]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  ImportStats stats;
+  CHECK(Rejections(
+            *store,
+            "{\"delete\":{\"payment_id\":\"P-1\"}}\n"
+            "{\"delete\":{\"appointment_id\":\"A-1\"}}\n"
+            "{\"delete\":{\"case_number\":\"200000001\",\"court_case_number\":\"MCV012345\"}}\n"
+            "{\"delete\":{\"payment_id\":\"P-1\"}}\n",
+            &stats)
+            .empty());
+  CHECK(stats.deletes == 4);
+  CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-2"});
+  auto facts = store->LoadFacts("100000001", TestNowMs());
+  REQUIRE(facts.ok());
+  CHECK(facts->upcoming_appointments.empty());
+  REQUIRE(facts->cases.size() == 1);
+  CHECK(facts->cases[0].orders.empty());
+
+  // A whole case: its payments go with it; the participants stay.
+  MustImport(*store, "{\"delete\":{\"case_number\":\"200000001\"}}\n");
+  facts = store->LoadFacts("100000002", TestNowMs());
+  REQUIRE(facts.ok());
+  CHECK(facts->cases.empty());
+  CHECK(facts->first_name == "Jamesqx");
+
+  // A participant with no conversation on record goes, with their PIN and phones.
+  MustImport(*store, "{\"delete\":{\"participant_id\":\"100000002\"}}\n");
+  CHECK(store->LoadFacts("100000002", TestNowMs()).status().code() == Code::kNotFound);
+}
+
+TEST_CASE("a participant with conversations on record is not deleted", "[storage][import]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  REQUIRE(store->OpenThread("100000001", Channel::kWeb, "es", TestNowMs()).ok());
+  ImportStats stats;
+  auto reasons = Rejections(*store, "{\"delete\":{\"participant_id\":\"100000001\"}}\n", &stats);
+  REQUIRE(reasons.size() == 1);
+  CHECK(reasons[0].find("conversations on record") != std::string::npos);
+  CHECK(stats.deletes == 0);
+  CHECK(store->LoadFacts("100000001", TestNowMs()).ok());
+}
+
+TEST_CASE("malformed corrections are rejected with a reason; the other lines are kept",
+          "[storage][import]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  ImportStats stats;
+  auto reasons = Rejections(*store,
+                            "{\"delete\":{}}\n"
+                            "{\"delete\":{\"payment_id\":\"P-1\",\"appointment_id\":\"A-1\"}}\n"
+                            "{\"delete\":{\"payment_id\":7}}\n"
+                            "{\"delete\":{\"court_case_number\":\"MCV012345\"}}\n"
+                            "{\"delete\":\"P-1\"}\n"
+                            "{\"payment\":{\"payment_id\":\"P-1\",\"case_number\":\"200000001\","
+                            "\"date\":\"2026-10-16\",\"amount\":\"83.08\",\"type\":\"X\","
+                            "\"reversed\":\"yes\"}}\n"
+                            "{\"delete\":{\"payment_id\":\"P-2\"}}\n",
+                            &stats);
+  CHECK(reasons.size() == 6);
+  CHECK(stats.deletes == 1);
+  CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-1"});
+}
+
+}  // namespace connecthub::storage
