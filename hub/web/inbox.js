@@ -416,8 +416,11 @@
     const older = (page.messages || []).filter((m) => m.seq < first).sort((a, b) => a.seq - b.seq);
     d.messages = older.concat(d.messages);
     d.older = page.older;
+    // History the caseworker asked for is not news: keep the live region quiet while it goes in.
+    ol.setAttribute('aria-live', 'off');
     ol.prepend(...older.map(messageItem));
     ol.scrollTop = ol.scrollHeight - fromBottom;
+    setTimeout(() => ol.setAttribute('aria-live', 'polite'), 0);
     button.hidden = !d.older;
   }
   function messageItem(m) {
