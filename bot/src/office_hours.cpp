@@ -33,11 +33,26 @@ class OfficeHoursImpl final : public OfficeHours {
       if (!OpenDay(day)) continue;
       sys_seconds open_local = day + minutes(options_.open_minute);
       if (open_local <= local) continue;  // today's spell is over
-      // Wall clock to UTC with the offset in force then (office hours never start in a DST gap).
-      sys_seconds guess = open_local - (calendar_->Local(open_local) - open_local);
-      return open_local - (calendar_->Local(guess) - guess);
+      return ToUtc(open_local);
     }
     return at + days(366);
+  }
+
+  sys_seconds AddOpenTime(sys_seconds from, std::chrono::seconds open_time) const override {
+    sys_seconds at = NextOpen(from);
+    // Each turn uses up the rest of one open spell; a year of spells is more than any target.
+    for (int spells = 0; spells <= 400 && IsOpen(at); ++spells) {
+      sys_days day = std::chrono::floor<days>(calendar_->Local(at));
+      sys_seconds close = ToUtc(day + minutes(options_.close_minute));
+      if (close - at >= open_time) return at + open_time;
+      open_time -= close - at;
+      at = NextOpen(close);
+    }
+    return at + open_time;
+  }
+
+  std::chrono::seconds DayLength() const override {
+    return minutes(options_.close_minute - options_.open_minute);
   }
 
   int Hour12(sys_seconds at) const override { return calendar_->Hour12(at); }
@@ -49,6 +64,13 @@ class OfficeHoursImpl final : public OfficeHours {
   }
 
  private:
+  // Wall clock to UTC with the offset in force then (office hours never start or end in a DST
+  // gap).
+  sys_seconds ToUtc(sys_seconds local) const {
+    sys_seconds guess = local - (calendar_->Local(local) - local);
+    return local - (calendar_->Local(guess) - guess);
+  }
+
   bool OpenDay(sys_days day) const {
     unsigned weekday = std::chrono::weekday(day).iso_encoding();
     if (std::find(options_.days.begin(), options_.days.end(), weekday) == options_.days.end()) {

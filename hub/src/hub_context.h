@@ -48,6 +48,9 @@ struct ServeOptions {
   // When caseworkers are in (--office-hours, --holiday). Default Monday to Friday, 8:00-17:00
   // Pacific, no holidays.
   bot::OfficeHoursOptions office_hours;
+  // A waiting thread's reply target, in business hours (office time; --reply-target-hours, may
+  // be fractional). 0: one office day (close minus open: 9 h with the default hours).
+  double reply_target_hours = 0;
   int max_pin_failures = 5;        // per participant id. Default 5.
   int max_address_failures = 20;   // per source address within lockout. Default 20.
   int max_username_failures = 10;  // failed caseworker logins per username within lockout. 10.

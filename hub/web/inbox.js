@@ -21,6 +21,7 @@
     me: null,
     threads: new Map(), // id -> summary
     filter: 'waiting',
+    search: null, // {query, ids} while search results replace the list
     openId: null,
     detail: null, // {thread, messages, cases, appointments}
     seen: JSON.parse(ss('get', SEEN_KEY) || '{}'),
@@ -182,6 +183,9 @@
     if (S.ws) { const w = S.ws; S.ws = null; try { w.close(); } catch (e) { /* closed */ } }
     clearTimeout(S.wsTimer);
     S.threads.clear();
+    S.search = null;
+    $('search-q').value = '';
+    renderSearchStatus();
     S.openId = null;
     S.detail = null;
     $('app-view').hidden = true;
@@ -233,7 +237,7 @@
     return true;
   }
   function sortThreads(list, f) {
-    const pr = (th) => (th.priority === 'high' ? 0 : 1);
+    const pr = (th) => (th.priority === 'high' ? 0 : isOverdue(th) ? 1 : 2);
     const time = (s) => (s ? new Date(s).getTime() : Infinity);
     if (f === 'waiting') {
       return list.sort((a, b) => pr(a) - pr(b) || time(a.waiting_since) - time(b.waiting_since) || a.id - b.id);
@@ -248,6 +252,64 @@
     return (th.last_seq || 0) > (S.seen[th.id] || 0) && th.id !== S.openId;
   }
 
+  // ---------- due times and search (issue 19) ----------
+  // A waiting thread's reply target (the hub's due_at, in office time); overdue once it passed,
+  // also between list refreshes.
+  function isOverdue(th) {
+    return !!th.due_at && (th.overdue || Date.now() >= new Date(th.due_at).getTime());
+  }
+  function fmtRelative(iso) {
+    const diff = new Date(iso).getTime() - Date.now();
+    const rtf = new Intl.RelativeTimeFormat(I.locale(), { numeric: 'auto' });
+    const min = Math.round(diff / 60000);
+    if (Math.abs(min) < 60) return rtf.format(min, 'minute');
+    const hours = Math.round(min / 60);
+    if (Math.abs(hours) < 48) return rtf.format(hours, 'hour');
+    return rtf.format(Math.round(hours / 24), 'day');
+  }
+  function dueText(th) {
+    const p = { time: fmtTime(th.due_at), relative: fmtRelative(th.due_at) };
+    return isOverdue(th) ? t('inbox.due.overdue', p) : t('inbox.due.by', p);
+  }
+  // Search results replace the list until the search is cleared (S.search: query and ids, in
+  // the hub's order; the summaries live in S.threads like the list's).
+  function searchShown() {
+    return S.search.ids.map((id) => S.threads.get(id)).filter(Boolean);
+  }
+  function renderSearchStatus() {
+    const st = $('search-status');
+    st.textContent = S.search
+      ? t('inbox.search.results', { query: S.search.query, count: S.search.ids.length }) : '';
+    $('search-clear').hidden = !S.search;
+  }
+  async function onSearch(e) {
+    e.preventDefault();
+    const q = $('search-q').value.trim();
+    if (!q) return clearSearch();
+    if (q.length < 2) {
+      $('search-status').textContent = t('inbox.search.tooShort');
+      return;
+    }
+    let r;
+    try {
+      r = await api('GET', '/api/inbox/search?q=' + encodeURIComponent(q));
+    } catch (ex) {
+      $('search-status').textContent = ex.status === 400 ? t('inbox.search.tooShort') : t('inbox.search.failed');
+      return;
+    }
+    for (const th of r.threads || []) S.threads.set(th.id, th);
+    S.search = { query: q, ids: (r.threads || []).map((th) => th.id) };
+    renderSearchStatus();
+    renderList();
+  }
+  function clearSearch() {
+    S.search = null;
+    $('search-q').value = '';
+    renderSearchStatus();
+    renderList();
+    $('search-q').focus();
+  }
+
   function renderList() {
     const list = $('thread-list');
     const focusedId = document.activeElement && document.activeElement.dataset
@@ -257,11 +319,13 @@
       document.querySelector('[data-count="' + f + '"]').textContent =
         '(' + all.filter((th) => inFilter(th, f)).length + ')';
     }
-    const shown = sortThreads(all.filter((th) => inFilter(th, S.filter)), S.filter);
+    const shown = S.search ? searchShown()
+      : sortThreads(all.filter((th) => inFilter(th, S.filter)), S.filter);
     list.replaceChildren(...shown.map(threadItem));
     const empty = $('list-empty');
     empty.hidden = shown.length > 0;
-    empty.textContent = t('inbox.list.empty.' + S.filter);
+    empty.textContent = S.search ? t('inbox.search.none', { query: S.search.query })
+      : t('inbox.list.empty.' + S.filter);
     if (focusedId !== undefined) {
       const again = list.querySelector('[data-thread-id="' + focusedId + '"]');
       if (again) again.focus();
@@ -275,6 +339,7 @@
     const badges = [];
     if (th.priority === 'high') badges.push(h('span', { class: 'ib-badge ib-badge-high', text: t('inbox.badge.high') }));
     if (unread) badges.push(h('span', { class: 'ib-badge ib-badge-unread', text: t('inbox.badge.unread') }));
+    if (isOverdue(th)) badges.push(h('span', { class: 'ib-badge ib-badge-overdue', text: t('inbox.badge.overdue') }));
     const interpreter = interpreterText(th);
     if (interpreter) badges.push(h('span', { class: 'ib-badge ib-badge-interpreter', text: interpreter }));
     const btn = h('button', {
@@ -291,12 +356,14 @@
         h('span', { text: ' · ' + langName(th.lang) + ' · ' }),
         h('span', { class: 'ib-item-state', text: stateText(th) }),
       ]),
+      th.due_at ? h('span', { class: 'ib-item-due' + (isOverdue(th) ? ' ib-overdue' : ''), text: dueText(th) }) : null,
     ]);
     return h('li', {}, [btn]);
   }
 
   function setFilter(f) {
     S.filter = f;
+    if (S.search) { S.search = null; $('search-q').value = ''; renderSearchStatus(); }
     for (const b of document.querySelectorAll('.ib-filter')) {
       b.setAttribute('aria-pressed', String(b.dataset.filter === f));
     }
@@ -360,6 +427,10 @@
     st.textContent = stateText(th) + (th.priority === 'high' ? ' · ' + t('inbox.badge.high') : '');
     st.className = 'ib-state ib-state-' + th.state;
     $('thread-optout').hidden = !th.opted_out;
+    const due = $('thread-due');
+    due.hidden = !th.due_at;
+    due.textContent = th.due_at ? dueText(th) : '';
+    due.className = 'ib-due' + (isOverdue(th) ? ' ib-overdue' : '');
     const mine = isMine(th);
     $('claim').hidden = !(th.state === 'waiting' || th.state === 'bot' || th.state === 'resolved');
     $('resolve').hidden = !mine;
@@ -729,7 +800,7 @@
     $('lang-toggle').setAttribute('lang', l === 'en' ? 'es' : 'en');
     if (S.me) renderWho();
     if (liveState) setLive(liveState);
-    if (S.token) renderList();
+    if (S.token) { renderSearchStatus(); renderList(); }
     if (S.detail) { renderThreadHead(); renderMessages(); renderCase(); fillCanned(); }
   }
 
@@ -744,6 +815,9 @@
     });
     $('lang-toggle').addEventListener('click', () => setUiLang(uiLang === 'en' ? 'es' : 'en'));
     for (const b of document.querySelectorAll('.ib-filter')) b.addEventListener('click', () => setFilter(b.dataset.filter));
+    $('search-form').addEventListener('submit', onSearch);
+    $('search-clear').addEventListener('click', clearSearch);
+    $('search-q').addEventListener('keydown', (e) => { if (e.key === 'Escape' && S.search) clearSearch(); });
     $('claim').addEventListener('click', claim);
     $('resolve').addEventListener('click', resolve);
     $('load-older').addEventListener('click', loadOlder);

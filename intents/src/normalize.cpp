@@ -152,4 +152,10 @@ std::string Normalize(std::string_view text) {
   return out;
 }
 
+std::string Fold(std::string_view text) {
+  std::string out;
+  internal::FoldInto(text, &out);
+  return out;
+}
+
 }  // namespace connecthub::intents

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "records.h"
 
@@ -574,6 +575,11 @@ Result<ThreadRecord> SqliteStore::Claim(int64_t thread_id, int64_t caseworker_id
   });
 }
 
+// Threads with a case in the county bound next (the caseworker's scope; see ListThreads).
+constexpr const char* kCountyScope =
+    " AND EXISTS (SELECT 1 FROM case_roles r JOIN cases c ON c.case_number = r.case_number "
+    "WHERE r.participant_id = t.participant_id AND c.county = ?)";
+
 Result<std::vector<ThreadRecord>> SqliteStore::ListThreads(const ThreadQuery& query) {
   return readers_->Call<std::vector<ThreadRecord>>(
       [&](Conn& c) -> Result<std::vector<ThreadRecord>> {
@@ -587,9 +593,7 @@ Result<std::vector<ThreadRecord>> SqliteStore::ListThreads(const ThreadQuery& qu
         bool scoped = !query.supervisor;
         if (scoped) {
           // A caseworker without a county sees no thread; unlinked SMS threads have no county.
-          sql +=
-              " AND EXISTS (SELECT 1 FROM case_roles r JOIN cases c ON c.case_number = "
-              "r.case_number WHERE r.participant_id = t.participant_id AND c.county = ?)";
+          sql += kCountyScope;
         }
         sql +=
             " ORDER BY t.priority DESC, (t.waiting_since_ms = 0), t.waiting_since_ms, "
@@ -609,6 +613,81 @@ Result<std::vector<ThreadRecord>> SqliteStore::ListThreads(const ThreadQuery& qu
           if (!t.ok()) return t.status();
           out.push_back(std::move(*t));
         }
+        return out;
+      });
+}
+
+Result<std::vector<ThreadRecord>> SqliteStore::SearchThreads(const ThreadSearch& search) {
+  std::string index;
+  if (!search.phone.empty()) {
+    auto i = PhoneIndex(search.phone, nullptr);
+    if (i.ok()) index = *i;
+  }
+  size_t limit = static_cast<size_t>(std::max(0, search.limit));
+  return readers_->Call<std::vector<ThreadRecord>>(
+      [&](Conn& c) -> Result<std::vector<ThreadRecord>> {
+        bool scoped = !search.supervisor;
+        std::string scope = scoped ? kCountyScope : "";
+        std::vector<int64_t> ids;
+        auto add = [&](int64_t id) {
+          if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+        };
+        if (!search.exact.empty() || !index.empty()) {
+          // Keys with an index: the participant id, a case number, the phone's blind index.
+          std::string sql =
+              "SELECT t.id FROM threads t WHERE (t.participant_id = ?1 OR EXISTS (SELECT 1 FROM "
+              "case_roles k WHERE k.participant_id = t.participant_id AND k.case_number = ?1) "
+              "OR t.phone_index = ?2 OR EXISTS (SELECT 1 FROM participant_phones pp WHERE "
+              "pp.participant_id = t.participant_id AND pp.phone_index = ?2) OR EXISTS (SELECT 1 "
+              "FROM linked_phones lp WHERE lp.participant_id = t.participant_id AND "
+              "lp.phone_index = ?2))" +
+              scope + " LIMIT ?";
+          SQLite::Statement q(c.db(), sql);
+          if (!search.exact.empty()) q.bind(1, search.exact);
+          if (!index.empty()) q.bind(2, index.data(), static_cast<int>(index.size()));
+          int next = 3;
+          if (scoped) q.bind(next++, search.county.value_or(""));
+          q.bind(next, static_cast<int64_t>(limit));
+          while (q.executeStep()) add(q.getColumn(0).getInt64());
+        }
+        if (search.name_matches && ids.size() < limit) {
+          // Names are sealed: open each participant's in scope once and ask the predicate.
+          std::string sql =
+              "SELECT t.id, p.participant_id, p.first_name, p.last_name FROM threads t JOIN "
+              "participants p ON p.participant_id = t.participant_id WHERE 1" +
+              scope + " ORDER BY p.participant_id";
+          SQLite::Statement q(c.db(), sql);
+          if (scoped) q.bind(1, search.county.value_or(""));
+          std::string participant;
+          bool matched = false;
+          while (q.executeStep() && ids.size() < limit) {
+            std::string id = q.getColumn(1).getString();
+            if (id != participant) {
+              participant = id;
+              auto first =
+                  keys_->Open(q.getColumn(2).getString(), "participants", "first_name", id);
+              if (!first.ok()) return first.status();
+              auto last = keys_->Open(q.getColumn(3).getString(), "participants", "last_name", id);
+              if (!last.ok()) return last.status();
+              matched = search.name_matches(*first, *last);
+            }
+            if (matched) add(q.getColumn(0).getInt64());
+          }
+        }
+        std::vector<ThreadRecord> out;
+        for (int64_t id : ids) {
+          auto t = LoadThread(c, id);
+          if (!t.ok()) return t.status();
+          out.push_back(std::move(*t));
+        }
+        // ListThreads' order.
+        std::sort(out.begin(), out.end(), [](const ThreadRecord& a, const ThreadRecord& b) {
+          auto key = [](const ThreadRecord& t) {
+            return std::make_tuple(-t.priority, t.waiting_since_ms == 0, t.waiting_since_ms,
+                                   -t.last_message_ms, t.id);
+          };
+          return key(a) < key(b);
+        });
         return out;
       });
 }

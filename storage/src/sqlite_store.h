@@ -54,6 +54,7 @@ class SqliteStore final : public Store {
   Status UpdateThread(int64_t thread_id, const ThreadUpdate& update, int64_t now_ms) override;
   Result<ThreadRecord> Claim(int64_t thread_id, int64_t caseworker_id, int64_t now_ms) override;
   Result<std::vector<ThreadRecord>> ListThreads(const ThreadQuery& query) override;
+  Result<std::vector<ThreadRecord>> SearchThreads(const ThreadSearch& search) override;
   Result<Appended> Append(const AppendRequest& request) override;
   void SubmitTurn(TurnRequest request, std::function<void(Result<TurnResult>)> done) override;
   Status Drain() override;

@@ -64,4 +64,32 @@ TEST_CASE("office hours: holidays and other days are configurable", "[bot]") {
   CHECK(error.find("time zone") != std::string::npos);
 }
 
+
+TEST_CASE("office hours: office time adds up over nights, weekends and holidays", "[bot]") {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  bot::OfficeHoursOptions o;
+  o.holidays = {std::chrono::year(2026) / 12 / 25};
+  auto h = Hours(o);
+  CHECK(h->DayLength() == hours(9));
+  // Tue 2026-12-01 10:00 PST + 2 h: the same day, 12:00.
+  CHECK(h->AddOpenTime(Utc(2026, 12, 1, 18), hours(2)) == Utc(2026, 12, 1, 20));
+  // Tue 16:00 + 2 h: one hour Tuesday, one Wednesday from 8:00 (over the night).
+  CHECK(h->AddOpenTime(Utc(2026, 12, 2, 0), hours(2)) == Utc(2026, 12, 2, 17));
+  // Exactly the rest of the day ends at closing time.
+  CHECK(h->AddOpenTime(Utc(2026, 12, 2, 0), hours(1)) == Utc(2026, 12, 2, 1));
+  // Started at night (Tue 21:00): counting begins Wednesday 8:00; one office day ends 17:00.
+  CHECK(h->AddOpenTime(Utc(2026, 12, 2, 5), hours(9)) == Utc(2026, 12, 3, 1));
+  // Friday 2026-12-04 16:30 + 1 h: 30 min Friday, 30 min Monday (the weekend is skipped).
+  CHECK(h->AddOpenTime(Utc(2026, 12, 5, 0, 30), hours(1)) == Utc(2026, 12, 7, 16, 30));
+  // Thu 2026-12-24 16:00 + 2 h: Friday is Christmas, so Monday 9:00.
+  CHECK(h->AddOpenTime(Utc(2026, 12, 25, 0), hours(2)) == Utc(2026, 12, 28, 17));
+  // A Saturday + 18 h: Monday and Tuesday, to Tuesday 17:00.
+  CHECK(h->AddOpenTime(Utc(2026, 12, 5, 20), hours(18)) == Utc(2026, 12, 9, 1));
+  // Over the change to summer time (Sunday 2026-03-08): Fri 16:00 PST + 2 h -> Mon 9:00 PDT.
+  CHECK(h->AddOpenTime(Utc(2026, 3, 7, 0), hours(2)) == Utc(2026, 3, 9, 16));
+  // Fractions of an hour.
+  CHECK(h->AddOpenTime(Utc(2026, 12, 1, 18), minutes(90)) == Utc(2026, 12, 1, 19, 30));
+}
+
 }  // namespace connecthub::bot_test

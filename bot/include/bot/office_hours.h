@@ -34,6 +34,13 @@ class OfficeHours {
   virtual bool SameSpell(std::chrono::sys_seconds from, std::chrono::sys_seconds to) const = 0;
   // The local hour on a 12-hour clock (Spanish says "a la 1:00" but "a las 2:00").
   virtual int Hour12(std::chrono::sys_seconds at) const = 0;
+  // The instant when `open_time` of office time has passed since `from`: only time within office
+  // hours counts (nights, closed days and holidays do not), counting from NextOpen(from). A reply
+  // target in business hours. `from` + 1 year past the last open day when none is left.
+  virtual std::chrono::sys_seconds AddOpenTime(std::chrono::sys_seconds from,
+                                               std::chrono::seconds open_time) const = 0;
+  // The length of one office day (close minus open): "one business day".
+  virtual std::chrono::seconds DayLength() const = 0;
 };
 
 }  // namespace connecthub::bot

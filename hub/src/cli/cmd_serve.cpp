@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <charconv>
 #include <condition_variable>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -38,6 +39,21 @@ bool ParseInt(const std::string& text, int64_t min, int64_t max, int64_t* out) {
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || p != text.data() + text.size() || v < min || v > max) return false;
   *out = v;
+  return true;
+}
+
+// --reply-target-hours N: business hours, > 0 and at most a year's worth; fractions allowed
+// ("0.5"). Absent: 0, one office day.
+bool ParseReplyTarget(const Options& o, double* out, std::string* error) {
+  if (!o.Has("reply-target-hours")) return true;
+  std::string text = o.Get("reply-target-hours");
+  char* end = nullptr;
+  double hours = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !(hours > 0) || hours > 8760) {
+    *error = "--reply-target-hours must be a number of business hours, more than 0 (e.g. 9 or 0.5)";
+    return false;
+  }
+  *out = hours;
   return true;
 }
 
@@ -173,7 +189,14 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
                         error)) {
     return false;
   }
+  if (!ParseReplyTarget(o, &out->reply_target_hours, error)) return false;
   return true;
+}
+
+inbox::ReplyTarget MakeReplyTarget(const bot::OfficeHours* hours, double target_hours) {
+  return {.hours = hours,
+          .business = std::chrono::seconds(
+              std::max<int64_t>(1, static_cast<int64_t>(target_hours * 3600 + 0.5)))};
 }
 
 // The options were checked when read; only an unknown time zone is left, and the default's is
@@ -229,7 +252,8 @@ class Hub {
                          inbox_limiter_,
                          inbox_user_limiter_,
                          {.session_limits = SessionLimits(), .require_mfa = options_.inbox_mfa},
-                         [this](const std::string& token) { registry_.EndSession(token); }});
+                         [this](const std::string& token) { registry_.EndSession(token); },
+                         MakeReplyTarget(office_hours_.get(), options_.reply_target_hours)});
 
     // SMS channel wiring: POST /sms/twilio(/status), the outbound SMS subscriber, the outbox
     // worker and the reminder scheduler, all from the SMS engineer's hub/src/sms/sms_channel.cpp.
@@ -283,7 +307,8 @@ class Hub {
           }
           if (path == "/ws/inbox") {
             return {std::make_shared<inbox::InboxSession>(inbox::InboxSessionDeps{
-                        *store_, registry_, clock_, SessionLimits(), options_.session_recheck_ms}),
+                        *store_, registry_, clock_, SessionLimits(), options_.session_recheck_ms,
+                        MakeReplyTarget(office_hours_.get(), options_.reply_target_hours)}),
                     "inbox"};
           }
           return {};
@@ -508,6 +533,9 @@ Command ServeCommand() {
       {.name = "holiday",
        .repeatable = true,
        .help = "a date YYYY-MM-DD the office is closed all day"},
+      {.name = "reply-target-hours",
+       .help = "business hours (office time) a waiting thread has before it is overdue; "
+               "default one office day (close minus open)"},
       {.name = "reminder-interval-seconds",
        .default_value = "60",
        .help = "how often due appointment reminders are looked up"},

@@ -5,6 +5,7 @@
 
 #include "auth/parent_auth.h"
 #include "inbox/inbox_json.h"
+#include "inbox/inbox_search.h"
 #include "log.h"
 
 namespace connecthub::hub::inbox {
@@ -16,6 +17,8 @@ using http::HttpRequest;
 using http::HttpResponse;
 using http::JsonResponse;
 using http::PathParams;
+
+constexpr int kSearchLimit = 50;  // threads a search returns at most
 
 HttpResponse Json(int status, const json::value& v) {
   return JsonResponse(status, json::serialize(v));
@@ -333,15 +336,45 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
       if (!cw.supervisor) q.county = cw.county;
       auto threads = deps.store.ListThreads(q);
       if (!threads.ok()) return StoreError(threads.status());
+      SortForInbox(deps.reply_target, now, &*threads);  // high priority, overdue, the rest
       json::array list;
       std::vector<int64_t> shown;
       for (const auto& t : *threads) {
         if (!Visible(cw, t)) continue;
-        list.push_back(ThreadSummaryJson(t));
+        list.push_back(ThreadSummaryJson(t, deps.reply_target, now));
         shown.push_back(t.id);
       }
       // A list shows names and previews: each listed thread is an audited read ("list").
       if (auto s = deps.store.AuditThreads(cw.id, shown, "list", now); !s.ok()) {
+        return StoreError(s);
+      }
+      return Json(200, json::object{{"threads", std::move(list)}});
+    });
+  });
+
+  // Search within the caseworker's scope (the thread list's): ?q= a participant id, a case
+  // number, a phone number (blind index) or a name. The search is audited ("search", thread 0)
+  // without its text, and so is each thread found ("search"): the results show names.
+  router.Add("GET", "/api/inbox/search", [holder](const HttpRequest& req, const PathParams&) {
+    const InboxDeps& deps = *holder;
+    return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
+      std::string error;
+      auto search = ParseSearch(req.Query("q", ""), &error);
+      if (!search) return ErrorResponse(400, error);
+      search->supervisor = cw.supervisor;
+      if (!cw.supervisor) search->county = cw.county;
+      search->limit = kSearchLimit;
+      auto threads = deps.store.SearchThreads(*search);
+      if (!threads.ok()) return StoreError(threads.status());
+      SortForInbox(deps.reply_target, now, &*threads);
+      json::array list;
+      std::vector<int64_t> shown = {0};  // 0: the search itself
+      for (const auto& t : *threads) {
+        if (!Visible(cw, t)) continue;
+        list.push_back(ThreadSummaryJson(t, deps.reply_target, now));
+        shown.push_back(t.id);
+      }
+      if (auto s = deps.store.AuditThreads(cw.id, shown, "search", now); !s.ok()) {
         return StoreError(s);
       }
       return Json(200, json::object{{"threads", std::move(list)}});
@@ -408,7 +441,7 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
                   deps.store.Messages(t.id, after, static_cast<int>(last - after), true);
               if (!messages.ok()) return StoreError(messages.status());
               json::object out;
-              out["thread"] = ThreadSummaryJson(t);
+              out["thread"] = ThreadSummaryJson(t, deps.reply_target, now);
               json::array list;
               for (const auto& m : *messages) list.push_back(MessageJson(m));
               out["messages"] = std::move(list);
@@ -431,7 +464,9 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
                    [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
                      auto claimed = deps.conversations.Claim(t.id, cw, now);
                      if (!claimed.ok()) return StoreError(claimed.status());
-                     return Json(200, json::object{{"thread", ThreadSummaryJson(*claimed)}});
+                     return Json(
+                         200, json::object{
+                                  {"thread", ThreadSummaryJson(*claimed, deps.reply_target, now)}});
                    });
              });
 
@@ -473,7 +508,9 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
                    [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
                      auto resolved = deps.conversations.Resolve(t.id, cw, now);
                      if (!resolved.ok()) return StoreError(resolved.status());
-                     return Json(200, json::object{{"thread", ThreadSummaryJson(*resolved)}});
+                     return Json(
+                         200, json::object{{"thread",
+                                            ThreadSummaryJson(*resolved, deps.reply_target, now)}});
                    });
              });
 }

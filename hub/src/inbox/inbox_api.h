@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "conversation/conversation_service.h"
 #include "http/router.h"
+#include "inbox/reply_target.h"
 #include "metrics.h"
 #include "storage/store.h"
 
@@ -34,6 +35,8 @@ struct InboxDeps {
   InboxApiOptions options;
   // Called with the token after a logout (closes the sockets bound to it). May be empty.
   std::function<void(const std::string& token)> session_ended;
+  // Due times of waiting threads (serve --reply-target-hours, office hours).
+  ReplyTarget reply_target;
 };
 
 // Adds the caseworker inbox API (SPEC §7, hub/API.md) to `router`: login, me, thread lists and

@@ -35,7 +35,8 @@ bool Visible(const storage::Caseworker& caseworker, const storage::ThreadRecord&
   return false;
 }
 
-json::object ThreadSummaryJson(const storage::ThreadRecord& t) {
+json::object ThreadSummaryJson(const storage::ThreadRecord& t, const ReplyTarget& target,
+                               int64_t now_ms) {
   json::object o;
   o["id"] = t.id;
   o["state"] = storage::ThreadStateName(t.state);
@@ -63,6 +64,7 @@ json::object ThreadSummaryJson(const storage::ThreadRecord& t) {
       t.last_message_ms > 0 ? json::value(IsoTime(t.last_message_ms)) : json::value(nullptr);
   o["last_seq"] = t.last_seq;
   o["opted_out"] = t.opted_out;
+  AddDueJson(target, t, now_ms, &o);
   return o;
 }
 

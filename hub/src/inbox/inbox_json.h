@@ -4,12 +4,15 @@
 #include <string>
 
 #include "bot/facts.h"
+#include "inbox/reply_target.h"
 #include "storage/store.h"
 
 namespace connecthub::hub::inbox {
 
 // JSON shapes of the caseworker API and the /ws/inbox pushes (hub/API.md). Pure; thread-safe.
-boost::json::object ThreadSummaryJson(const storage::ThreadRecord& thread);
+// A thread summary carries its reply target ("due_at", "overdue" at `now_ms`).
+boost::json::object ThreadSummaryJson(const storage::ThreadRecord& thread,
+                                      const ReplyTarget& target, int64_t now_ms);
 // A message as caseworkers see it (notes included, from "note").
 boost::json::object MessageJson(const storage::MessageRecord& message);
 // Cases and appointments of a participant, for the thread detail.

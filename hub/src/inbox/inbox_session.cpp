@@ -137,8 +137,9 @@ void InboxSession::Pump() {
 
 void InboxSession::Push(const events::HubEvent& event) {
   if (event.kind != events::HubEvent::Kind::kDelivery) {
-    Send(json::serialize(
-        json::object{{"type", "thread"}, {"thread", ThreadSummaryJson(event.thread)}}));
+    Send(json::serialize(json::object{
+        {"type", "thread"},
+        {"thread", ThreadSummaryJson(event.thread, deps_.reply_target, deps_.clock())}}));
   }
   if (event.kind != events::HubEvent::Kind::kThread) {
     Send(json::serialize(json::object{{"type", "message"},

@@ -7,6 +7,7 @@
 
 #include "auth/session_policy.h"
 #include "clock.h"
+#include "inbox/reply_target.h"
 #include "server/registry.h"
 #include "server/ws_connection.h"
 #include "storage/store.h"
@@ -19,6 +20,7 @@ struct InboxSessionDeps {
   Clock clock;
   auth::SessionLimits session_limits;
   int64_t recheck_ms = 60'000;  // content is pushed only within this long of a session check
+  ReplyTarget reply_target;     // due times in the pushed thread summaries
 };
 
 // The /ws/inbox protocol on one WebSocket: the first frame authenticates

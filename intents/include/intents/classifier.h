@@ -113,6 +113,9 @@ class Classifier {
 // and common typos mapped to canonical words ("wats" -> "whats", "kuanto" -> "cuanto").
 // Thread-safe. Invalid UTF-8 is replaced, never rejected.
 std::string Normalize(std::string_view text);
+// The same folding without the SMS spellings (names, search terms): "José García-Núñez" ->
+// "jose garcia nunez". Thread-safe.
+std::string Fold(std::string_view text);
 
 // The ISO 639-1 code of the language `text` is written in when it is neither English nor Spanish
 // and intents/data/other-languages.txt names it ("vi", "zh", ...); empty otherwise (English,

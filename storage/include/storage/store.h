@@ -164,6 +164,21 @@ struct ThreadQuery {
   int limit = 200;
 };
 
+// Threads found by a caseworker's search (Store::SearchThreads), in the same scope as ThreadQuery.
+// A thread matches when any given key does.
+struct ThreadSearch {
+  std::string exact;  // non-empty: a participant id or a case number of the participant's
+  std::string phone;  // non-empty: a phone number as typed; matched through the blind index (the
+                      // SMS thread's number, the participant's phones on file and linked phones)
+                      // when it normalizes to E.164, ignored otherwise
+  // Set: also the threads whose participant's name it accepts (first, last; opened). Names are
+  // sealed and have no index: the names of the threads in scope are opened to ask it.
+  std::function<bool(const std::string& first, const std::string& last)> name_matches;
+  std::optional<std::string> county;  // scope: threads with a case in this county
+  bool supervisor = false;            // scope: all threads (county ignored)
+  int limit = 50;
+};
+
 // One row of the audit log (append-only, hash-chained: Store::VerifyAudit).
 struct AuditRecord {
   int64_t id = 0;
@@ -382,6 +397,9 @@ class Store {
   // transaction (no claim without it).
   virtual Result<ThreadRecord> Claim(int64_t thread_id, int64_t caseworker_id, int64_t now_ms) = 0;
   virtual Result<std::vector<ThreadRecord>> ListThreads(const ThreadQuery& query) = 0;
+  // Threads matching any key of `search` within its scope, in ListThreads' order, at most
+  // `search.limit`.
+  virtual Result<std::vector<ThreadRecord>> SearchThreads(const ThreadSearch& search) = 0;
 
   // Durably stores a message (sealed), assigning the next seq. Idempotent on client_id.
   virtual Result<Appended> Append(const AppendRequest& request) = 0;
