@@ -2,7 +2,17 @@
 
 namespace connecthub::storage {
 
-std::string_view ChannelName(Channel c) { return c == Channel::kSms ? "sms" : "web"; }
+std::string_view ChannelName(Channel c) {
+  switch (c) {
+    case Channel::kSms:
+      return "sms";
+    case Channel::kVoice:
+      return "voice";
+    case Channel::kWeb:
+      break;
+  }
+  return "web";
+}
 
 std::string_view ThreadStateName(ThreadState s) {
   switch (s) {

@@ -1,6 +1,7 @@
 #include "schema.h"
 
 #include <string>
+#include <string_view>
 
 namespace connecthub::storage {
 namespace {
@@ -244,6 +245,17 @@ ALTER TABLE caseworkers ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
     R"sql(
 ALTER TABLE payments ADD COLUMN reversed INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 10: the voice channel: threads.channel may be 'voice' (one thread per caller's number). The
+    // CHECK constraint is rewritten in place (SQLite's documented procedure for a change that
+    // leaves the stored rows valid; Migrate bumps schema_version so every connection reloads).
+    R"sql(
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (channel IN (''web'', ''sms''))',
+    'CHECK (channel IN (''web'', ''sms'', ''voice''))')
+  WHERE type = 'table' AND name = 'threads';
+PRAGMA writable_schema = OFF;
+CREATE UNIQUE INDEX threads_voice_by_phone ON threads(phone_index) WHERE channel = 'voice';
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -268,7 +280,16 @@ Status Migrate(SQLite::Database& db, int target) {
         // Re-read inside the write lock: another process may have migrated meanwhile.
         version = SchemaVersion(db);
         if (version < target) {
-          db.exec(kMigrations[version]);
+          std::string_view sql = kMigrations[version];
+          if (sql.find("writable_schema") != std::string_view::npos) {
+            // The schema text changed under SQLite: a new schema_version makes every connection
+            // (this one included) read it again.
+            int cookie = db.execAndGet("PRAGMA schema_version").getInt();
+            db.exec(kMigrations[version]);
+            db.exec("PRAGMA schema_version = " + std::to_string(cookie + 1));
+          } else {
+            db.exec(kMigrations[version]);
+          }
           ++version;
           db.exec("PRAGMA user_version = " + std::to_string(version));
         }

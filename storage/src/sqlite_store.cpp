@@ -350,7 +350,10 @@ Result<ThreadRecord> SqliteStore::LoadThread(Conn& c, int64_t thread_id) {
     if (!q->executeStep()) return Status(Code::kNotFound, "no such thread");
     t.id = q->getColumn(0).getInt64();
     t.participant_id = NullableText(q->getColumn(1));
-    t.channel = q->getColumn(2).getString() == "sms" ? Channel::kSms : Channel::kWeb;
+    std::string channel = q->getColumn(2).getString();
+    t.channel = channel == "sms"     ? Channel::kSms
+                : channel == "voice" ? Channel::kVoice
+                                     : Channel::kWeb;
     t.lang = q->getColumn(3).getString();
     t.state = ParseState(q->getColumn(4).getString());
     t.priority = q->getColumn(5).getInt();
@@ -426,16 +429,38 @@ Result<ThreadRecord> SqliteStore::OpenThread(const std::string& participant_id, 
 
 Result<ThreadRecord> SqliteStore::OpenSmsThread(const std::string& phone, const std::string& lang,
                                                 int64_t now_ms) {
+  return OpenPhoneThread(Channel::kSms, phone, "", lang, now_ms);
+}
+
+Result<ThreadRecord> SqliteStore::OpenVoiceThread(const std::string& phone,
+                                                  const std::string& participant_id,
+                                                  const std::string& lang, int64_t now_ms) {
+  return OpenPhoneThread(Channel::kVoice, phone, participant_id, lang, now_ms);
+}
+
+Result<ThreadRecord> SqliteStore::OpenPhoneThread(Channel channel, const std::string& phone,
+                                                  const std::string& participant_id,
+                                                  const std::string& lang, int64_t now_ms) {
   std::string e164;
   auto index = PhoneIndex(phone, &e164);
   if (!index.ok()) return index.status();
-  // Almost every text comes from a number that has a thread: find it on a reader and spare the
-  // webhook a group commit. The writer checks again before creating one.
+  const std::string channel_name(ChannelName(channel));
+  // Prep caches statements by their text's address: one constant per channel.
+  const char* find = channel == Channel::kVoice
+                         ? "SELECT id, participant_id FROM threads WHERE channel = 'voice' AND "
+                           "phone_index = ?"
+                         : "SELECT id, participant_id FROM threads WHERE channel = 'sms' AND "
+                           "phone_index = ?";
+  // Almost every text or call comes from a number that has a thread: find it on a reader and
+  // spare the webhook a group commit. The writer checks again before creating one.
   auto existing = readers_->Call<std::optional<ThreadRecord>>(
       [&](Conn& c) -> Result<std::optional<ThreadRecord>> {
-        auto q = c.Prep("SELECT id FROM threads WHERE channel = 'sms' AND phone_index = ?");
+        auto q = c.Prep(find);
         BindBlob(q, 1, *index);
         if (!q->executeStep()) return std::optional<ThreadRecord>();
+        if (!participant_id.empty() && NullableText(q->getColumn(1)) != participant_id) {
+          return std::optional<ThreadRecord>();  // the writer sets the participant
+        }
         int64_t id = q->getColumn(0).getInt64();
         auto t = LoadThread(c, id);
         if (!t.ok()) return t.status();
@@ -444,36 +469,50 @@ Result<ThreadRecord> SqliteStore::OpenSmsThread(const std::string& phone, const 
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) return std::move(**existing);
   return writer_->Call<ThreadRecord>([&](Conn& c) -> Result<ThreadRecord> {
+    if (!participant_id.empty()) {
+      auto q = c.Prep("SELECT 1 FROM participants WHERE participant_id = ?");
+      q->bind(1, participant_id);
+      if (!q->executeStep()) return Status(Code::kNotFound, "no such participant");
+    }
     {
-      auto q = c.Prep("SELECT id FROM threads WHERE channel = 'sms' AND phone_index = ?");
+      auto q = c.Prep(find);
       BindBlob(q, 1, *index);
       if (q->executeStep()) {
         int64_t id = q->getColumn(0).getInt64();
+        if (!participant_id.empty() && NullableText(q->getColumn(1)) != participant_id) {
+          auto u = c.Prep("UPDATE threads SET participant_id = ? WHERE id = ?");
+          u->bind(1, participant_id);
+          u->bind(2, id);
+          u->exec();
+        }
         return LoadThread(c, id);
       }
     }
-    std::optional<std::string> linked;
-    {
+    std::optional<std::string> participant;
+    if (!participant_id.empty()) {
+      participant = participant_id;
+    } else if (channel == Channel::kSms) {
       auto q = c.Prep("SELECT participant_id FROM linked_phones WHERE phone_index = ?");
       BindBlob(q, 1, *index);
-      if (q->executeStep()) linked = q->getColumn(0).getString();
+      if (q->executeStep()) participant = q->getColumn(0).getString();
     }
     // The row id is chosen here (single writer) because it is part of the sealed phone's AD.
     int64_t id = c.db().execAndGet("SELECT COALESCE(MAX(id), 0) + 1 FROM threads").getInt64();
     std::string sealed = keys_->Seal(e164, "threads", "phone", std::to_string(id));
     auto q = c.Prep(
         "INSERT INTO threads(id, participant_id, channel, phone_index, phone, lang, "
-        "state, created_ms) VALUES(?,?,'sms',?,?,?,'bot',?)");
+        "state, created_ms) VALUES(?,?,?,?,?,?,'bot',?)");
     q->bind(1, id);
-    if (linked) {
-      q->bind(2, *linked);
+    if (participant) {
+      q->bind(2, *participant);
     } else {
       q->bind(2);
     }
-    BindBlob(q, 3, *index);
-    BindBlob(q, 4, sealed);
-    q->bind(5, lang.empty() ? std::string("en") : lang);
-    q->bind(6, now_ms);
+    q->bind(3, channel_name);
+    BindBlob(q, 4, *index);
+    BindBlob(q, 5, sealed);
+    q->bind(6, lang.empty() ? std::string("en") : lang);
+    q->bind(7, now_ms);
     q->exec();
     return LoadThread(c, id);
   });

@@ -50,6 +50,8 @@ class SqliteStore final : public Store {
                                   const std::string& lang, int64_t now_ms) override;
   Result<ThreadRecord> OpenSmsThread(const std::string& phone, const std::string& lang,
                                      int64_t now_ms) override;
+  Result<ThreadRecord> OpenVoiceThread(const std::string& phone, const std::string& participant_id,
+                                       const std::string& lang, int64_t now_ms) override;
   Result<ThreadRecord> GetThread(int64_t thread_id) override;
   Status UpdateThread(int64_t thread_id, const ThreadUpdate& update, int64_t now_ms) override;
   Result<ThreadRecord> Claim(int64_t thread_id, int64_t caseworker_id, int64_t now_ms) override;
@@ -125,6 +127,10 @@ class SqliteStore final : public Store {
 
  private:
   Result<ThreadRecord> LoadThread(Conn& c, int64_t thread_id);
+  // The SMS or voice thread of a phone number (OpenSmsThread, OpenVoiceThread).
+  Result<ThreadRecord> OpenPhoneThread(Channel channel, const std::string& phone,
+                                       const std::string& participant_id, const std::string& lang,
+                                       int64_t now_ms);
   // The bodies of Append, UpdateThread and RecordInboundReply, inside a writer transaction.
   Result<Appended> AppendIn(Conn& c, const AppendRequest& request);
   // AppendIn's parts: the stored message with the same client id, if any; the sealed insert as

@@ -680,6 +680,60 @@ TEST_CASE("SMS: linking with TTL, opt-outs, inbound reply idempotency", "[storag
   CHECK(store->InboundReply("SM0001", TestNowMs())->value() == "Reply STOP to stop");
 }
 
+TEST_CASE("voice: one thread per caller number, its participant once signed in", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  MustImport(*store, SampleExtract());
+  int64_t now = TestNowMs();
+  const std::string phone = "+15595550177";
+  auto call = store->OpenVoiceThread("(559) 555-0177", "", "en", now);
+  REQUIRE(call.ok());
+  CHECK(call->channel == Channel::kVoice);
+  CHECK(call->phone == phone);
+  CHECK(call->participant_id.empty());
+  CHECK(call->counties.empty());
+  // The SMS thread of the same number is another thread.
+  auto sms = store->OpenSmsThread(phone, "en", now);
+  REQUIRE(sms.ok());
+  CHECK(sms->id != call->id);
+  // Signed in: the same thread gets the participant (and their county), and keeps it on the next
+  // call that has not signed in yet.
+  auto signed_in = store->OpenVoiceThread(phone, "100000001", "es", now + 1000);
+  REQUIRE(signed_in.ok());
+  CHECK(signed_in->id == call->id);
+  CHECK(signed_in->participant_id == "100000001");
+  CHECK(signed_in->counties == std::vector<std::string>{"MADERA"});
+  CHECK(store->OpenVoiceThread(phone, "", "en", now + 2000)->participant_id == "100000001");
+  CHECK(store->GetThread(call->id)->channel == Channel::kVoice);
+  CHECK(store->OpenVoiceThread("not a phone", "", "en", now).status().code() == Code::kInvalid);
+  CHECK(store->OpenVoiceThread(phone, "100000999", "en", now).status().code() == Code::kNotFound);
+  ThreadQuery all;
+  all.supervisor = true;
+  auto listed = store->ListThreads(all);
+  REQUIRE(listed.ok());
+  CHECK(std::count_if(listed->begin(), listed->end(),
+                      [](const ThreadRecord& t) { return t.channel == Channel::kVoice; }) == 1);
+}
+
+TEST_CASE("migrations: schema 9 gets voice threads, keeping its web and SMS threads", "[storage]") {
+  TempDir dir;
+  {
+    SQLite::Database raw(dir.File("t.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    REQUIRE(Migrate(raw, 9).ok());
+    raw.exec("INSERT INTO threads(channel, lang, state, created_ms) VALUES('web', 'en', 'bot', 1)");
+    CHECK_THROWS(raw.exec(
+        "INSERT INTO threads(channel, lang, state, created_ms) VALUES('voice', 'en', 'bot', 1)"));
+  }
+  auto store = OpenStore(dir);
+  {
+    SQLite::Database raw(dir.File("t.db"));
+    CHECK(SchemaVersion(raw) == kSchemaVersion);
+    CHECK(raw.execAndGet("SELECT count(*) FROM threads WHERE channel = 'web'").getInt() == 1);
+    CHECK(raw.execAndGet("PRAGMA integrity_check").getString() == "ok");
+  }
+  CHECK(store->OpenVoiceThread("+15595550178", "", "en", TestNowMs()).ok());
+}
+
 TEST_CASE("outbox: dedupe, due order, retry, sent, delivery status, recovery", "[storage]") {
   TempDir dir;
   auto store = OpenStore(dir);

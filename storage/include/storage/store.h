@@ -34,11 +34,11 @@ struct StoreOptions {
   int64_t case_data_check_ms = 1000;
 };
 
-enum class Channel { kWeb, kSms };
+enum class Channel { kWeb, kSms, kVoice };
 enum class ThreadState { kBot, kWaiting, kAssigned, kResolved };
 enum class Sender { kParticipant, kBot, kCaseworker, kSystem, kNote };
 
-std::string_view ChannelName(Channel c);          // "web" / "sms"
+std::string_view ChannelName(Channel c);          // "web" / "sms" / "voice"
 std::string_view ThreadStateName(ThreadState s);  // "bot" / "waiting" / "assigned" / "resolved"
 std::string_view SenderName(Sender s);  // "participant" / "bot" / "caseworker" / "system" / "note"
 
@@ -390,6 +390,12 @@ class Store {
   // The SMS thread of a phone number (E.164), created if absent, linked or not.
   virtual Result<ThreadRecord> OpenSmsThread(const std::string& phone, const std::string& lang,
                                              int64_t now_ms) = 0;
+  // The voice thread of a caller's number (E.164), created if absent (one per number, like SMS).
+  // A non-empty `participant_id` (the caller has just entered that participant's PIN) becomes the
+  // thread's participant; empty leaves it as it is.
+  virtual Result<ThreadRecord> OpenVoiceThread(const std::string& phone,
+                                               const std::string& participant_id,
+                                               const std::string& lang, int64_t now_ms) = 0;
   virtual Result<ThreadRecord> GetThread(int64_t thread_id) = 0;
   virtual Status UpdateThread(int64_t thread_id, const ThreadUpdate& update, int64_t now_ms) = 0;
   // Assigns the thread to the caseworker (state assigned). kConflict when another caseworker
