@@ -106,17 +106,20 @@ std::string CaseAnswers::Answer(Intent intent, const ParticipantFacts& facts,
 }
 
 std::string CaseAnswers::CaseName(const std::string& number) const {
-  return Format("bot.case.name",
-                {{"channel", ChannelName()}, {"number", number}, {"last4", LastFour(number)}});
+  return Format(
+      "bot.case.name",
+      {{"channel", ChannelName()}, {"number", Number(number)}, {"last4", LastFour(number)}});
 }
 
 std::string CaseAnswers::CaseTitle(const std::string& number) const {
-  return Format("bot.case.title",
-                {{"channel", ChannelName()}, {"number", number}, {"last4", LastFour(number)}});
+  return Format(
+      "bot.case.title",
+      {{"channel", ChannelName()}, {"number", Number(number)}, {"last4", LastFour(number)}});
 }
 
 std::string CaseAnswers::List(const std::string& header, const std::vector<std::string>& lines,
                               size_t max_items, const char* more_key) const {
+  if (channel_ == Channel::kVoice) max_items = std::min(max_items, kVoiceMaxListed);
   size_t shown = std::min(lines.size(), std::max<size_t>(max_items, 1));
   // On SMS, drop whole lines until the answer fits rather than cutting the last one in half.
   for (;;) {
@@ -142,7 +145,8 @@ std::string CaseAnswers::PerCase(const std::vector<const CaseFacts*>& cases, Lin
   lines.reserve(cases.size());
   for (const CaseFacts* c : cases) lines.push_back(line(*c));
   return List(Format("bot.cases.header", {{"count", static_cast<int64_t>(cases.size())}}), lines,
-              options_.max_cases_listed, "bot.cases.more");
+              options_.max_cases_listed,
+              channel_ == Channel::kVoice ? "bot.cases.more.voice" : "bot.cases.more");
 }
 
 std::string CaseAnswers::NotFound(const std::string& typed,
@@ -281,7 +285,8 @@ std::string CaseAnswers::CaseStatus(const std::vector<const CaseFacts*>& cases) 
                                                   {"status", Label(c.status)},
                                                   {"opened", Date{c.opened_date}}});
     // Court case numbers identify a case as much as its own number: on SMS only their count.
-    if (channel_ == Channel::kSms || c.orders.empty()) {
+    // On the phone a court case number is not read out either.
+    if (channel_ == Channel::kSms || channel_ == Channel::kVoice || c.orders.empty()) {
       text += " " + Format("bot.status.orders", {{"count", int64_t(c.orders.size())}});
     } else {
       for (const Order& order : c.orders) {

@@ -11,6 +11,7 @@
 #include "intents/classifier.h"
 #include "local_time.h"
 #include "locales/catalog.h"
+#include "text.h"
 
 namespace connecthub::bot {
 
@@ -65,7 +66,13 @@ class CaseAnswers {
   std::string Format(const char* key, const locales::Args& args) const {
     return catalog_.Format(lang_, key, args);
   }
-  std::string ChannelName() const { return channel_ == Channel::kSms ? "sms" : "web"; }
+  std::string ChannelName() const {
+    return channel_ == Channel::kSms ? "sms" : channel_ == Channel::kVoice ? "voice" : "web";
+  }
+  // A case number as the channel shows it: digit by digit on voice.
+  std::string Number(const std::string& number) const {
+    return channel_ == Channel::kVoice ? SpokenDigits(number) : number;
+  }
 
   const locales::Catalog& catalog_;
   const Labels& labels_;

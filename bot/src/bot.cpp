@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <set>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -66,7 +68,13 @@ class BotImpl final : public Bot {
         catalog_(std::move(catalog)),
         calendar_(std::move(calendar)),
         labels_(*catalog_),
-        notices_(std::move(notices)) {}
+        notices_(std::move(notices)) {
+    for (const char* lang : {"en", "es"}) {
+      for (const auto& [key, pattern] : catalog_->Entries(lang, "bot.")) {
+        if (key.ends_with(".voice")) voice_keys_.insert(key);
+      }
+    }
+  }
 
   Reply Answer(std::string_view text, const ParticipantFacts* facts,
                const Conversation& conversation, std::chrono::sys_seconds now) const override {
@@ -95,7 +103,7 @@ class BotImpl final : public Bot {
       reply.intent = std::string(intents::IntentName(Intent::kAgent));
       reply.escalate = true;
       reply.priority = Priority::kHigh;
-      reply.text = Text(reply.lang, "bot.safety", {});
+      reply.text = Say(conversation, reply.lang, "bot.safety", {});
     } else if (intent == Intent::kUnknown && (c.topic || c.out_of_scope)) {
       OutOfScope(c, conversation, &reply);
     } else if (intent == Intent::kUnknown) {
@@ -103,32 +111,33 @@ class BotImpl final : public Bot {
       if (reply.misses >= options_.misses_to_escalate) {
         reply.escalate = true;
         reply.misses = 0;
-        reply.text = Text(reply.lang, "bot.unknown_escalate", {});
+        reply.text = Say(conversation, reply.lang, "bot.unknown_escalate", {});
       } else {
-        reply.text = Text(reply.lang, "bot.unknown", {});
+        reply.text = Say(conversation, reply.lang, "bot.unknown", {});
       }
     } else if (intent == Intent::kEnforcement) {
       reply.text = Enforcement(facts, conversation, reply.lang);
     } else if (intent == Intent::kAgent) {
       reply.escalate = true;
-      reply.text = Text(reply.lang, "bot.agent", {});
+      reply.text = Say(conversation, reply.lang, "bot.agent", {});
     } else if (intent == Intent::kSetLanguage) {
       reply.lang = NewLanguage(c, conversation.lang);
-      reply.text = Text(reply.lang, "bot.set_language", {});
+      reply.text = Say(conversation, reply.lang, "bot.set_language", {});
     } else if (IsCaseIntent(intent)) {
       reply.text = CaseAnswer(intent, c.entities, facts, conversation, reply.lang, now);
     } else if (intent == Intent::kGreeting || intent == Intent::kHelp) {
       bool has_name = facts != nullptr && !facts->first_name.empty();
       reply.text = intent == Intent::kHelp
-                       ? Text(reply.lang, "bot.help", {})
-                       : Text(reply.lang, "bot.greeting",
-                              {{"has_name", std::string(has_name ? "yes" : "no")},
-                               {"first_name", has_name ? facts->first_name : std::string()}});
+                       ? Say(conversation, reply.lang, "bot.help", {})
+                       : Say(conversation, reply.lang, "bot.greeting",
+                             {{"has_name", std::string(has_name ? "yes" : "no")},
+                              {"first_name", has_name ? facts->first_name : std::string()}});
       // An unlinked number learns how to get its case answers.
-      if (!conversation.linked) reply.text += "\n" + Text(reply.lang, "bot.link_needed", {});
+      if (!conversation.linked)
+        reply.text += "\n" + Say(conversation, reply.lang, "bot.link_needed", {});
     } else {
       const char* key = InformationKey(intent);
-      reply.text = Text(reply.lang, key != nullptr ? key : "bot.help", {});
+      reply.text = Say(conversation, reply.lang, key != nullptr ? key : "bot.help", {});
     }
 
     if (conversation.channel == Channel::kSms) {
@@ -209,6 +218,17 @@ class BotImpl final : public Bot {
     return catalog_->Format(lang, key, args);
   }
 
+  // Text for the conversation's channel: on voice, `key`.voice when the catalog has it (the
+  // same answer for the ear: "say agent or press 0" where the screen reads "type agent").
+  std::string Say(const Conversation& conversation, const std::string& lang, const char* key,
+                  const locales::Args& args) const {
+    if (conversation.channel == Channel::kVoice) {
+      std::string voice = std::string(key) + ".voice";
+      if (voice_keys_.contains(voice)) return catalog_->Format(lang, voice, args);
+    }
+    return catalog_->Format(lang, key, args);
+  }
+
   // Intents that one clause of a message with several questions may ask (those answered from
   // data or general information; not the conversation moves such as agent or set_language).
   static bool Answerable(Intent intent) {
@@ -249,7 +269,7 @@ class BotImpl final : public Bot {
       } else if (intent == Intent::kEnforcement) {
         answer = Enforcement(facts, conversation, reply->lang);
       } else {
-        answer = Text(reply->lang, InformationKey(intent), {});
+        answer = Say(conversation, reply->lang, InformationKey(intent), {});
       }
       if (std::find(answers.begin(), answers.end(), answer) == answers.end()) {
         answers.push_back(std::move(answer));
@@ -325,15 +345,15 @@ class BotImpl final : public Bot {
     if (c.topic == intents::Topic::kDomestic) {
       reply->escalate = true;
       reply->misses = 0;
-      reply->text = Text(reply->lang, "bot.oos.domestic", {{"channel", channel}});
+      reply->text = Say(conversation, reply->lang, "bot.oos.domestic", {{"channel", channel}});
       return;
     }
     reply->misses = conversation.misses + 1;
-    reply->text = Text(reply->lang, key, {});
+    reply->text = Say(conversation, reply->lang, key, {});
     if (reply->misses >= options_.misses_to_escalate) {
       reply->escalate = true;
       reply->misses = 0;
-      reply->text += "\n" + Text(reply->lang, "bot.oos.offer", {});
+      reply->text += "\n" + Say(conversation, reply->lang, "bot.oos.offer", {});
     }
   }
 
@@ -347,10 +367,10 @@ class BotImpl final : public Bot {
         if (c.role == Role::kPaying) past_due += c.past_due_cents;
       }
     }
-    return Text(lang, "bot.enforcement",
-                {{"channel", std::string(conversation.channel == Channel::kSms ? "sms" : "web")},
-                 {"due", std::string(past_due > 0 ? "some" : "none")},
-                 {"past_due", locales::Money{past_due}}});
+    return Say(conversation, lang, "bot.enforcement",
+               {{"channel", std::string(conversation.channel == Channel::kSms ? "sms" : "web")},
+                {"due", std::string(past_due > 0 ? "some" : "none")},
+                {"past_due", locales::Money{past_due}}});
   }
 
   // The language asked for by name; otherwise the classifier's (sticky) one if the message moved
@@ -365,8 +385,8 @@ class BotImpl final : public Bot {
   std::string CaseAnswer(Intent intent, const intents::Entities& entities,
                          const ParticipantFacts* facts, const Conversation& conversation,
                          const std::string& lang, std::chrono::sys_seconds now) const {
-    if (!conversation.linked) return Text(lang, "bot.link_needed", {});
-    if (facts == nullptr) return Text(lang, "bot.no_case", {});
+    if (!conversation.linked) return Say(conversation, lang, "bot.link_needed", {});
+    if (facts == nullptr) return Say(conversation, lang, "bot.no_case", {});
     CaseAnswers answers(*catalog_, labels_, *calendar_, options_, lang, conversation.channel, now);
     return answers.Answer(intent, *facts, entities);
   }
@@ -386,6 +406,7 @@ class BotImpl final : public Bot {
   const std::unique_ptr<LocalCalendar> calendar_;
   const Labels labels_;
   std::vector<locales::InterpreterNotice> notices_;
+  std::set<std::string> voice_keys_;  // catalog keys ending ".voice" (Say)
 };
 
 }  // namespace

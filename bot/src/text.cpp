@@ -57,6 +57,15 @@ std::string DigitsOf(std::string_view text) {
   return out;
 }
 
+std::string SpokenDigits(std::string_view text) {
+  std::string out;
+  for (char c : DigitsOf(text)) {
+    if (!out.empty()) out.push_back(' ');
+    out.push_back(c);
+  }
+  return out;
+}
+
 std::string LastFour(std::string_view number) {
   return std::string(number.size() <= 4 ? number : number.substr(number.size() - 4));
 }

@@ -57,6 +57,15 @@ inline bot::Conversation Sms(std::string lang, bool linked = true) {
   return c;
 }
 
+// A signed-in phone call: answers for the ear.
+inline bot::Conversation Voice(std::string lang) {
+  bot::Conversation c;
+  c.channel = bot::Channel::kVoice;
+  c.lang = std::move(lang);
+  c.linked = true;
+  return c;
+}
+
 // Static facts, so tables can point at them.
 inline const bot::ParticipantFacts kPayer = fixture::Payer();
 inline const bot::ParticipantFacts kReceiver = fixture::Receiver();
@@ -79,7 +88,9 @@ struct Row {
 inline void CheckRows(const std::vector<Row>& rows, const std::string& lang) {
   for (const Row& row : rows) {
     bot::Conversation conversation =
-        row.channel == bot::Channel::kSms ? Sms(lang, row.facts != nullptr) : Web(lang);
+        row.channel == bot::Channel::kSms
+            ? Sms(lang, row.facts != nullptr)
+            : (row.channel == bot::Channel::kVoice ? Voice(lang) : Web(lang));
     INFO("ask: " << row.ask << " / " << lang);
     bot::Reply reply = ScriptedBot().Answer(row.ask, row.facts, conversation, row.now);
     CHECK(reply.text == (lang == "en" ? row.en : row.es));

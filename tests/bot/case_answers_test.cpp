@@ -380,6 +380,60 @@ TEST_CASE("unlinked SMS: case questions get how to link (es)", "[bot][es]") {
   CheckRows(UnlinkedRows(), "es");
 }
 
+// On a call: case numbers digit by digit, at most three items in a list, court case numbers
+// counted (not read: letters and digits spoken by text-to-speech are hard to follow).
+const std::vector<Row>& VoiceRows() {
+  static const std::vector<Row> rows = {
+      {"balance", &kPayer, Channel::kVoice,
+       "Case 2 0 0 0 0 0 0 0 1: you owe $667.93 past due. Current support: $10.00 a month, plus "
+       "$50.00 a month toward the past-due balance.",
+       "Caso 2 0 0 0 0 0 0 0 1: usted debe $667.93 de manutención atrasada. Manutención actual: "
+       "$10.00 al mes, más $50.00 al mes para el saldo atrasado."},
+      {"balance", &kMany, Channel::kVoice,
+       "You have 5 cases:\n"
+       "Case 2 0 0 0 0 0 0 1 1: you owe $100.00 past due. Current support: $50.00 a month.\n"
+       "Case 2 0 0 0 0 0 0 1 2: you owe $200.00 past due. Current support: $50.00 a month.\n"
+       "Case 2 0 0 0 0 0 0 1 3: you owe $300.00 past due. Current support: $50.00 a month.\n"
+       "...and 2 more cases. A caseworker can tell you about them: say agent.",
+       "Usted tiene 5 casos:\n"
+       "Caso 2 0 0 0 0 0 0 1 1: usted debe $100.00 de manutención atrasada. Manutención actual: "
+       "$50.00 al mes.\n"
+       "Caso 2 0 0 0 0 0 0 1 2: usted debe $200.00 de manutención atrasada. Manutención actual: "
+       "$50.00 al mes.\n"
+       "Caso 2 0 0 0 0 0 0 1 3: usted debe $300.00 de manutención atrasada. Manutención actual: "
+       "$50.00 al mes.\n"
+       "...y 2 casos más. Un trabajador de casos le puede informar sobre esos casos: diga "
+       "agente."},
+      {"case_status", &kPayer, Channel::kVoice,
+       "Case 2 0 0 0 0 0 0 0 1 (Madera County): status open, opened January 10, 2018. 1 court "
+       "order on file.",
+       "Caso 2 0 0 0 0 0 0 0 1 (condado de Madera): estado abierto, fecha de apertura 10 de enero "
+       "de 2018. 1 orden judicial registrada."},
+      {"payment_history", &kMany, Channel::kVoice,
+       "Your last 3 payments:\n"
+       "- November 5, 2026: $15.00 (income withholding), case 2 0 0 0 0 0 0 1 5\n"
+       "- November 4, 2026: $14.00 (income withholding), case 2 0 0 0 0 0 0 1 4\n"
+       "- November 3, 2026: $13.00 (income withholding), case 2 0 0 0 0 0 0 1 3",
+       "Sus últimos 3 pagos:\n"
+       "- 5 de noviembre de 2026: $15.00 (retención de ingresos), caso 2 0 0 0 0 0 0 1 5\n"
+       "- 4 de noviembre de 2026: $14.00 (retención de ingresos), caso 2 0 0 0 0 0 0 1 4\n"
+       "- 3 de noviembre de 2026: $13.00 (retención de ingresos), caso 2 0 0 0 0 0 0 1 3"},
+      {"balance case=9999", &kMany, Channel::kVoice,
+       "I couldn't find case 9 9 9 9 among your cases. Your cases: case 2 0 0 0 0 0 0 1 1, case "
+       "2 0 0 0 0 0 0 1 2, case 2 0 0 0 0 0 0 1 3 and 2 more.",
+       "No encontré el caso 9 9 9 9 entre sus casos. Sus casos: caso 2 0 0 0 0 0 0 1 1, caso 2 0 "
+       "0 0 0 0 0 1 2, caso 2 0 0 0 0 0 0 1 3 y 2 más."},
+  };
+  return rows;
+}
+
+TEST_CASE("on a call: case numbers digit by digit, short lists (en)", "[bot][en]") {
+  CheckRows(VoiceRows(), "en");
+}
+TEST_CASE("on a call: case numbers digit by digit, short lists (es)", "[bot][es]") {
+  CheckRows(VoiceRows(), "es");
+}
+
 TEST_CASE("a web conversation without facts gets no case, not a crash", "[bot][en][es]") {
   for (const char* lang : {"en", "es"}) {
     bot::Reply reply = ScriptedBot().Answer("balance", nullptr, Web(lang), fixture::Now());

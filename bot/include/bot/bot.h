@@ -11,7 +11,17 @@
 
 namespace connecthub::bot {
 
-enum class Channel { kWeb, kSms };
+// kVoice: answers are written for the ear (a phone call read out by text-to-speech): lists of at
+// most three items, case numbers digit by digit, court case numbers counted, not read.
+enum class Channel { kWeb, kSms, kVoice };
+
+// The largest number of items one spoken answer lists (the rest are "and N more").
+inline constexpr size_t kVoiceMaxListed = 3;
+
+// The digits of `text`, each a word of its own, for text-to-speech ("2 0 0 0 1"): a number read
+// digit by digit, not as "two hundred million". The bot reads case numbers so on kVoice; the
+// phone line reads back a keyed Participant ID the same way.
+std::string SpokenDigits(std::string_view text);
 
 // What the bot knows of the conversation before this message. The hub keeps it with the thread.
 struct Conversation {
