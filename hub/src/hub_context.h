@@ -67,6 +67,9 @@ struct ServeOptions {
   std::string twilio_auth_token;  // secret: never logged
   std::string twilio_from;
   std::string twilio_messaging_service_sid;
+  // The phone line's agent number (--voice-agent-number, E.164): callers who ask for a person in
+  // office hours are connected to it (<Dial>); empty: they are offered a callback instead.
+  std::string voice_agent_number;
   std::string sms_api_base = "https://api.twilio.com";
   // SMS channel timings (tests shorten them).
   int64_t reminder_interval_ms = 60'000;              // due reminders looked up. Default 60 s.

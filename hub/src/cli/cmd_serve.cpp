@@ -25,7 +25,9 @@
 #include "server/registry.h"
 #include "server/server.h"
 #include "sms/sms_channel.h"
+#include "sms/twilio_webhook.h"
 #include "static_pages.h"
+#include "voice/voice_service.h"
 
 namespace connecthub::hub::cli {
 namespace {
@@ -159,6 +161,11 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
   out->twilio_auth_token = o.Get("twilio-auth-token");
   out->twilio_from = o.Get("twilio-from");
   out->twilio_messaging_service_sid = o.Get("twilio-messaging-service-sid");
+  out->voice_agent_number = o.Get("voice-agent-number");
+  if (!out->voice_agent_number.empty() && !sms::IsE164(out->voice_agent_number)) {
+    *error = "--voice-agent-number must be an E.164 number (+ and 8 to 15 digits)";
+    return false;
+  }
   out->sms_api_base = o.Get("sms-api-base", "https://api.twilio.com");
   struct Timing {
     const char* name;
@@ -258,6 +265,8 @@ class Hub {
     // SMS channel wiring: POST /sms/twilio(/status), the outbound SMS subscriber, the outbox
     // worker and the reminder scheduler, all from the SMS engineer's hub/src/sms/sms_channel.cpp.
     sms::RegisterSmsChannel(context_);
+    // The phone line: POST /voice/twilio and its <Gather> answers (hub/src/voice).
+    voice::RegisterVoiceChannel(context_, office_hours_.get());
 
     server::ServerOptions server_options;
     server_options.allowed_origins = options_.allowed_origins;
@@ -524,6 +533,9 @@ Command ServeCommand() {
       {.name = "twilio-from", .help = "sender number for outbound SMS (E.164)"},
       {.name = "twilio-messaging-service-sid",
        .help = "Twilio messaging service (instead of from)"},
+      {.name = "voice-agent-number",
+       .help = "the phone line's agent number (E.164): callers asking for a person in office "
+               "hours are connected to it; otherwise they are offered a callback"},
       {.name = "sms-api-base",
        .default_value = "https://api.twilio.com",
        .help = "base URL of the SMS provider's REST API"},

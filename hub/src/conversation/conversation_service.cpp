@@ -138,8 +138,9 @@ storage::TurnRequest ConversationService::MakeTurn(const ParentText& message, in
             {{"thread_id", before.id}, {"code", static_cast<int>(context.facts_status.code())}});
       }
       bot::Conversation conv;
-      conv.channel =
-          before.channel == storage::Channel::kSms ? bot::Channel::kSms : bot::Channel::kWeb;
+      conv.channel = before.channel == storage::Channel::kSms     ? bot::Channel::kSms
+                     : before.channel == storage::Channel::kVoice ? bot::Channel::kVoice
+                                                                  : bot::Channel::kWeb;
       conv.lang = before.lang;
       conv.misses = before.misses;
       conv.linked = with_facts;

@@ -11,6 +11,7 @@
 #include "sms/keywords.h"
 #include "sms/sms_service.h"
 #include "sms/twilio_signature.h"
+#include "sms/twilio_webhook.h"
 #include "sms/twiml.h"
 
 namespace connecthub::hub::sms {
@@ -36,39 +37,12 @@ class InboundScope {
   int64_t saved_;
 };
 
-bool IsSid(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// E.164: '+' then 8 to 15 digits.
-bool IsPhone(std::string_view s) {
-  if (s.size() < 9 || s.size() > 16 || s[0] != '+') return false;
-  for (size_t i = 1; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  return true;
-}
-
 bool IsStatusWord(std::string_view s) {
   if (s.empty() || s.size() > 32) return false;
   for (char c : s) {
     if (!((c >= 'a' && c <= 'z') || c == '_' || c == '-')) return false;
   }
   return true;
-}
-
-http::HttpResponse Twiml(std::string body) {
-  http::HttpResponse r;
-  r.status = 200;
-  r.content_type = "text/xml; charset=utf-8";
-  r.body = std::move(body);
-  return r;
 }
 
 std::string FirstOf(const FormFields& form, std::string_view a, std::string_view b) {
@@ -132,11 +106,7 @@ std::mutex& SmsService::PhoneMutex(const std::string& phone) {
 }
 
 bool SmsService::Verified(const http::HttpRequest& request, const FormFields& form) const {
-  const ServeOptions& so = ctx_.options;
-  if (so.public_url.empty() || so.twilio_auth_token.empty()) return false;
-  std::string url = SignedUrl(so.public_url, request.target);
-  return VerifyTwilioSignature(so.twilio_auth_token, url, form,
-                               request.Header("x-twilio-signature"));
+  return WebhookVerified(ctx_.options, request, form);
 }
 
 http::HttpResponse SmsService::HandleInbound(const http::HttpRequest& request) {
@@ -159,7 +129,7 @@ http::HttpResponse SmsService::HandleInbound(const http::HttpRequest& request) {
   std::string sid = FirstOf(*form, "MessageSid", "SmsSid");
   std::string from = form->Get("From");
   std::string body = form->Get("Body");
-  if (!IsSid(sid) || !IsPhone(from)) {
+  if (!IsTwilioSid(sid) || !IsE164(from)) {
     ctx_.metrics.Inc("connecthub_sms_webhooks_total", {{"result", "malformed"}});
     return http::ErrorResponse(400, "missing or malformed MessageSid or From");
   }
@@ -172,7 +142,7 @@ http::HttpResponse SmsService::HandleInbound(const http::HttpRequest& request) {
   }
   if (prior->has_value()) {
     ctx_.metrics.Inc("connecthub_sms_webhooks_total", {{"result", "duplicate"}});
-    return Twiml(**prior);
+    return TwimlResponse(**prior);
   }
   int64_t now = ctx_.clock();
   auto reply = Process(from, body, sid, now);
@@ -192,7 +162,7 @@ http::HttpResponse SmsService::HandleInbound(const http::HttpRequest& request) {
   ctx_.metrics.Inc("connecthub_sms_webhooks_total", {{"result", "ok"}});
   ctx_.metrics.Inc("connecthub_sms_messages_total", {{"direction", "out"}, {"path", "twiml"}},
                    static_cast<double>(parts));
-  return Twiml(std::move(twiml));
+  return TwimlResponse(std::move(twiml));
 }
 
 std::string SmsService::TwimlFor(const std::vector<std::string>& texts, size_t* parts) const {
@@ -433,7 +403,7 @@ http::HttpResponse SmsService::HandleStatus(const http::HttpRequest& request) {
   }
   std::string sid = FirstOf(*form, "MessageSid", "SmsSid");
   std::string status = FirstOf(*form, "MessageStatus", "SmsStatus");
-  if (!IsSid(sid) || !IsStatusWord(status)) {
+  if (!IsTwilioSid(sid) || !IsStatusWord(status)) {
     return http::ErrorResponse(400, "missing or malformed MessageSid or MessageStatus");
   }
   std::vector<std::pair<int64_t, int64_t>> changed;
@@ -452,6 +422,13 @@ http::HttpResponse SmsService::HandleStatus(const http::HttpRequest& request) {
 
 void SmsService::OnEvent(const events::HubEvent& event) {
   if (event.kind != events::HubEvent::Kind::kMessage) return;
+  if (event.thread.channel == storage::Channel::kVoice) {
+    // A caseworker's reply on a phone-line thread is texted to the number that called (the
+    // callback queue's "call back or text them"); the line's own system notes are not.
+    if (event.message.sender == storage::Sender::kCaseworker)
+      EnqueueMessage(event.thread, event.message);
+    return;
+  }
   if (event.thread.channel != storage::Channel::kSms) return;
   if (event.message.sender != storage::Sender::kCaseworker &&
       event.message.sender != storage::Sender::kSystem) {
