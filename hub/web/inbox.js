@@ -98,7 +98,7 @@
     } catch (e) { /* an unknown code: shown as is */ }
     return t('inbox.interpreter', { language: name });
   }
-  function channelName(c) { return t('inbox.channel.' + (c === 'sms' ? 'sms' : 'web')); }
+  function channelName(c) { return t('inbox.channel.' + (c === 'sms' || c === 'voice' ? c : 'web')); }
   function stateText(th) {
     if (th.state === 'waiting') {
       return th.waiting_since ? t('inbox.state.waitingFor', { duration: fmtDuration(th.waiting_since) })
@@ -419,6 +419,7 @@
     $('thread-meta').textContent = [
       pid ? t('inbox.thread.participantId', { id: pid }) : null,
       channelName(th.channel),
+      th.caller_number ? t('inbox.thread.callBack', { number: th.caller_number }) : null,
       langName(th.lang),
       interpreterText(th),
       th.counties && th.counties.length ? th.counties.join(', ') : null,
@@ -449,6 +450,7 @@
     let hint;
     if (note) hint = t('inbox.compose.noteHint');
     else if (th.channel === 'sms' && th.opted_out) hint = t('inbox.compose.optedOutHint');
+    else if (th.channel === 'voice') hint = t('inbox.compose.voiceHint', { lang: langName(th.lang) });
     else hint = t('inbox.compose.replyHint', { channel: channelName(th.channel), lang: langName(th.lang) });
     if (!isMine(th)) hint = t('inbox.compose.claimFirst') + ' ' + hint;
     $('compose-hint').textContent = hint;
@@ -544,7 +546,10 @@
       h('dt', { text: t('inbox.case.participantId') }), h('dd', { text: p.participant_id || '—' }),
       h('dt', { text: t('inbox.case.channel') }), h('dd', { text: channelName(th.channel) + (th.opted_out ? ' · ' + t('inbox.case.optedOut') : '') }),
       h('dt', { text: t('inbox.case.language') }), h('dd', { text: langName(th.lang) }),
-    ]));
+    ].concat(th.caller_number ? [
+      h('dt', { text: t('inbox.case.callerNumber') }),
+      h('dd', {}, [h('a', { href: 'tel:' + th.caller_number, text: th.caller_number })]),
+    ] : [])));
     const cases = d.cases || [];
     if (!cases.length) out.push(h('p', { class: 'ib-empty', text: t('inbox.case.noCases') }));
     for (const c of cases) {

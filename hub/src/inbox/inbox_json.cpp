@@ -64,6 +64,8 @@ json::object ThreadSummaryJson(const storage::ThreadRecord& t, const ReplyTarget
       t.last_message_ms > 0 ? json::value(IsoTime(t.last_message_ms)) : json::value(nullptr);
   o["last_seq"] = t.last_seq;
   o["opted_out"] = t.opted_out;
+  // A phone-line thread shows the number that called, to call or text back (the callback queue).
+  if (t.channel == storage::Channel::kVoice && !t.phone.empty()) o["caller_number"] = t.phone;
   AddDueJson(target, t, now_ms, &o);
   return o;
 }
