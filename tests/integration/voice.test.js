@@ -302,6 +302,7 @@ test('"agent" out of hours: a callback is offered and queued as a voice thread',
   assert.ok(!t.dial, 'no transfer out of hours');
   assert.match(t.text, new RegExp(`next in on ${NAMES[openIso - 1]}`));
   assert.match(t.text, /call you back at the number you are calling from/);
+  assert.doesNotMatch(t.text, /answer you here/, 'a caller is called back, not answered "here"');
   t = await call.press('1');
   assert.ok(t.hangup);
   assert.match(t.text, /will call you back at this number/);
@@ -312,6 +313,7 @@ test('"agent" out of hours: a callback is offered and queued as a voice thread',
   assert.equal(queued.participant.participant_id, PARENTS.maria.id);
   const full = await box.thread(queued.id);
   assert.ok(full.messages.some((m) => m.from === 'system' && /call back/.test(m.text)));
+  assert.ok(!full.messages.some((m) => /answer you here/.test(m.text)), 'what is stored is what was heard');
 });
 
 test('0 before signing in, out of hours: the callback thread has the caller\'s number only', async () => {

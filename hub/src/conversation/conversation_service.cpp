@@ -32,11 +32,13 @@ ConversationService::ConversationService(storage::Store& store, const bot::Bot& 
       metrics_(metrics),
       options_(options) {}
 
-std::string ConversationService::WaitingNotice(const std::string& lang, int64_t now_ms) const {
+std::string ConversationService::WaitingNotice(const std::string& lang, int64_t now_ms,
+                                               storage::Channel channel) const {
   std::chrono::sys_seconds now{std::chrono::seconds(now_ms / 1000)};
   if (options_.office_hours != nullptr && !options_.office_hours->IsOpen(now)) {
     auto next = options_.office_hours->NextOpen(now);
-    return catalog_.Format(lang, "hub.closed",
+    return catalog_.Format(lang,
+                           channel == storage::Channel::kVoice ? "hub.closed.voice" : "hub.closed",
                            {{"day", locales::DateTime{next, locales::DateTimeStyle::kFullDate}},
                             {"time", locales::DateTime{next, locales::DateTimeStyle::kTime}},
                             {"hour", int64_t{options_.office_hours->Hour12(next)}}});
@@ -156,7 +158,7 @@ storage::TurnRequest ConversationService::MakeTurn(const ParentText& message, in
         // takes to answer (live from the queue-wait metrics, which only the hub knows).
         // The interpreter notice stands alone: a parent who reads neither language is called.
         if (reply.escalate && reply.interpreter_lang.empty()) {
-          answer.body += " " + WaitingNotice(reply.lang, now_ms);
+          answer.body += " " + WaitingNotice(reply.lang, now_ms, before.channel);
         }
         answer.intent = reply.intent;
         answer.at_ms = now_ms;

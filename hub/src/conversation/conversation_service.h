@@ -108,8 +108,10 @@ class ConversationService {
                                                             const std::string& text,
                                                             int64_t now_ms);
 
-  // The notice a parent gets when their thread goes to the inbox, in `lang`.
-  std::string WaitingNotice(const std::string& lang, int64_t now_ms) const;
+  // The notice a parent gets when their thread goes to the inbox, in `lang`. Out of office hours
+  // on a call, it does not promise an answer "here" (the caller is called back).
+  std::string WaitingNotice(const std::string& lang, int64_t now_ms,
+                            storage::Channel channel = storage::Channel::kWeb) const;
 
  private:
   std::mutex& ThreadMutex(int64_t thread_id) {

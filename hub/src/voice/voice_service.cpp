@@ -412,10 +412,9 @@ std::string VoiceService::Turn(Call& call, const std::string& text, const std::s
 
 std::string VoiceService::Person(Call& call, int64_t now_ms, const std::string& before) {
   if (std::string xml = Transfer(call, before, now_ms); !xml.empty()) return xml;
-  std::string closed = Open(now_ms)
-                           ? std::string()
-                           : T(call, "voice.closed",
-                               {{"next", ctx_.conversations.WaitingNotice(call.lang, now_ms)}});
+  std::string closed =
+      Open(now_ms) ? std::string()
+                   : ctx_.conversations.WaitingNotice(call.lang, now_ms, storage::Channel::kVoice);
   if (call.from.empty()) {
     // A withheld number cannot be called back.
     return Goodbye(
