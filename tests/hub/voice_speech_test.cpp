@@ -51,6 +51,11 @@ TEST_CASE("voice: each line of an answer becomes a sentence", "[hub][voice]") {
   CHECK(voice::ForTheEar("Recent payments:\n10/01 $83.08\n09/01 $50.00", "en", c) ==
         "Recent payments: 10/01 83 dollars and 8 cents. 09/01 50 dollars");
   CHECK(voice::ForTheEar("Done.\nNext?", "en", c) == "Done. Next?");
+  // List bullets are not read out; a dash inside a line stays.
+  CHECK(
+      voice::ForTheEar("Last 2 payments:\n- November 12: $83.08\n- October 13: $50.00", "en", c) ==
+      "Last 2 payments: November 12: 83 dollars and 8 cents. October 13: 50 dollars");
+  CHECK(voice::ForTheEar("- a - b", "en", c) == "a - b");
   CHECK(voice::ForTheEar("", "en", c).empty());
 }
 

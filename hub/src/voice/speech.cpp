@@ -129,6 +129,11 @@ std::string ForTheEar(std::string_view text, std::string_view lang,
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
+    // A list's bullet ("- " at the start of a line) is not read out as "dash" or "minus".
+    if (c == '-' && i + 1 < text.size() && text[i + 1] == ' ' && (i == 0 || text[i - 1] == '\n')) {
+      ++i;
+      continue;
+    }
     int64_t cents = 0;
     if (c == '$') {
       if (size_t n = MatchMoney(text, i, &cents); n > 0) {
