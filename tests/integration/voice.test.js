@@ -295,6 +295,41 @@ test('a wrong PIN five times locks the participant, on the phone and on web chat
   await client.close();
 });
 
+test('one calling number guessing PINs across IDs is stopped, and other callers are not', async () => {
+  // On the hub that is open all week (its parents are not used for PINs elsewhere). Two wrong
+  // PINs for each of two IDs and one for a third: no ID reaches its own limit, the number does.
+  const number = '+15557771020';
+  async function tryPin(who, pins) {
+    const call = new Call(open.hub, number);
+    await call.start();
+    await call.press('1');
+    await call.press(who.id);
+    await call.press('1');
+    let t;
+    for (const pin of pins) t = await call.pressSecret(pin);
+    return t;
+  }
+  const wrong = (who) => (who.pin === '111111' ? '222222' : '111111');
+  let t = await tryPin(PARENTS.maria, [wrong(PARENTS.maria), wrong(PARENTS.maria)]);
+  assert.match(t.text, /does not match/);
+  t = await tryPin(PARENTS.ana, [wrong(PARENTS.ana), wrong(PARENTS.ana)]);
+  assert.match(t.text, /does not match/);
+  t = await tryPin(PARENTS.lock, [wrong(PARENTS.lock)]);
+  assert.match(t.text, /locked/, 'the fifth wrong PIN from one number locks that number');
+  // The right PIN of another parent, from that number: still refused, no case data.
+  t = await tryPin(PARENTS.tabs, [PARENTS.tabs.pin]);
+  assert.match(t.text, /locked/);
+  assert.doesNotMatch(t.text, /Main menu|dollars/);
+  // The same parent from another number signs in: the IDs themselves are not locked.
+  const other = new Call(open.hub, '+15557771021');
+  await other.start();
+  await other.press('1');
+  await other.press(PARENTS.tabs.id);
+  await other.press('1');
+  t = await other.pressSecret(PARENTS.tabs.pin);
+  assert.match(t.text, /Main menu/);
+});
+
 test('"agent" out of hours: a callback is offered and queued as a voice thread', async () => {
   const call = new Call(closed.hub, '+15557771005', 'English call out of hours: agent, callback');
   await signIn(call, PARENTS.maria);
