@@ -191,6 +191,8 @@
     $('app-view').hidden = true;
     $('login-view').hidden = false;
     $('logout').hidden = true;
+    $('notify-toggle').hidden = true;
+    $('sound-toggle').hidden = true;
     $('who').hidden = true;
     $('live-state').textContent = '';
     showError($('login-error'), reasonKey ? t(reasonKey) : '');
@@ -205,6 +207,9 @@
     $('login-view').hidden = true;
     $('app-view').hidden = false;
     $('logout').hidden = false;
+    $('notify-toggle').hidden = false;
+    $('sound-toggle').hidden = false;
+    renderAlertButtons();
     renderWho();
     await refreshLists();
     connectWs();
@@ -706,6 +711,7 @@
 
   function upsertThread(th) {
     const prev = S.threads.get(th.id);
+    if (th.state === 'waiting' && (!prev || prev.state !== 'waiting')) alertCaseworker('waiting', th.id);
     S.threads.set(th.id, Object.assign({}, prev || {}, th));
     if (th.id === S.openId) {
       markSeen(S.threads.get(th.id));
@@ -713,6 +719,70 @@
       if (S.detail) S.detail.thread = S.threads.get(th.id);
     }
     renderList();
+  }
+
+  // ---------- notifications ----------
+  // A desktop notification and an optional sound when a thread starts waiting or a thread the
+  // caseworker holds gets a parent's message, unless they are looking at that thread. Both are
+  // off until the caseworker turns them on (kept in this browser). A notification names no parent
+  // and quotes no text: a caseworker's screen can be seen by others.
+  const NOTIFY_KEY = 'connecthub.inbox.notify';
+  const SOUND_KEY = 'connecthub.inbox.sound';
+  function pref(k) { try { return localStorage.getItem(k) === 'on'; } catch (e) { return false; } }
+  function setPref(k, on) { try { localStorage.setItem(k, on ? 'on' : 'off'); } catch (e) { /* storage disabled */ } }
+  function canNotify() { return typeof Notification === 'function' && Notification.permission === 'granted'; }
+  function renderAlertButtons() {
+    const on = pref(NOTIFY_KEY) && canNotify();
+    const n = $('notify-toggle');
+    n.setAttribute('aria-pressed', String(on));
+    n.textContent = t(on ? 'inbox.notify.on' : 'inbox.notify.off');
+    const sound = pref(SOUND_KEY);
+    const b = $('sound-toggle');
+    b.setAttribute('aria-pressed', String(sound));
+    b.textContent = t(sound ? 'inbox.sound.on' : 'inbox.sound.off');
+  }
+  async function toggleNotify() {
+    if (pref(NOTIFY_KEY) && canNotify()) { setPref(NOTIFY_KEY, false); renderAlertButtons(); return; }
+    if (typeof Notification !== 'function') { toast(t('inbox.notify.unsupported')); return; }
+    let permission = Notification.permission;
+    if (permission === 'default') {
+      try { permission = await Notification.requestPermission(); } catch (e) { permission = 'denied'; }
+    }
+    setPref(NOTIFY_KEY, permission === 'granted');
+    if (permission !== 'granted') toast(t('inbox.notify.denied'));
+    renderAlertButtons();
+  }
+  let audio = null;
+  function beep() {
+    try {
+      const AC = window.AudioContext || window.webkitAudioContext;
+      if (!AC) return;
+      audio = audio || new AC();
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = 880;
+      gain.gain.value = 0.08;
+      osc.connect(gain);
+      gain.connect(audio.destination);
+      osc.start();
+      osc.stop(audio.currentTime + 0.18);
+    } catch (e) { /* no audio output */ }
+  }
+  function toggleSound() {
+    setPref(SOUND_KEY, !pref(SOUND_KEY));
+    renderAlertButtons();
+    if (pref(SOUND_KEY)) beep(); // what it sounds like (and audio unlocked by this click)
+  }
+  function alertCaseworker(kind, threadId) {
+    const looking = document.visibilityState === 'visible' && document.hasFocus() && threadId === S.openId;
+    if (looking) return;
+    if (pref(SOUND_KEY)) beep();
+    if (!pref(NOTIFY_KEY) || !canNotify()) return;
+    try {
+      const n = new Notification(t(kind === 'waiting' ? 'inbox.notify.waiting' : 'inbox.notify.message'),
+        { body: t('inbox.notify.body'), tag: 'connecthub-' + kind + '-' + threadId, lang: uiLang });
+      n.onclick = () => { window.focus(); openThread(threadId, true); n.close(); };
+    } catch (e) { /* notifications unavailable */ }
   }
 
   let toastTimer = null;
@@ -753,6 +823,7 @@
       if (f.type === 'thread' && f.thread) upsertThread(f.thread);
       else if (f.type === 'message' && f.message) {
         const th = S.threads.get(f.thread_id);
+        if (th && isMine(th) && f.message.from === 'participant') alertCaseworker('message', f.thread_id);
         if (th && (f.message.seq || 0) > (th.last_seq || 0)) {
           th.last_seq = f.message.seq;
           th.last_message_at = f.message.at || th.last_message_at;
@@ -804,6 +875,7 @@
     document.title = t('inbox.title');
     $('lang-toggle').setAttribute('lang', l === 'en' ? 'es' : 'en');
     if (S.me) renderWho();
+    renderAlertButtons();
     if (liveState) setLive(liveState);
     if (S.token) { renderSearchStatus(); renderList(); }
     if (S.detail) { renderThreadHead(); renderMessages(); renderCase(); fillCanned(); }
@@ -819,6 +891,8 @@
       signOut(null);
     });
     $('lang-toggle').addEventListener('click', () => setUiLang(uiLang === 'en' ? 'es' : 'en'));
+    $('notify-toggle').addEventListener('click', toggleNotify);
+    $('sound-toggle').addEventListener('click', toggleSound);
     for (const b of document.querySelectorAll('.ib-filter')) b.addEventListener('click', () => setFilter(b.dataset.filter));
     $('search-form').addEventListener('submit', onSearch);
     $('search-clear').addEventListener('click', clearSearch);
