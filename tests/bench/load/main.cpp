@@ -30,7 +30,8 @@ namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
     "usage: connecthub-bench --db FILE [--logins FILE] [--sessions N] [--seconds S] [--rate R]\n"
-    "         [--mode all|bot|echo|sms|idle] [--idle N] [--sms-connections K] [--warmup S]\n"
+    "         [--mode all|bot|echo|sms|voice|idle] [--idle N] [--sms-connections K]\n"
+    "         [--warmup S]\n"
     "         [--threads T] [--blocking-threads B] [--connecthub PATH] [--work-dir DIR]\n"
     "       connecthub-bench --smoke\n";
 
@@ -115,7 +116,7 @@ std::optional<Config> ParseArgs(int argc, char** argv) {
       ok = value(&c.rate) && c.rate > 0 && c.rate <= 1000;
     } else if (a == "--mode") {
       ok = value(&c.mode) && (c.mode == "all" || c.mode == "bot" || c.mode == "echo" ||
-                              c.mode == "sms" || c.mode == "idle");
+                              c.mode == "sms" || c.mode == "voice" || c.mode == "idle");
     } else if (a == "--idle") {
       ok = value(&c.idle) && c.idle > 0;
     } else if (a == "--sms-connections") {
@@ -253,6 +254,7 @@ class Bench {
     if (all || c_.mode == "echo") ok = RunEcho() && ok;
     if (all || c_.mode == "idle") ok = RunIdle() && ok;
     if (all || c_.mode == "sms") ok = RunSms() && ok;
+    if (all || c_.mode == "voice") ok = RunVoice() && ok;
     if (out_.contains("bot_msgs_per_s") && out_.contains("echo_msgs_per_s") &&
         out_["echo_msgs_per_s"].to_number<double>() > 0) {
       out_["ratio_bot_to_echo"] = Round(out_["bot_msgs_per_s"].to_number<double>() /
@@ -470,7 +472,13 @@ class Bench {
     return open == c_.idle || Fail("idle: only " + std::to_string(open) + " sockets stayed open");
   }
 
-  bool RunSms() {
+  bool RunSms() { return RunWebhooks(false); }
+  bool RunVoice() { return RunWebhooks(true); }
+
+  // Twilio webhooks, signed, over keep-alive connections: SMS messages, or voice calls that sign
+  // in and then ask the menu in a loop (sms_load.h). Figures are prefixed "sms_" or "voice_".
+  bool RunWebhooks(bool voice) {
+    const std::string name = voice ? "voice" : "sms";
     std::vector<std::string> args = ServeArgs(c_, false);
     for (const char* a :
          {"--public-url", kPublicUrl, "--twilio-account-sid", "ACbench0000000000000000000000000000",
@@ -479,7 +487,7 @@ class Bench {
     }
     // The token is not accepted on the command line (ps shows it): the child inherits it.
     ::setenv("CONNECTHUB_TWILIO_AUTH_TOKEN", kAuthToken, 1);
-    auto server = StartServer("sms", args);
+    auto server = StartServer(name, args);
     if (!server) return false;
     SmsLoadOptions o;
     o.port = server->port();
@@ -488,27 +496,34 @@ class Bench {
     o.seconds = c_.seconds;
     o.public_url = kPublicUrl;
     o.auth_token = kAuthToken;
-    Progress("sms: " + std::to_string(o.connections) + " keep-alive connections, " +
+    o.voice = voice;
+    for (const Credential& cr : credentials_) o.logins.emplace_back(cr.participant_id, cr.pin);
+    Progress(name + ": " + std::to_string(o.connections) + " keep-alive connections, " +
              std::to_string(o.seconds) + " s");
     double cpu0 = server->CpuSeconds();
     SmsResult r = RunSmsLoad(o);
     double cpu1 = server->CpuSeconds();
-    out_["sms_req_per_s"] = Round(static_cast<double>(r.ok) / r.seconds, 0.1);
-    out_["sms_p50_ms"] = Round(r.latency.QuantileMs(0.5));
-    out_["sms_p99_ms"] = Round(r.latency.QuantileMs(0.99));
-    out_["sms_p999_ms"] = Round(r.latency.QuantileMs(0.999));
-    out_["sms_errors"] = r.errors;
-    if (r.ok > 0) out_["sms_server_cpu_us_per_req"] = Round((cpu1 - cpu0) * 1e6 / r.ok, 0.1);
+    const std::string k = name + "_";
+    out_[k + "req_per_s"] = Round(static_cast<double>(r.ok) / r.seconds, 0.1);
+    out_[k + "p50_ms"] = Round(r.latency.QuantileMs(0.5));
+    out_[k + "p99_ms"] = Round(r.latency.QuantileMs(0.99));
+    out_[k + "p999_ms"] = Round(r.latency.QuantileMs(0.999));
+    out_[k + "errors"] = r.errors;
+    if (voice) out_["voice_calls_signed_in"] = r.signins;
+    if (r.ok > 0) out_[k + "server_cpu_us_per_req"] = Round((cpu1 - cpu0) * 1e6 / r.ok, 0.1);
     if (!r.statuses.empty()) {
       json::object s;
-      for (const auto& [k, v] : r.statuses) s[std::to_string(k)] = v;
-      out_["sms_error_statuses"] = std::move(s);
+      for (const auto& [code, n] : r.statuses) s[std::to_string(code)] = n;
+      out_[k + "error_statuses"] = std::move(s);
     }
-    out_["sms_peak_rss_kib"] = server->PeakRssKib();
-    Progress("sms: " + ToJson(out_["sms_req_per_s"]) + " req/s, p99 " + ToJson(out_["sms_p99_ms"]) +
-             " ms, errors " + std::to_string(r.errors));
+    out_[k + "peak_rss_kib"] = server->PeakRssKib();
+    Progress(name + ": " + ToJson(out_[k + "req_per_s"]) + " req/s, p99 " +
+             ToJson(out_[k + "p99_ms"]) + " ms, errors " + std::to_string(r.errors));
     server->Stop();
-    return r.ok > 0 || Fail("sms: no successful webhook (see " + server->log_path() + ")");
+    if (voice && r.signins == 0) {
+      return Fail("voice: no call reached the main menu (see " + server->log_path() + ")");
+    }
+    return r.ok > 0 || Fail(name + ": no successful webhook (see " + server->log_path() + ")");
   }
 
  public:

@@ -60,10 +60,11 @@ struct Shared {
   std::mt19937_64 rng{7};
 };
 
-// One keep-alive connection posting webhooks back to back.
+// One keep-alive connection posting webhooks back to back (SMS), or playing one call (voice).
 class SmsConn : public std::enable_shared_from_this<SmsConn> {
  public:
-  SmsConn(net::io_context& io, Shared& shared) : stream_(io), shared_(shared) {}
+  SmsConn(net::io_context& io, Shared& shared, int index)
+      : stream_(io), shared_(shared), index_(index) {}
 
   void Start() {
     tcp::endpoint ep(net::ip::make_address_v4("127.0.0.1"), shared_.options.port);
@@ -76,8 +77,46 @@ class SmsConn : public std::enable_shared_from_this<SmsConn> {
   }
 
  private:
+  // The next step of this connection's call: sign-in steps first, then menu keys in a loop.
+  std::multimap<std::string, std::string> VoiceStep(std::string* target) {
+    const auto& [id, pin] =
+        shared_.options.logins[static_cast<size_t>(index_) % shared_.options.logins.size()];
+    if (call_sid_.empty()) {
+      char sid[48];
+      std::snprintf(sid, sizeof sid, "CA%s%024llx", shared_.sid_prefix.c_str(),
+                    static_cast<unsigned long long>(index_));
+      call_sid_ = sid;
+    }
+    std::multimap<std::string, std::string> params = {
+        {"CallSid", call_sid_},        {"AccountSid", "ACbench0000000000000000000000000000"},
+        {"From", From(index_)},        {"To", "+15595550100"},
+        {"CallStatus", "in-progress"}, {"ApiVersion", "2010-04-01"},
+        {"Direction", "inbound"}};
+    static constexpr const char* kMenu[] = {"1", "2", "3", "4"};
+    const std::string signin[] = {"", "1", id, "1", pin};
+    if (step_ < 5) {
+      *target = step_ == 0 ? "/voice/twilio" : "/voice/twilio/gather";
+      if (step_ > 0) params.emplace("Digits", signin[step_]);
+    } else {
+      *target = "/voice/twilio/gather";
+      params.emplace("Digits", kMenu[(step_ - 5) % 4]);
+    }
+    return params;
+  }
+
+  static std::string From(int n) {
+    char from[24];
+    std::snprintf(from, sizeof from, "+1555%07d", n % 10'000'000);
+    return from;
+  }
+
   void Post() {
     if (NowNs() >= shared_.window_end) return;
+    if (shared_.options.voice) {
+      std::string target;
+      auto params = VoiceStep(&target);
+      return Send(target, std::move(params));
+    }
     char sid[48];
     std::snprintf(sid, sizeof sid, "SM%s%016llx", shared_.sid_prefix.c_str(),
                   static_cast<unsigned long long>(shared_.next_sid++));
@@ -94,6 +133,10 @@ class SmsConn : public std::enable_shared_from_this<SmsConn> {
         {"NumMedia", "0"},
         {"NumSegments", "1"},
         {"ApiVersion", "2010-04-01"}};
+    Send("/sms/twilio", std::move(params));
+  }
+
+  void Send(const std::string& target, std::multimap<std::string, std::string> params) {
     std::string body;
     for (const auto& [k, v] : params) {
       if (!body.empty()) body += '&';
@@ -101,12 +144,12 @@ class SmsConn : public std::enable_shared_from_this<SmsConn> {
     }
     req_ = {};
     req_.method(http::verb::post);
-    req_.target("/sms/twilio");
+    req_.target(target);
     req_.version(11);
     req_.set(http::field::host, "127.0.0.1:" + std::to_string(shared_.options.port));
     req_.set(http::field::content_type, "application/x-www-form-urlencoded");
     req_.set("X-Twilio-Signature",
-             TwilioSignature(shared_.options.auth_token, shared_.url, std::move(params)));
+             TwilioSignature(shared_.options.auth_token, shared_.url + target, std::move(params)));
     req_.keep_alive(true);
     req_.body() = std::move(body);
     req_.prepare_payload();
@@ -125,6 +168,21 @@ class SmsConn : public std::enable_shared_from_this<SmsConn> {
     int64_t now = NowNs();
     int status = static_cast<int>(res_.result_int());
     bool ok = status == 200 && res_.body().find("<Response") != std::string::npos;
+    if (ok && shared_.options.voice) {
+      // A sign-in that did not reach the menu (or a call that ended) starts a new call.
+      if (step_ == 4 && res_.body().find("numDigits=\"1\"") != std::string::npos) {
+        ++shared_.result->signins;
+      }
+      bool ended = res_.body().find("<Hangup/>") != std::string::npos ||
+                   res_.body().find("<Dial>") != std::string::npos;
+      if (ended || (step_ == 4 && res_.body().find("numDigits=\"1\"") == std::string::npos)) {
+        ok = false;
+        call_sid_.clear();
+        step_ = 0;
+      } else {
+        ++step_;
+      }
+    }
     if (now >= shared_.window_start && now < shared_.window_end) {
       if (ok) {
         ++shared_.result->ok;
@@ -152,7 +210,10 @@ class SmsConn : public std::enable_shared_from_this<SmsConn> {
   http::request<http::string_body> req_;
   http::response<http::string_body> res_;
   Shared& shared_;
+  int index_ = 0;
   int64_t sent_ = 0;
+  std::string call_sid_;  // voice: this connection's call
+  int step_ = 0;          // voice: 0 greeting, 1-4 sign-in, 5... menu
 };
 
 }  // namespace
@@ -177,7 +238,7 @@ SmsResult RunSmsLoad(const SmsLoadOptions& options) {
   Shared shared{options};
   shared.url = options.public_url;
   while (!shared.url.empty() && shared.url.back() == '/') shared.url.pop_back();
-  shared.url += "/sms/twilio";
+
   shared.result = &result;
   std::random_device rd;
   char prefix[16];
@@ -188,7 +249,7 @@ SmsResult RunSmsLoad(const SmsLoadOptions& options) {
   shared.window_end = shared.window_start + static_cast<int64_t>(options.seconds * 1e9);
   std::vector<std::shared_ptr<SmsConn>> conns;
   for (int i = 0; i < options.connections; ++i) {
-    conns.push_back(std::make_shared<SmsConn>(io, shared));
+    conns.push_back(std::make_shared<SmsConn>(io, shared, i));
     conns.back()->Start();
   }
   // Requests stop at the window's end; the last responses get a few seconds.

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "stats.h"
 
@@ -16,6 +18,13 @@ struct SmsLoadOptions {
   double seconds = 10;        // measured. Default 10 s.
   std::string public_url;     // what the hub was given as --public-url
   std::string auth_token;     // what the hub was given as CONNECTHUB_TWILIO_AUTH_TOKEN
+  // Voice instead of SMS: each connection is one phone call (POST /voice/twilio, then
+  // /voice/twilio/gather) that signs in with its participant's ID and PIN (keys 1, ID, 1, PIN) and
+  // then asks the main menu by key (1 balance, 2 last payment, 3 appointment, 4 case status) in a
+  // loop: every menu step is a bot turn stored before the TwiML is returned. Needs one
+  // (participant id, PIN) per connection.
+  bool voice = false;
+  std::vector<std::pair<std::string, std::string>> logins;
 };
 
 struct SmsResult {
@@ -23,6 +32,7 @@ struct SmsResult {
   int64_t ok = 0;                   // 200 with TwiML, in the window
   int64_t errors = 0;               // anything else, in the window
   std::map<int, int64_t> statuses;  // non-200 status codes (0: connection error)
+  int64_t signins = 0;              // voice: calls that reached the main menu (any time)
   LatencySamples latency;
 };
 
@@ -32,6 +42,7 @@ struct SmsResult {
 // response arrives. The signing is the load generator's own (OpenSSL), not the hub's code. Runs
 // on the caller's thread.
 SmsResult RunSmsLoad(const SmsLoadOptions& options);
+// (With options.voice, SmsResult counts voice steps; `signins` the calls that reached the menu.)
 
 // Exposed for tests: the X-Twilio-Signature value for `url` and form parameters (name, value).
 std::string TwilioSignature(const std::string& auth_token, const std::string& url,
