@@ -271,5 +271,43 @@ TEST_CASE("real classifier: enforcement questions get the notices and the payer'
   }
 }
 
+// On a call nothing can be typed or texted, and a caseworker calls back rather than answering
+// "here": every kind of answer a caller can reach, in both languages.
+TEST_CASE("real classifier: on a call, no answer asks the caller to type or text",
+          "[bot][en][es]") {
+  const std::vector<std::pair<std::string, std::vector<const char*>>> said = {
+      {"en",
+       {"what is my balance", "when was my last payment", "what is your phone number",
+        "can they suspend my license", "how do I ask the court for custody of my two boys",
+        "will child support tell immigration about me", "where can i buy a used car",
+        "i am scared of my ex, he follows me", "what can you do", "blorp zzz", "talk to an agent",
+        "how can I pay"}},
+      {"es",
+       {"cuánto debo", "cuándo fue mi último pago", "cuál es su número de teléfono",
+        "si no pago me quitan la licencia de manejo",
+        "cómo le pido a la corte la custodia de mis dos niños",
+        "child support le avisa a inmigración de mí", "dónde compro un carro usado",
+        "le tengo miedo a mi ex, me persigue", "qué puedes hacer", "quiero hablar con un agente",
+        "cómo puedo pagar"}},
+  };
+  for (const auto& [lang, texts] : said) {
+    for (const char* text : texts) {
+      INFO(lang << ": " << text);
+      Reply reply = RealBot().Answer(text, &kPayer, Voice(lang), fixture::Now());
+      CHECK(reply.lang == lang);
+      for (const char* word :
+           {"Type ", "type \"", "text your", "Send a", "answer here", "answer you here", "Escriba",
+            "escriba", "Envíe", "responderá aquí", "le responderán aquí"}) {
+        CHECK(reply.text.find(word) == std::string::npos);
+      }
+    }
+  }
+  Reply enforcement =
+      RealBot().Answer("can they suspend my license", &kPayer, Voice("en"), fixture::Now());
+  CHECK(enforcement.intent == "enforcement");
+  CHECK(enforcement.text.find("say agent or press 0") != std::string::npos);
+  CHECK(enforcement.text.find("Your past-due balance: $667.93") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace connecthub::bot_test
