@@ -74,6 +74,7 @@ TEST_CASE("voice: the call flow's own words in both languages", "[hub][voice]") 
   CHECK(ReadSpeech("pagos") == Word::kPayments);
   CHECK(ReadSpeech("No, thank you.") == Word::kDone);
   CHECK(ReadSpeech("nada más") == Word::kDone);
+  CHECK(ReadSpeech("Eso es todo.") == Word::kDone);
   CHECK(ReadSpeech("Goodbye!") == Word::kDone);
   // A sentence that merely contains one of the words is for the bot.
   CHECK(ReadSpeech("no I did not get my payment") == Word::kNone);

@@ -69,6 +69,7 @@ constexpr std::array kPhrases = {
     Phrase{"no gracias", Word::kDone, true},
     Phrase{"nada mas", Word::kDone, true},
     Phrase{"nada", Word::kDone, true},
+    // Spanish "(eso) es todo" means "that's all": a caller's goodbye, not a placeholder.
     Phrase{"es todo", Word::kDone, true},
     Phrase{"eso es todo", Word::kDone, true},
     Phrase{"adios", Word::kDone, true},
