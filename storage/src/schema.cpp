@@ -256,6 +256,12 @@ UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (channel IN (''web'', ''sms''
 PRAGMA writable_schema = OFF;
 CREATE UNIQUE INDEX threads_voice_by_phone ON threads(phone_index) WHERE channel = 'voice';
 )sql",
+    // 11: pictures sent by MMS (messages.media: sealed JSON of the provider's types and URLs, NULL
+    // when none), and the first caseworker reply a web parent has not seen (0: none).
+    R"sql(
+ALTER TABLE messages ADD COLUMN media BLOB;
+ALTER TABLE threads ADD COLUMN unseen_reply_seq INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

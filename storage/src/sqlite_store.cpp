@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <tuple>
 
 #include "records.h"
@@ -14,7 +15,8 @@ constexpr const char* kThreadSelect =
     "SELECT t.id, t.participant_id, t.channel, t.lang, t.state, t.priority, t.misses, "
     "t.assigned_to, cw.username, t.created_ms, t.waiting_since_ms, t.last_message_ms, t.last_seq, "
     "p.first_name, p.last_name, t.phone, COALESCE(o.opted_out, 0), cw.display_name, "
-    "t.interpreter_lang FROM threads t LEFT JOIN caseworkers cw ON cw.id = t.assigned_to "
+    "t.interpreter_lang, t.unseen_reply_seq FROM threads t LEFT JOIN caseworkers cw ON cw.id = "
+    "t.assigned_to "
     "LEFT JOIN participants p ON p.participant_id = t.participant_id "
     "LEFT JOIN sms_optouts o ON o.phone_index = t.phone_index WHERE t.id = ?";
 
@@ -370,6 +372,7 @@ Result<ThreadRecord> SqliteStore::LoadThread(Conn& c, int64_t thread_id) {
     t.opted_out = q->getColumn(16).getInt() != 0;
     t.assigned_display_name = NullableText(q->getColumn(17));
     t.interpreter_lang = q->getColumn(18).getString();
+    t.unseen_reply_seq = q->getColumn(19).getInt64();
   }
   if (!t.participant_id.empty()) {
     auto f = keys_->Open(first, "participants", "first_name", t.participant_id);
@@ -735,6 +738,14 @@ namespace {
 
 Status CheckAppend(const AppendRequest& request) {
   if (request.client_id.size() > 200) return Status(Code::kInvalid, "client id too long");
+  if (request.media.size() > AppendRequest::kMaxMedia) {
+    return Status(Code::kInvalid, "too many media items");
+  }
+  for (const MediaItem& m : request.media) {
+    if (m.content_type.size() > 128 || m.url.empty() || m.url.size() > 2048) {
+      return Status(Code::kInvalid, "malformed media item");
+    }
+  }
   if (request.sender == Sender::kCaseworker || request.sender == Sender::kNote) {
     if (!request.caseworker_id) return Status(Code::kInvalid, "caseworker message without author");
   }
@@ -775,12 +786,39 @@ std::optional<Appended> SqliteStore::FindDuplicateIn(Conn& c, const AppendReques
   return Appended{q->getColumn(0).getInt64(), true, q->getColumn(1).getInt64()};
 }
 
+namespace {
+
+std::string MediaJson(const std::vector<MediaItem>& media) {
+  boost::json::array a;
+  for (const MediaItem& m : media) a.push_back({{"type", m.content_type}, {"url", m.url}});
+  return boost::json::serialize(a);
+}
+
+Result<std::vector<MediaItem>> ParseMediaJson(std::string_view text) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  if (ec || !v.is_array()) return Status(Code::kTampered, "malformed media column");
+  std::vector<MediaItem> out;
+  for (const auto& item : v.as_array()) {
+    const auto* o = item.if_object();
+    const auto* type = o ? o->if_contains("type") : nullptr;
+    const auto* url = o ? o->if_contains("url") : nullptr;
+    if (!type || !url || !type->is_string() || !url->is_string()) {
+      return Status(Code::kTampered, "malformed media column");
+    }
+    out.push_back({std::string(type->as_string()), std::string(url->as_string())});
+  }
+  return out;
+}
+
+}  // namespace
+
 void SqliteStore::InsertMessageIn(Conn& c, const AppendRequest& request, int64_t seq) {
   std::string sealed =
       keys_->Seal(request.body, "messages", "body", MessageRow(request.thread_id, seq));
   auto q = c.Prep(
       "INSERT INTO messages(thread_id, seq, sender, client_id, body, intent, "
-      "caseworker_id, at_ms) VALUES(?,?,?,?,?,?,?,?)");
+      "caseworker_id, at_ms, media) VALUES(?,?,?,?,?,?,?,?,?)");
   q->bind(1, request.thread_id);
   q->bind(2, seq);
   q->bind(3, std::string(SenderName(request.sender)));
@@ -789,6 +827,12 @@ void SqliteStore::InsertMessageIn(Conn& c, const AppendRequest& request, int64_t
   q->bind(6, request.intent);
   if (request.caseworker_id) q->bind(7, *request.caseworker_id);
   q->bind(8, request.at_ms);
+  std::string media;
+  if (!request.media.empty()) {
+    media = keys_->Seal(MediaJson(request.media), "messages", "media",
+                        MessageRow(request.thread_id, seq));
+    BindBlob(q, 9, media);
+  }
   q->exec();
 }
 
@@ -911,7 +955,8 @@ Result<std::vector<MessageRecord>> SqliteStore::Messages(int64_t thread_id, int6
       [&](Conn& c) -> Result<std::vector<MessageRecord>> {
         auto q = c.Prep(
             "SELECT m.seq, m.sender, m.client_id, m.body, m.intent, m.caseworker_id, cw.username, "
-            "m.at_ms, m.delivery, cw.display_name FROM messages m LEFT JOIN caseworkers cw ON "
+            "m.at_ms, m.delivery, cw.display_name, m.media FROM messages m LEFT JOIN caseworkers "
+            "cw ON "
             "cw.id = "
             "m.caseworker_id WHERE m.thread_id = ? AND m.seq > ? AND (? OR m.sender != 'note') "
             "ORDER BY m.seq LIMIT ?");
@@ -936,6 +981,14 @@ Result<std::vector<MessageRecord>> SqliteStore::Messages(int64_t thread_id, int6
           m.at_ms = q->getColumn(7).getInt64();
           m.delivery = q->getColumn(8).getString();
           m.caseworker_display_name = NullableText(q->getColumn(9));
+          if (!q->getColumn(10).isNull()) {
+            auto media = keys_->Open(q->getColumn(10).getString(), "messages", "media",
+                                     MessageRow(thread_id, m.seq));
+            if (!media.ok()) return media.status();
+            auto items = ParseMediaJson(*media);
+            if (!items.ok()) return items.status();
+            m.media = std::move(*items);
+          }
           out.push_back(std::move(m));
         }
         return out;
@@ -1636,13 +1689,42 @@ Result<int64_t> SqliteStore::OutboxDepth() {
 // ---------------------------------------------------------------------------------------------
 // Reminders
 
-std::vector<SqliteStore::TextableNumber> SqliteStore::TextableNumbersIn(
+Result<std::vector<Store::TextableNumber>> SqliteStore::TextableNumbers(
+    const std::string& participant_id) {
+  return readers_->Call<std::vector<TextableNumber>>(
+      [&](Conn& c) -> Result<std::vector<TextableNumber>> {
+        return TextableNumbersIn(c, participant_id);
+      });
+}
+
+Result<bool> SqliteStore::MarkReplyUnseen(int64_t thread_id, int64_t seq) {
+  return writer_->Call<bool>([&](Conn& c) -> Result<bool> {
+    auto q = c.Prep(
+        "UPDATE threads SET unseen_reply_seq = ? WHERE id = ? AND unseen_reply_seq = 0 AND "
+        "channel = 'web'");
+    q->bind(1, seq);
+    q->bind(2, thread_id);
+    return q->exec() > 0;
+  });
+}
+
+Status SqliteStore::ClearReplyUnseen(int64_t thread_id) {
+  return writer_->Run([&](Conn& c) -> Status {
+    auto q =
+        c.Prep("UPDATE threads SET unseen_reply_seq = 0 WHERE id = ? AND unseen_reply_seq != 0");
+    q->bind(1, thread_id);
+    q->exec();
+    return Status::Ok();
+  });
+}
+
+std::vector<Store::TextableNumber> SqliteStore::TextableNumbersIn(
     Conn& c, const std::string& participant_id) {
   auto p = c.Prep(
-      "SELECT ph.phone_index, ph.phone, ph.linked, ph.identity, p.language FROM ("
-      "SELECT phone_index, phone, 1 AS linked, hex(phone_index) AS identity FROM "
-      "linked_phones WHERE participant_id = ?1 UNION ALL SELECT pp.phone_index, pp.phone, "
-      "0, pp.participant_id || ':' || pp.position FROM participant_phones pp JOIN "
+      "SELECT ph.phone_index, ph.phone, ph.linked, ph.identity, p.language, ph.used FROM ("
+      "SELECT phone_index, phone, 1 AS linked, hex(phone_index) AS identity, last_used_ms AS "
+      "used FROM linked_phones WHERE participant_id = ?1 UNION ALL SELECT pp.phone_index, "
+      "pp.phone, 0, pp.participant_id || ':' || pp.position, 0 FROM participant_phones pp JOIN "
       "participants q ON q.participant_id = pp.participant_id WHERE pp.participant_id = ?1 "
       "AND q.sms_reminders = 1) ph JOIN participants p ON p.participant_id = ?1 "
       "LEFT JOIN sms_optouts o ON o.phone_index = ph.phone_index "
@@ -1669,6 +1751,7 @@ std::vector<SqliteStore::TextableNumber> SqliteStore::TextableNumbersIn(
       number = &out.back();
     }
     (linked ? number->linked : number->consent) = true;
+    if (linked) number->link_last_used_ms = p->getColumn(5).getInt64();
   }
   return out;
 }

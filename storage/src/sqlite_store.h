@@ -88,6 +88,9 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> LinkedPhones(const std::string& participant_id) override;
   Status SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) override;
   Result<bool> IsOptedOut(const std::string& phone) override;
+  Result<std::vector<TextableNumber>> TextableNumbers(const std::string& participant_id) override;
+  Result<bool> MarkReplyUnseen(int64_t thread_id, int64_t seq) override;
+  Status ClearReplyUnseen(int64_t thread_id) override;
   Result<std::optional<std::string>> InboundReply(const std::string& message_sid,
                                                   int64_t now_ms) override;
   Status RecordInboundReply(const std::string& message_sid, const std::string& reply,
@@ -155,10 +158,6 @@ class SqliteStore final : public Store {
   static AuditAnchor LatestAuditAnchor(Conn& c);
   // The numbers a participant may be texted at (not opted out): linked ones, and the ones on file
   // when the participant consented; one entry per number, tampered numbers left out.
-  struct TextableNumber {
-    std::string phone, phone_key, lang;
-    bool linked = false, consent = false;
-  };
   std::vector<TextableNumber> TextableNumbersIn(Conn& c, const std::string& participant_id);
   // The blind index of a phone number, or kInvalid when it is not a valid number.
   Result<std::string> PhoneIndex(const std::string& phone, std::string* e164);

@@ -16,7 +16,7 @@ const std::vector<SealedTable>& SealedTables() {
       {"participants", "participant_id", {"first_name", "last_name", "email"}},
       {"participant_phones", "participant_id || ':' || position", {"phone"}},
       {"threads", "id", {"phone"}},
-      {"messages", "thread_id || ':' || seq", {"body"}},
+      {"messages", "thread_id || ':' || seq", {"body", "media"}},
       {"linked_phones", "hex(phone_index)", {"phone"}},
       {"inbound_sms", "message_sid", {"reply"}},
       {"outbox", "id", {"to_phone", "body"}},

@@ -65,6 +65,17 @@ struct ThreadRecord {
   // The language the parent writes when the bot does not speak it (ISO 639-1, "vi"): the
   // caseworker needs an interpreter. Empty when none is needed.
   std::string interpreter_lang;
+  // Web threads: the seq of the first caseworker reply published while none of the parent's
+  // chat sockets was open (they had left); 0 when none. Cleared when they are next shown it.
+  int64_t unseen_reply_seq = 0;
+};
+
+// A picture (or other file) a parent sent by MMS: the type the provider gave and where the
+// provider keeps it. The URL is sealed at rest and never leaves the hub; caseworkers open the
+// file through the hub, which fetches it with the account's credentials.
+struct MediaItem {
+  std::string content_type;
+  std::string url;
 };
 
 struct MessageRecord {
@@ -79,6 +90,7 @@ struct MessageRecord {
   std::string caseworker_display_name;  // what parents see; empty when none is set
   int64_t at_ms = 0;
   std::string delivery;  // SMS outbound: "queued", "sent", "delivered", "failed", ...; else empty
+  std::vector<MediaItem> media;  // MMS: what came with the parent's message, in order
 };
 
 struct AppendRequest {
@@ -92,6 +104,8 @@ struct AppendRequest {
   // Non-empty: an audit row (caseworker_id, thread_id, this action, at_ms) written in the
   // message's transaction; when it cannot be written, nothing is.
   std::string audit_action;
+  std::vector<MediaItem> media;            // at most kMaxMedia; stored sealed with the message
+  static constexpr size_t kMaxMedia = 10;  // Twilio's NumMedia limit
 };
 
 struct Appended {
@@ -471,6 +485,21 @@ class Store {
   virtual Result<std::vector<std::string>> LinkedPhones(const std::string& participant_id) = 0;
   virtual Status SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) = 0;
   virtual Result<bool> IsOptedOut(const std::string& phone) = 0;
+  // The numbers that may be texted about the participant: linked to them (`linked`; the link may
+  // have expired, see LinkedParticipant) or on file with "sms_reminders" consent (`consent`),
+  // and not opted out. One entry per number; `lang` is the participant's language.
+  struct TextableNumber {
+    std::string phone, phone_key, lang;
+    bool linked = false, consent = false;
+    int64_t link_last_used_ms = 0;  // linked: when the link was last used (it expires unused)
+  };
+  virtual Result<std::vector<TextableNumber>> TextableNumbers(
+      const std::string& participant_id) = 0;
+  // Web threads: records `seq` as the first reply the parent has not seen, unless one is already
+  // recorded. True when this call recorded it (the first reply of an absence).
+  virtual Result<bool> MarkReplyUnseen(int64_t thread_id, int64_t seq) = 0;
+  // The parent has been shown the thread: no reply is unseen any more.
+  virtual Status ClearReplyUnseen(int64_t thread_id) = 0;
   // The reply given to an inbound MessageSid, if it was answered less than kInboundReplyTtlMs
   // before `now_ms` (Twilio retries within hours; older replies are purged, they hold answers).
   static constexpr int64_t kInboundReplyTtlMs = 48LL * 3600 * 1000;
