@@ -54,6 +54,14 @@ TEST_CASE("reply target: one office day by default, over nights, weekends and ho
   assigned.state = storage::ThreadState::kAssigned;
   CHECK_FALSE(target.DueMs(assigned).has_value());
   CHECK_FALSE(hub::inbox::ReplyTarget{}.DueMs(Waiting(1, 1)).has_value());
+
+  // `serve` without --reply-target-hours (0) gets that default, not a target of one second.
+  auto serve_default = hub::inbox::MakeReplyTarget(hours.get(), 0);
+  CHECK(serve_default.DueMs(Waiting(1, Ms(Utc(2026, 12, 1, 23)))) == Ms(Utc(2026, 12, 2, 23)));
+  auto half_hour = hub::inbox::MakeReplyTarget(hours.get(), 0.5);
+  CHECK(half_hour.DueMs(Waiting(1, Ms(Utc(2026, 12, 1, 23)))) ==
+        Ms(Utc(2026, 12, 1, 23)) + 30 * 60'000);
+  CHECK(hub::inbox::MakeReplyTarget(hours.get(), 0.00001).business.count() == 1);
 }
 
 TEST_CASE("reply target: due_at and overdue follow the clock", "[hub]") {

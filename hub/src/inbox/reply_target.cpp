@@ -24,6 +24,13 @@ std::optional<int64_t> ReplyTarget::DueMs(const storage::ThreadRecord& thread) c
   return static_cast<int64_t>(due.time_since_epoch().count()) * 1000;
 }
 
+ReplyTarget MakeReplyTarget(const bot::OfficeHours* hours, double target_hours) {
+  if (!(target_hours > 0)) return {.hours = hours, .business = std::chrono::seconds(0)};
+  return {.hours = hours,
+          .business = std::chrono::seconds(
+              std::max<int64_t>(1, static_cast<int64_t>(target_hours * 3600 + 0.5)))};
+}
+
 bool ReplyTarget::Overdue(const storage::ThreadRecord& thread, int64_t now_ms) const {
   auto due = DueMs(thread);
   return due.has_value() && now_ms >= *due;

@@ -26,6 +26,10 @@ struct ReplyTarget {
   bool Overdue(const storage::ThreadRecord& thread, int64_t now_ms) const;
 };
 
+// The target of `serve --reply-target-hours` (fractions allowed; at least one second): 0 or less
+// is the default, one office day.
+ReplyTarget MakeReplyTarget(const bot::OfficeHours* hours, double target_hours);
+
 // Adds "due_at" (ISO time or null) and "overdue" (bool) to a thread summary.
 void AddDueJson(const ReplyTarget& target, const storage::ThreadRecord& thread, int64_t now_ms,
                 boost::json::object* summary);
