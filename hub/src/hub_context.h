@@ -12,6 +12,7 @@
 #include "locales/catalog.h"
 #include "metrics.h"
 #include "server/client_address.h"
+#include "server/registry.h"
 #include "storage/store.h"
 
 namespace boost::asio {
@@ -96,6 +97,7 @@ struct HubContext {
   Metrics& metrics;
   const ServeOptions& options;
   auth::ParentAuth& parent_auth;  // the one parent-login flow (web chat, SMS linking)
+  server::Registry& registry;     // the live sockets of this hub
 };
 
 }  // namespace connecthub::hub

@@ -21,7 +21,7 @@ std::string Csp(const std::string& ws_origin, const HttpRequest& req) {
     std::string host = req.Header("host");
     if (!host.empty()) connect = "ws://" + host + " wss://" + host;
   }
-  return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+  return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
          "connect-src 'self'" +
          (connect.empty() ? std::string() : " " + connect) +
          "; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";

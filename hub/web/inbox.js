@@ -515,10 +515,56 @@
     return h('div', { class: 'ib-msg ib-from-' + m.from, 'data-seq': String(m.seq) }, [
       h('div', { class: 'ib-bubble' }, [
         h('span', { class: 'ib-msg-who', text: who }),
-        h('p', { class: 'ib-msg-text', text: m.text || '' }),
+        m.text ? h('p', { class: 'ib-msg-text', text: m.text }) : null,
+        ...(m.media || []).map((x) => mediaItem(S.openId, m.seq, x)),
       ]),
       h('div', { class: 'ib-msg-meta' }, meta),
     ]);
+  }
+  // A picture or file the parent sent by MMS. The hub fetches it from the SMS provider on request
+  // (an audited read); it is shown from memory and never kept by the browser.
+  function mediaItem(threadId, seq, x) {
+    const picture = /^image\//.test(x.content_type || '');
+    const label = h('span', { class: 'ib-media-label',
+      text: picture ? t('inbox.media.picture') : t('inbox.media.file') });
+    const button = h('button', { type: 'button', class: 'ib-media-open',
+      text: picture ? t('inbox.media.show') : t('inbox.media.download') });
+    const box = h('div', { class: 'ib-media', 'data-media-index': String(x.index) }, [label, button]);
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      let res;
+      try {
+        res = await fetch('/api/inbox/threads/' + threadId + '/messages/' + seq + '/media/' + x.index,
+          { headers: { Authorization: 'Bearer ' + S.token } });
+      } catch (e) {
+        button.disabled = false;
+        toast(t('inbox.error.network'));
+        return;
+      }
+      if (res.status === 401) { signOut('inbox.error.sessionExpired'); return; }
+      if (!res.ok) {
+        button.disabled = false;
+        toast(t(res.status === 404 ? 'inbox.media.gone' : res.status === 415 ? 'inbox.media.unsupported'
+          : 'inbox.media.failed'));
+        return;
+      }
+      const blob = await res.blob();
+      const url = URL.createObjectURL(blob);
+      // Opening it was an audited read: a supervisor's access log shows it at once.
+      if (S.me && S.me.supervisor && S.openId === threadId) loadAudit({ thread_id: threadId });
+      if (blob.type.startsWith('image/')) {
+        const img = h('img', { class: 'ib-media-img', src: url, alt: t('inbox.media.alt') });
+        button.replaceWith(img);
+      } else {
+        const a = h('a', { href: url, download: 'message-' + seq + '-' + (x.index + 1) + '.pdf' });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        button.disabled = false;
+        setTimeout(() => URL.revokeObjectURL(url), 60000);
+      }
+    });
+    return box;
   }
   function addMessageToOpen(m) {
     if (!S.detail) return;

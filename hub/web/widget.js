@@ -374,6 +374,9 @@
   let ws = null;
   let authed = false;
   let pendingLogin = null; // {participant_id, pin} until welcome or error
+  let newFromSeq = 0; // welcome's new_from_seq: replies from here on came while we were away
+  let replayEndSeq = 0; // welcome's last_seq: messages up to it are the replay
+  let firstNewShown = false; // the first new reply is on screen; the replay no longer scrolls
   let resuming = false;
   let backoff = BACKOFF_MIN_MS;
   let reconnectTimer = null;
@@ -506,6 +509,10 @@
       store.lastSeq = 0;
     }
     store.token = f.token || store.token;
+    // A caseworker answered while the parent was away: that reply is shown first, marked new.
+    newFromSeq = typeof f.new_from_seq === 'number' ? f.new_from_seq : 0;
+    replayEndSeq = typeof f.last_seq === 'number' ? f.last_seq : 0;
+    firstNewShown = false;
     if (f.first_name) store.firstName = f.first_name;
     if (f.state) store.threadState = f.state;
     if (f.caseworker) store.caseworker = f.caseworker;
@@ -676,6 +683,7 @@
     if (f.from === 'caseworker' && f.caseworker && store.threadState !== 'bot') {
       store.caseworker = f.caseworker;
       persist();
+      renderBanner(); // a fresh login learns the name from the replay
     }
     addMessage({ seq: f.seq, from: f.from, text: f.text, at: f.at, caseworker: f.caseworker, intent: f.intent });
   }
@@ -759,10 +767,21 @@
     m.statusEl = h('span', { class: 'ch-status' });
     m.el.append(h('div', { class: 'ch-bubble' }, [m.who, m.textEl]),
       h('div', { class: 'ch-meta' }, [m.timeEl, m.statusEl]));
+    const isNew = newFromSeq > 0 && m.seq !== undefined && m.seq >= newFromSeq &&
+      m.from === 'caseworker';
+    if (isNew) {
+      m.el.classList.add('ch-new');
+      m.el.prepend(h('p', { class: 'ch-new-label' }, t(firstNewShown ? 'widget.newReply' : 'widget.newReplyFirst')));
+    }
     renderMessageMeta(m);
     messages.push(m);
     placeMessage(m);
-    scrollToEnd();
+    if (isNew && !firstNewShown) {
+      firstNewShown = true;
+      requestAnimationFrame(() => m.el.scrollIntoView({ block: 'start' }));
+    } else if (!firstNewShown || m.seq === undefined || m.seq > replayEndSeq) {
+      scrollToEnd();
+    }
     return m;
   }
 

@@ -116,3 +116,16 @@ TEST_CASE("hub frames serialise as JSON with the wire fields", "[hub][frames]") 
   CHECK(rl.at("id") == "c-1");
   CHECK(rl.at("retry_after_ms") == 250);
 }
+
+TEST_CASE("welcome names the first reply given while the parent was away", "[hub][frames]") {
+  namespace json = boost::json;
+  using connecthub::storage::ThreadState;
+  auto plain = json::parse(WelcomeFrame("t", "100000001", "Maria", "es", ThreadState::kAssigned, 9))
+                   .as_object();
+  CHECK(plain.at("last_seq") == 9);
+  CHECK_FALSE(plain.contains("new_from_seq"));
+  auto away =
+      json::parse(WelcomeFrame("t", "100000001", "Maria", "es", ThreadState::kAssigned, 9, 7))
+          .as_object();
+  CHECK(away.at("new_from_seq") == 7);
+}

@@ -104,7 +104,27 @@ struct LoginOutcome {
   std::string token;
   storage::ThreadRecord thread;
   std::string first_name;
+  int64_t new_from_seq = 0;  // the first reply given while the parent was away (0: none)
 };
+
+// A caseworker answered while the parent was away (sms/reply_notice.h): they are about to be shown
+// the thread, so the reply is no longer unseen. Returns its seq (0: none).
+int64_t TakeUnseenReply(storage::Store& store, const storage::ThreadRecord& thread) {
+  if (thread.unseen_reply_seq <= 0) return 0;
+  if (!store.ClearReplyUnseen(thread.id).ok()) {
+    Log(LogLevel::kWarn, "reply_unseen_failed", {{"thread_id", thread.id}});
+  }
+  return thread.unseen_reply_seq;
+}
+
+// Where a replay starts: the last kLoginReplay messages, or earlier to include an unseen reply
+// (at most replay_limit messages back).
+int64_t ReplayFrom(int64_t after_seq, const storage::ThreadRecord& thread, int64_t new_from_seq,
+                   int replay_limit) {
+  if (new_from_seq <= 0) return after_seq;
+  int64_t floor = std::max<int64_t>(0, thread.last_seq - replay_limit);
+  return std::max(floor, std::min(after_seq, new_from_seq - 1));
+}
 
 }  // namespace
 
@@ -151,6 +171,7 @@ void ChatSession::HandleLogin(const LoginFrame& f, int64_t now) {
           return out;
         }
         out.token = *token;
+        out.new_from_seq = TakeUnseenReply(store, out.thread);
         return out;
       },
       [this, f, now](LoginOutcome out) {
@@ -170,11 +191,13 @@ void ChatSession::HandleLogin(const LoginFrame& f, int64_t now) {
         token_ = out.token;
         participant_id_ = f.participant_id;
         lang_ = out.thread.lang;
+        int64_t new_from = out.new_from_seq;
         Send(WelcomeFrame(token_, participant_id_, out.first_name, lang_, out.thread.state,
-                          out.thread.last_seq));
+                          out.thread.last_seq, new_from));
         SetAuthenticated(true);
         Log(LogLevel::kInfo, "chat_login", {{"thread_id", out.thread.id}});
-        Attach(out.thread, std::max<int64_t>(0, out.thread.last_seq - kLoginReplay));
+        Attach(out.thread, ReplayFrom(std::max<int64_t>(0, out.thread.last_seq - kLoginReplay),
+                                      out.thread, new_from, deps_.options.ws_max_queue / 2));
         Done("login", now);
       });
 }
@@ -202,6 +225,7 @@ void ChatSession::HandleResume(const ResumeFrame& f, int64_t now) {
           out.first_name = facts->first_name;
         }
         out.token = f.token;
+        out.new_from_seq = TakeUnseenReply(store, out.thread);
         return out;
       },
       [this, f, now](LoginOutcome out) {
@@ -216,10 +240,12 @@ void ChatSession::HandleResume(const ResumeFrame& f, int64_t now) {
         token_ = out.token;
         participant_id_ = out.thread.participant_id;
         lang_ = out.thread.lang;
+        int64_t new_from = out.new_from_seq;
         Send(WelcomeFrame(token_, participant_id_, out.first_name, lang_, out.thread.state,
-                          out.thread.last_seq));
+                          out.thread.last_seq, new_from));
         SetAuthenticated(true);
-        Attach(out.thread, std::min(f.after_seq, out.thread.last_seq));
+        Attach(out.thread, ReplayFrom(std::min(f.after_seq, out.thread.last_seq), out.thread,
+                                      new_from, deps_.options.ws_max_queue / 2));
         Done("resume", now);
       });
 }

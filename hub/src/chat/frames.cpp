@@ -93,7 +93,7 @@ std::variant<ClientFrame, FrameError> ParseClientFrame(std::string_view text,
 
 std::string WelcomeFrame(const std::string& token, const std::string& participant_id,
                          const std::string& first_name, const std::string& lang,
-                         storage::ThreadState state, int64_t last_seq) {
+                         storage::ThreadState state, int64_t last_seq, int64_t new_from_seq) {
   json::object o;
   o["type"] = "welcome";
   o["token"] = token;
@@ -102,6 +102,7 @@ std::string WelcomeFrame(const std::string& token, const std::string& participan
   o["lang"] = lang;
   o["state"] = storage::ThreadStateName(state);
   o["last_seq"] = last_seq;
+  if (new_from_seq > 0) o["new_from_seq"] = new_from_seq;
   return json::serialize(o);
 }
 

@@ -49,9 +49,11 @@ std::variant<ClientFrame, FrameError> ParseClientFrame(std::string_view text,
                                                        const FrameLimits& limits = {});
 
 // --- hub → client ---
+// `new_from_seq` > 0: the first caseworker reply the parent has not seen (they had left); the
+// client shows it first, marked new.
 std::string WelcomeFrame(const std::string& token, const std::string& participant_id,
                          const std::string& first_name, const std::string& lang,
-                         storage::ThreadState state, int64_t last_seq);
+                         storage::ThreadState state, int64_t last_seq, int64_t new_from_seq = 0);
 std::string AckFrame(const std::string& id, int64_t seq);
 // A stored message (never a note). Caseworker messages carry `caseworker`, bot ones `intent`.
 std::string MessageFrame(const storage::MessageRecord& message);

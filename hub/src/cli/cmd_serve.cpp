@@ -25,6 +25,8 @@
 #include "server/registry.h"
 #include "server/server.h"
 #include "sms/sms_channel.h"
+#include "sms/sms_service.h"
+#include "sms/twilio_client.h"
 #include "sms/twilio_webhook.h"
 #include "static_pages.h"
 #include "voice/voice_service.h"
@@ -200,12 +202,6 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
   return true;
 }
 
-inbox::ReplyTarget MakeReplyTarget(const bot::OfficeHours* hours, double target_hours) {
-  return {.hours = hours,
-          .business = std::chrono::seconds(
-              std::max<int64_t>(1, static_cast<int64_t>(target_hours * 3600 + 0.5)))};
-}
-
 // The options were checked when read; only an unknown time zone is left, and the default's is
 // known.
 std::unique_ptr<bot::OfficeHours> MustOfficeHours(const bot::OfficeHoursOptions& options) {
@@ -213,6 +209,18 @@ std::unique_ptr<bot::OfficeHours> MustOfficeHours(const bot::OfficeHoursOptions&
   auto hours = bot::OfficeHours::Create(options, &error);
   if (hours == nullptr) hours = bot::OfficeHours::Create(bot::OfficeHoursOptions{}, &error);
   return hours;
+}
+
+// Opens MMS pictures for the inbox with the account's credentials: one client per request (the
+// client is not thread-safe; a picture is opened rarely). Empty when SMS is not configured.
+std::function<sms::MediaResult(const std::string&, size_t)> MediaFetcher(const ServeOptions& o) {
+  sms::TwilioClientOptions co = sms::ClientOptionsFrom(o);
+  if (!sms::TwilioClient::Create(co).ok()) return {};
+  return [co](const std::string& url, size_t max_bytes) {
+    auto client = sms::TwilioClient::Create(co);
+    if (!client.ok()) return sms::MediaResult{};
+    return client.value()->FetchMedia(url, max_bytes);
+  };
 }
 
 // Everything the running hub owns. Members are declared so that whatever a running session may
@@ -240,8 +248,8 @@ class Hub {
                       .hard_cap = options_.pin_failure_cap}),
         io_(options_.io_threads),
         blocking_(static_cast<size_t>(options_.blocking_threads)),
-        context_{*store_, *bot_,     *catalog_, bus_,     conversations_, router_,
-                 io_,     blocking_, clock_,    metrics_, options_,       parent_auth_} {
+        context_{*store_,   *bot_,  *catalog_, bus_,     conversations_, router_,  io_,
+                 blocking_, clock_, metrics_,  options_, parent_auth_,   registry_} {
     RegisterStaticPages(router_, *catalog_, options_.allowed_origins, options_.public_url);
     RegisterOps(router_, *store_, metrics_, [this] {
       metrics_.Set("connecthub_chat_subscriptions", {},
@@ -260,7 +268,8 @@ class Hub {
                          inbox_user_limiter_,
                          {.session_limits = SessionLimits(), .require_mfa = options_.inbox_mfa},
                          [this](const std::string& token) { registry_.EndSession(token); },
-                         MakeReplyTarget(office_hours_.get(), options_.reply_target_hours)});
+                         inbox::MakeReplyTarget(office_hours_.get(), options_.reply_target_hours),
+                         MediaFetcher(options_)});
 
     // SMS channel wiring: POST /sms/twilio(/status), the outbound SMS subscriber, the outbox
     // worker and the reminder scheduler, all from the SMS engineer's hub/src/sms/sms_channel.cpp.
@@ -317,7 +326,7 @@ class Hub {
           if (path == "/ws/inbox") {
             return {std::make_shared<inbox::InboxSession>(inbox::InboxSessionDeps{
                         *store_, registry_, clock_, SessionLimits(), options_.session_recheck_ms,
-                        MakeReplyTarget(office_hours_.get(), options_.reply_target_hours)}),
+                        inbox::MakeReplyTarget(office_hours_.get(), options_.reply_target_hours)}),
                     "inbox"};
           }
           return {};

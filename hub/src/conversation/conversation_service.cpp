@@ -119,6 +119,7 @@ storage::TurnRequest ConversationService::MakeTurn(const ParentText& message, in
   // A PIN typed into chat, or into a text the link parser gave up on, is never stored.
   request.body = message.stored_text.empty() ? sms::RedactPin(message.text) : message.stored_text;
   request.at_ms = now_ms;
+  request.media = message.media;
   state->parent = request;
   turn.session_token = message.session_token;
   turn.session_idle_ms = message.session_idle_ms;
@@ -127,9 +128,10 @@ storage::TurnRequest ConversationService::MakeTurn(const ParentText& message, in
   // Runs on the store's writer inside the turn's transaction, on the thread as it is there: a
   // caseworker answers waiting and assigned threads (the inbox sees the message through the
   // event); otherwise the bot answers, and the whole turn is one transaction.
-  turn.decide =
-      [this, state, now_ms, text = message.text, linked = message.linked, receipt = message.receipt,
-       sid = message.client_id](const storage::TurnContext& context) -> Result<storage::TurnWrite> {
+  turn.decide = [this, state, now_ms, text = message.text, linked = message.linked,
+                 receipt = message.receipt, sid = message.client_id,
+                 pictures = !message.media.empty()](
+                    const storage::TurnContext& context) -> Result<storage::TurnWrite> {
     const storage::ThreadRecord& before = context.thread;
     storage::TurnWrite write;
     std::vector<std::string> reply_texts;
@@ -147,7 +149,19 @@ storage::TurnRequest ConversationService::MakeTurn(const ParentText& message, in
       conv.misses = before.misses;
       conv.linked = with_facts;
       std::chrono::sys_seconds now{std::chrono::seconds(now_ms / 1000)};
-      const bot::Reply& reply = state->reply.emplace(bot_.Answer(text, context.facts, conv, now));
+      bot::Reply& reply = state->reply.emplace(bot_.Answer(text, context.facts, conv, now));
+      if (pictures && !reply.escalate) {
+        // The bot cannot read a picture (often a photo of a letter): it says so and offers a
+        // caseworker, after its answer to any words that came with it that it understood.
+        std::string notice = catalog_.Format(reply.lang, "sms.picture");
+        if (reply.intent == "unknown") {
+          reply.text = notice;
+          reply.intent = "picture";
+          reply.misses = before.misses;
+        } else {
+          reply.text += "\n\n" + notice;
+        }
+      }
 
       if (!reply.text.empty()) {
         storage::AppendRequest& answer = write.messages.emplace_back();

@@ -43,6 +43,9 @@ struct ParentText {
   // Web: the parent's session token, checked in the turn's own transaction (empty: no check).
   std::string session_token;
   int64_t session_idle_ms = 0;
+  // SMS: pictures or files sent with the text (MMS), stored with the parent's message. The bot
+  // cannot read them: in a bot conversation the parent is told so and offered a caseworker.
+  std::vector<storage::MediaItem> media;
 };
 
 struct ParentTextResult {

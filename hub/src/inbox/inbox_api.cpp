@@ -7,6 +7,7 @@
 #include "inbox/inbox_json.h"
 #include "inbox/inbox_search.h"
 #include "log.h"
+#include "sms/mms.h"
 
 namespace connecthub::hub::inbox {
 namespace {
@@ -453,6 +454,73 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
                 if (facts.ok()) AddFactsJson(*facts, &out);
               }
               return Json(200, out);
+            });
+      });
+
+  // A picture (or file) a parent sent by MMS: fetched from the provider for this request, checked
+  // by its first bytes, and given to the caseworker's browser only, never cached or stored.
+  router.Add(
+      "GET", "/api/inbox/threads/{id}/messages/{seq}/media/{index}",
+      [holder](const HttpRequest& req, const PathParams& params) {
+        const InboxDeps& deps = *holder;
+        return WithThread(
+            deps, req, params,
+            [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
+              auto seq = ParseId(PathParams{{"id", params.at("seq")}});
+              const std::string& ix = params.at("index");  // 0 to 9 (at most 10 per message)
+              if (!seq || ix.size() != 1 || ix[0] < '0' || ix[0] > '9') {
+                return ErrorResponse(400, "seq must be a positive number and index 0 to 9");
+              }
+              size_t i = static_cast<size_t>(ix[0] - '0');
+              auto messages = deps.store.Messages(t.id, *seq - 1, 1, false);
+              if (!messages.ok()) return StoreError(messages.status());
+              if (messages->empty() || messages->front().seq != *seq ||
+                  i >= messages->front().media.size()) {
+                return ErrorResponse(404, "no such picture");
+              }
+              if (!deps.fetch_media) {
+                return ErrorResponse(503, "SMS is not configured: pictures cannot be opened");
+              }
+              // An unaudited read is not allowed to happen.
+              if (auto s = deps.store.Audit(cw.id, t.id, "media", now); !s.ok()) {
+                return StoreError(s);
+              }
+              auto got = deps.fetch_media(messages->front().media[i].url, sms::kMaxMediaBytes);
+              using Outcome = sms::MediaResult::Outcome;
+              deps.metrics.Inc("connecthub_media_fetches_total",
+                               {{"result", got.outcome == Outcome::kOk         ? "ok"
+                                           : got.outcome == Outcome::kNotFound ? "not_found"
+                                           : got.outcome == Outcome::kTooLarge ? "too_large"
+                                           : got.outcome == Outcome::kRefused  ? "refused"
+                                                                               : "error"}});
+              if (got.outcome == Outcome::kNotFound) {
+                return ErrorResponse(404, "the provider no longer has this picture");
+              }
+              if (got.outcome == Outcome::kTooLarge) {
+                return ErrorResponse(502, "the picture is larger than 5 MB");
+              }
+              if (got.outcome != Outcome::kOk) {
+                Log(LogLevel::kWarn, "media_fetch_failed",
+                    {{"thread_id", t.id}, {"error", got.error}});
+                return ErrorResponse(502, "the picture could not be fetched from the SMS provider");
+              }
+              std::string_view type = sms::SniffMediaType(got.body);
+              if (type.empty()) {
+                return ErrorResponse(415, "this kind of file cannot be opened here");
+              }
+              HttpResponse r;
+              r.content_type = std::string(type);
+              r.body = std::move(got.body);
+              std::string name = "message-" + std::to_string(*seq) + "-" + std::to_string(i + 1);
+              bool pdf = type == "application/pdf";
+              r.headers = {
+                  {"Cache-Control", "no-store"},
+                  {"X-Content-Type-Options", "nosniff"},
+                  {"Content-Security-Policy", "default-src 'none'; sandbox"},
+                  {"Content-Disposition", std::string(pdf ? "attachment" : "inline") +
+                                              "; filename=\"" + name + (pdf ? ".pdf" : "") + "\""},
+              };
+              return r;
             });
       });
 

@@ -10,6 +10,7 @@
 #include "http/router.h"
 #include "inbox/reply_target.h"
 #include "metrics.h"
+#include "sms/twilio_client.h"
 #include "storage/store.h"
 
 namespace connecthub::hub::inbox {
@@ -37,6 +38,9 @@ struct InboxDeps {
   std::function<void(const std::string& token)> session_ended;
   // Due times of waiting threads (serve --reply-target-hours, office hours).
   ReplyTarget reply_target;
+  // Fetches a picture a parent sent by MMS from the provider, with the account's credentials
+  // (sms::TwilioClient::FetchMedia). Empty: SMS is not configured, pictures cannot be opened.
+  std::function<sms::MediaResult(const std::string& url, size_t max_bytes)> fetch_media;
 };
 
 // Adds the caseworker inbox API (SPEC §7, hub/API.md) to `router`: login, me, thread lists and

@@ -79,6 +79,14 @@ json::object MessageJson(const storage::MessageRecord& m) {
   if (!m.intent.empty()) o["intent"] = m.intent;
   if (!m.caseworker_name.empty()) o["caseworker"] = m.caseworker_name;
   if (!m.delivery.empty()) o["delivery"] = m.delivery;
+  if (!m.media.empty()) {
+    // What was sent, never where the provider keeps it: the file is opened through the hub.
+    json::array media;
+    for (size_t i = 0; i < m.media.size(); ++i) {
+      media.push_back(json::object{{"index", i}, {"content_type", m.media[i].content_type}});
+    }
+    o["media"] = std::move(media);
+  }
   return o;
 }
 

@@ -56,6 +56,15 @@ void Registry::EndSession(const std::string& token) {
   for (auto& s : AllSinks()) s->SessionEnded(token);
 }
 
+bool Registry::HasChat(int64_t thread_id) const {
+  std::lock_guard lock(mu_);
+  auto [begin, end] = chats_.equal_range(thread_id);
+  for (auto it = begin; it != end; ++it) {
+    if (!it->second.expired()) return true;
+  }
+  return false;
+}
+
 size_t Registry::chat_count() const {
   std::lock_guard lock(mu_);
   return chats_.size();

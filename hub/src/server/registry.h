@@ -33,6 +33,8 @@ class Registry {
   void EndSession(const std::string& token);
 
   size_t chat_count() const;
+  // Whether a parent's chat socket on this hub shows `thread_id` now.
+  bool HasChat(int64_t thread_id) const;
   size_t inbox_count() const;
 
  private:

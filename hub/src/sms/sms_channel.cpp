@@ -9,6 +9,8 @@
 
 #include "log.h"
 #include "sms/keywords.h"
+#include "sms/mms.h"
+#include "sms/reply_notice.h"
 #include "sms/sms_service.h"
 #include "sms/twilio_signature.h"
 #include "sms/twilio_webhook.h"
@@ -65,6 +67,17 @@ SmsOptions SmsOptionsFrom(const ServeOptions& serve) {
   return o;
 }
 
+TwilioClientOptions ClientOptionsFrom(const ServeOptions& serve) {
+  TwilioClientOptions co;
+  co.api_base = serve.sms_api_base;
+  co.account_sid = serve.twilio_account_sid;
+  co.auth_token = serve.twilio_auth_token;
+  co.from = serve.twilio_from;
+  co.messaging_service_sid = serve.twilio_messaging_service_sid;
+  co.timeout = std::chrono::milliseconds(serve.sms_send_timeout_ms);
+  return co;
+}
+
 SmsService::SmsService(HubContext& ctx, SmsOptions options)
     : ctx_(ctx),
       options_(std::move(options)),
@@ -72,13 +85,9 @@ SmsService::SmsService(HubContext& ctx, SmsOptions options)
                [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); }),
       random_(std::random_device{}()) {
   const ServeOptions& so = ctx_.options;
+  if (auto api = ParseApiBase(so.sms_api_base); api && !so.twilio_account_sid.empty()) api_ = *api;
   if (!so.twilio_account_sid.empty() || !so.twilio_auth_token.empty()) {
-    TwilioClientOptions co;
-    co.api_base = so.sms_api_base;
-    co.account_sid = so.twilio_account_sid;
-    co.auth_token = so.twilio_auth_token;
-    co.from = so.twilio_from;
-    co.messaging_service_sid = so.twilio_messaging_service_sid;
+    TwilioClientOptions co = ClientOptionsFrom(so);
     if (!so.public_url.empty()) co.status_callback = SignedUrl(so.public_url, "/sms/twilio/status");
     co.timeout = options_.send_timeout;
     auto client = TwilioClient::Create(co);
@@ -134,6 +143,16 @@ http::HttpResponse SmsService::HandleInbound(const http::HttpRequest& request) {
     return http::ErrorResponse(400, "missing or malformed MessageSid or From");
   }
 
+  std::vector<storage::MediaItem> media;
+  if (form->Has("NumMedia") && api_) {
+    int refused = 0;
+    media = InboundMedia(*form, *api_, so.twilio_account_sid, &refused);
+    if (refused > 0) {
+      Log(LogLevel::kWarn, "sms_media_refused", {{"items", refused}});
+      ctx_.metrics.Inc("connecthub_sms_media_refused_total", {}, refused);
+    }
+  }
+
   std::lock_guard lock(PhoneMutex(from));
   auto prior = ctx_.store.InboundReply(sid, ctx_.clock());
   if (!prior.ok()) {
@@ -145,7 +164,7 @@ http::HttpResponse SmsService::HandleInbound(const http::HttpRequest& request) {
     return TwimlResponse(**prior);
   }
   int64_t now = ctx_.clock();
-  auto reply = Process(from, body, sid, now);
+  auto reply = Process(from, body, sid, now, media);
   if (!reply.ok()) {
     Log(LogLevel::kError, "sms_store_failed",
         {{"step", "process"}, {"code", static_cast<int>(reply.status().code())}});
@@ -175,8 +194,10 @@ std::string SmsService::TwimlFor(const std::vector<std::string>& texts, size_t* 
 }
 
 Status SmsService::StoreParent(const storage::ThreadRecord& thread, const std::string& text,
-                               const std::string& sid, int64_t now_ms) {
+                               const std::string& sid, int64_t now_ms,
+                               const std::vector<storage::MediaItem>& media) {
   storage::AppendRequest req;
+  req.media = media;
   req.thread_id = thread.id;
   req.sender = storage::Sender::kParticipant;
   req.client_id = sid;
@@ -196,6 +217,7 @@ Status SmsService::StoreParent(const storage::ThreadRecord& thread, const std::s
   event.message.sender = storage::Sender::kParticipant;
   event.message.client_id = sid;
   event.message.body = text;
+  event.message.media = media;
   event.message.at_ms = appended->at_ms;
   ctx_.bus.Publish(event);
   return Status::Ok();
@@ -227,9 +249,9 @@ void SmsService::PublishThread(int64_t thread_id) {
   ctx_.bus.Publish(event);
 }
 
-storage::Result<SmsService::Reply> SmsService::Process(const std::string& from,
-                                                       const std::string& body,
-                                                       const std::string& sid, int64_t now_ms) {
+storage::Result<SmsService::Reply> SmsService::Process(
+    const std::string& from, const std::string& body, const std::string& sid, int64_t now_ms,
+    const std::vector<storage::MediaItem>& media) {
   auto opted_out = ctx_.store.IsOptedOut(from);
   if (!opted_out.ok()) return opted_out.status();
   KeywordMatch keyword = DetectKeyword(body);
@@ -272,7 +294,8 @@ storage::Result<SmsService::Reply> SmsService::Process(const std::string& from,
   if (*opted_out) {
     // Kept for the caseworker, never answered: nothing is sent to an opted-out number.
     auto link = ParseLinkMessage(body, options_.link);
-    if (Status s = StoreParent(*thread, link ? link->redacted : body, sid, now_ms); !s.ok()) {
+    if (Status s = StoreParent(*thread, link ? link->redacted : body, sid, now_ms, media);
+        !s.ok()) {
       return s;
     }
     return reply;
@@ -304,6 +327,7 @@ storage::Result<SmsService::Reply> SmsService::Process(const std::string& from,
   text.thread_id = thread->id;
   text.text = body;
   text.client_id = sid;
+  text.media = media;
   text.linked = linked->has_value() && **linked == thread->participant_id;
   if (text.linked) text.participant_id = thread->participant_id;
   // The webhook's reply is recorded in the turn's own transaction: one commit per text.
@@ -427,6 +451,11 @@ void SmsService::OnEvent(const events::HubEvent& event) {
     // callback queue's "call back or text them"); the line's own system notes are not.
     if (event.message.sender == storage::Sender::kCaseworker)
       EnqueueMessage(event.thread, event.message);
+    return;
+  }
+  if (event.thread.channel == storage::Channel::kWeb) {
+    NoticeReplyWhileAway(ctx_, event, options_.link_ttl_ms);
+    if (event.message.sender == storage::Sender::kCaseworker) Wake();
     return;
   }
   if (event.thread.channel != storage::Channel::kSms) return;

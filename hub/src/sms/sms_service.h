@@ -36,6 +36,9 @@ struct SmsOptions {
 // The SMS options from `serve`'s (--reminder-interval-seconds, --sms-*; each also
 // CONNECTHUB_<NAME> in the environment or the config file).
 SmsOptions SmsOptionsFrom(const ServeOptions& serve);
+// The provider client's options from `serve`'s (--sms-api-base, --twilio-*; the REST timeout
+// --sms-send-timeout-ms). No status callback: the sender adds its own.
+TwilioClientOptions ClientOptionsFrom(const ServeOptions& serve);
 
 // The SMS channel (SPEC §5): the inbound webhook and status callback handlers, the outbound
 // subscriber, and the worker thread that sends the outbox and schedules reminders. Handlers run
@@ -77,11 +80,13 @@ class SmsService : public std::enable_shared_from_this<SmsService> {
   std::string TwimlFor(const std::vector<std::string>& texts, size_t* parts) const;
   bool Verified(const http::HttpRequest& request, const FormFields& form) const;
   storage::Result<Reply> Process(const std::string& from, const std::string& body,
-                                 const std::string& sid, int64_t now_ms);
+                                 const std::string& sid, int64_t now_ms,
+                                 const std::vector<storage::MediaItem>& media = {});
   storage::Result<Reply> HandleLink(const storage::ThreadRecord& thread, const LinkAttempt& link,
                                     const std::string& sid, int64_t now_ms);
   storage::Status StoreParent(const storage::ThreadRecord& thread, const std::string& text,
-                              const std::string& sid, int64_t now_ms);
+                              const std::string& sid, int64_t now_ms,
+                              const std::vector<storage::MediaItem>& media = {});
   storage::Status PostSystem(int64_t thread_id, const std::string& text, int64_t now_ms);
   void PublishThread(int64_t thread_id);
   // Tells the inbox that a thread message's SMS delivery state changed (queued -> sent ->
@@ -114,6 +119,7 @@ class SmsService : public std::enable_shared_from_this<SmsService> {
   HubContext& ctx_;
   SmsOptions options_;
   std::unique_ptr<TwilioClient> client_;  // null when outbound SMS is not configured
+  std::optional<ApiEndpoint> api_;        // the provider's API (MMS media URLs are checked on it)
   std::string client_error_;
   Backoff backoff_;
   std::mt19937_64 random_;  // jitter only; used on the worker thread

@@ -14,7 +14,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
 #include <exception>
+#include <optional>
 
 #include "sms/form_body.h"
 #include "sms/twilio_signature.h"
@@ -43,6 +45,9 @@ struct Exchanged {
   int status = 0;
   std::string body;
   std::string retry_after;
+  std::string content_type;
+  std::string location;
+  bool too_large = false;  // the body passed the limit: `error` is set
 };
 
 void NetworkError(std::string_view step, const beast::error_code& ec, Exchanged* out) {
@@ -80,6 +85,48 @@ Result<ApiEndpoint> ParseApiBase(std::string_view api_base) {
   return ep;
 }
 
+namespace {
+
+bool SameOrigin(const ApiEndpoint& a, const ApiEndpoint& b) {
+  return a.tls == b.tls && a.host == b.host && a.port == b.port;
+}
+
+// The endpoint and request target (path and query) of an absolute URL the client may call.
+std::optional<std::pair<ApiEndpoint, std::string>> Target(std::string_view url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed || parsed->has_userinfo()) return std::nullopt;
+  std::string origin =
+      std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_host_and_port());
+  auto ep = ParseApiBase(origin);
+  if (!ep) return std::nullopt;
+  std::string target(parsed->encoded_path());
+  if (target.empty()) target = "/";
+  if (parsed->has_query()) target += "?" + std::string(parsed->encoded_query());
+  return std::make_pair(*ep, std::move(target));
+}
+
+}  // namespace
+
+bool IsAccountMediaUrl(const ApiEndpoint& api, std::string_view account_sid, std::string_view url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed || parsed->has_userinfo() || parsed->has_query() || parsed->has_fragment()) {
+    return false;
+  }
+  auto target = Target(url);
+  if (!target || !SameOrigin(target->first, api)) return false;
+  std::string prefix =
+      api.prefix + "/2010-04-01/Accounts/" + std::string(account_sid) + "/Messages/";
+  std::string_view path = target->second;
+  if (!path.starts_with(prefix)) return false;
+  path.remove_prefix(prefix.size());
+  size_t slash = path.find('/');
+  if (slash == std::string_view::npos || !IsSafeToken(path.substr(0, slash), 64)) return false;
+  path.remove_prefix(slash);
+  if (!path.starts_with("/Media/")) return false;
+  path.remove_prefix(7);
+  return IsSafeToken(path, 64);
+}
+
 struct TwilioClient::Impl {
   TwilioClientOptions options;
   ApiEndpoint endpoint;
@@ -89,7 +136,7 @@ struct TwilioClient::Impl {
 
   template <typename Stream>
   asio::awaitable<void> Exchange(Stream& stream, http::request<http::string_body>& req,
-                                 Exchanged* out) {
+                                 Exchanged* out, size_t body_limit) {
     beast::error_code ec;
     // From the first byte on, the provider may act on the request.
     out->request_written = true;
@@ -100,39 +147,43 @@ struct TwilioClient::Impl {
     }
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
-    parser.body_limit(kMaxResponseBytes);
+    parser.body_limit(body_limit);
     co_await http::async_read(stream, buffer, parser,
                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
+      out->too_large = ec == http::error::body_limit;
       NetworkError("read", ec, out);
       co_return;
     }
     auto& res = parser.get();
     out->status = static_cast<int>(res.result_int());
     out->retry_after = std::string(res[http::field::retry_after]);
+    out->content_type = std::string(res[http::field::content_type]);
+    out->location = std::string(res[http::field::location]);
     out->body = std::move(res.body());
   }
 
-  asio::awaitable<void> Run(http::request<http::string_body> req, Exchanged* out) {
+  asio::awaitable<void> Run(const ApiEndpoint& to, http::request<http::string_body> req,
+                            Exchanged* out, size_t body_limit) {
     auto ex = co_await asio::this_coro::executor;
     beast::error_code ec;
     tcp::resolver resolver(ex);
-    auto results = co_await resolver.async_resolve(endpoint.host, endpoint.port,
+    auto results = co_await resolver.async_resolve(to.host, to.port,
                                                    asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       NetworkError("resolve", ec, out);
       co_return;
     }
-    if (endpoint.tls) {
+    if (to.tls) {
       beast::ssl_stream<beast::tcp_stream> stream(ex, ssl);
-      if (!SSL_set_tlsext_host_name(stream.native_handle(), endpoint.host.c_str())) {
+      if (!SSL_set_tlsext_host_name(stream.native_handle(), to.host.c_str())) {
         NetworkError(
             "tls sni",
             beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()),
             out);
         co_return;
       }
-      stream.set_verify_callback(asio::ssl::host_name_verification(endpoint.host));
+      stream.set_verify_callback(asio::ssl::host_name_verification(to.host));
       beast::get_lowest_layer(stream).expires_after(options.timeout);
       co_await beast::get_lowest_layer(stream).async_connect(
           results, asio::redirect_error(asio::use_awaitable, ec));
@@ -146,7 +197,7 @@ struct TwilioClient::Impl {
         NetworkError("tls handshake", ec, out);
         co_return;
       }
-      co_await Exchange(stream, req, out);
+      co_await Exchange(stream, req, out, body_limit);
       beast::get_lowest_layer(stream).close();
     } else {
       beast::tcp_stream stream(ex);
@@ -156,19 +207,25 @@ struct TwilioClient::Impl {
         NetworkError("connect", ec, out);
         co_return;
       }
-      co_await Exchange(stream, req, out);
+      co_await Exchange(stream, req, out, body_limit);
       stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     }
   }
 
   http::request<http::string_body> Request(http::verb verb, const std::string& path) const {
+    return RequestTo(endpoint, verb, path, true);
+  }
+
+  // A request to `to` (the API, or where it redirected a media fetch); the account's credentials
+  // go only to the API's own host.
+  http::request<http::string_body> RequestTo(const ApiEndpoint& to, http::verb verb,
+                                             const std::string& path, bool with_auth) const {
     http::request<http::string_body> req{verb, path, 11};
-    bool default_port = endpoint.port == (endpoint.tls ? "443" : "80");
-    std::string host =
-        endpoint.host.find(':') != std::string::npos ? "[" + endpoint.host + "]" : endpoint.host;
-    req.set(http::field::host, default_port ? host : host + ":" + endpoint.port);
+    bool default_port = to.port == (to.tls ? "443" : "80");
+    std::string host = to.host.find(':') != std::string::npos ? "[" + to.host + "]" : to.host;
+    req.set(http::field::host, default_port ? host : host + ":" + to.port);
     req.set(http::field::user_agent, "ConnectHub/0.1");
-    req.set(http::field::authorization, authorization);
+    if (with_auth) req.set(http::field::authorization, authorization);
     req.set(http::field::accept, "application/json");
     req.set(http::field::connection, "close");
     return req;
@@ -176,15 +233,21 @@ struct TwilioClient::Impl {
 
   // One request on a private io_context, bounded by the timeout. Never throws.
   Exchanged Perform(http::request<http::string_body> req) {
+    return PerformAt(endpoint, std::move(req), kMaxResponseBytes);
+  }
+
+  Exchanged PerformAt(const ApiEndpoint& to, http::request<http::string_body> req,
+                      size_t body_limit) {
     Exchanged result;
     try {
       asio::io_context ioc;
-      asio::co_spawn(ioc, Run(std::move(req), &result), [&result](std::exception_ptr e) {
-        if (e) {
-          result.error = "internal error";
-          result.request_written = true;  // unknown: assume the worst
-        }
-      });
+      asio::co_spawn(ioc, Run(to, std::move(req), &result, body_limit),
+                     [&result](std::exception_ptr e) {
+                       if (e) {
+                         result.error = "internal error";
+                         result.request_written = true;  // unknown: assume the worst
+                       }
+                     });
       ioc.run();
     } catch (const std::exception&) {
       // Allocation failure or similar inside Asio: transient.
@@ -262,6 +325,78 @@ LookupResult TwilioClient::FindSent(const std::string& to, const std::string& bo
     return r;
   }
   return ClassifyLookupResponse(x.status, x.body, to, body, since_ms, known);
+}
+
+MediaResult TwilioClient::FetchMedia(const std::string& url, size_t max_bytes) {
+  MediaResult r;
+  if (!IsAccountMediaUrl(impl_->endpoint, impl_->options.account_sid, url)) {
+    r.outcome = MediaResult::Outcome::kRefused;
+    r.error = "not a media URL of this account";
+    return r;
+  }
+  std::string current = url;
+  for (int hop = 0; hop < 4; ++hop) {
+    auto target = Target(current);
+    if (!target) {
+      r.outcome = MediaResult::Outcome::kRefused;
+      r.error = "redirected to a URL that is not https";
+      return r;
+    }
+    bool api_host = SameOrigin(target->first, impl_->endpoint);
+    auto req = impl_->RequestTo(target->first, http::verb::get, target->second, api_host);
+    req.set(http::field::accept, "*/*");
+    Exchanged x = impl_->PerformAt(target->first, std::move(req), max_bytes);
+    if (x.too_large) {
+      r.outcome = MediaResult::Outcome::kTooLarge;
+      r.error = "larger than " + std::to_string(max_bytes) + " bytes";
+      return r;
+    }
+    if (!x.error.empty()) {
+      r.error = "media " + x.error;
+      return r;
+    }
+    bool redirect =
+        x.status == 301 || x.status == 302 || x.status == 303 || x.status == 307 || x.status == 308;
+    if (redirect && !x.location.empty()) {
+      auto base = boost::urls::parse_absolute_uri(current);
+      auto ref = boost::urls::parse_uri_reference(x.location);
+      if (!base || !ref) {
+        r.outcome = MediaResult::Outcome::kRefused;
+        r.error = "malformed redirect";
+        return r;
+      }
+      boost::urls::url next;
+      if (!boost::urls::resolve(*base, *ref, next)) {
+        r.outcome = MediaResult::Outcome::kRefused;
+        r.error = "malformed redirect";
+        return r;
+      }
+      next.remove_fragment();
+      if (target->first.tls && next.scheme() != "https") {
+        r.outcome = MediaResult::Outcome::kRefused;
+        r.error = "redirected from https to http";
+        return r;
+      }
+      current = std::string(next.buffer());
+      continue;
+    }
+    if (x.status == 404) {
+      r.outcome = MediaResult::Outcome::kNotFound;
+      r.error = "HTTP 404";
+      return r;
+    }
+    if (x.status < 200 || x.status >= 300) {
+      r.error = "HTTP " + std::to_string(x.status);
+      return r;
+    }
+    r.outcome = MediaResult::Outcome::kOk;
+    r.content_type = std::move(x.content_type);
+    r.body = std::move(x.body);
+    return r;
+  }
+  r.outcome = MediaResult::Outcome::kRefused;
+  r.error = "too many redirects";
+  return r;
 }
 
 }  // namespace connecthub::hub::sms

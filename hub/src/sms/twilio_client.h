@@ -41,6 +41,26 @@ struct ApiEndpoint {
 // 127.0.0.0/8, ::1). Fails for other schemes, a missing host, user info, a query or a fragment.
 Result<ApiEndpoint> ParseApiBase(std::string_view api_base);
 
+// Whether `url` names a media file of `account_sid`'s messages on the API at `api`
+// (`{api}/2010-04-01/Accounts/{sid}/Messages/{MessageSid}/Media/{MediaSid}`, nothing more): the
+// only URLs the hub stores from an MMS webhook and ever fetches.
+bool IsAccountMediaUrl(const ApiEndpoint& api, std::string_view account_sid, std::string_view url);
+
+// A file a parent sent by MMS, fetched from the provider.
+struct MediaResult {
+  enum class Outcome {
+    kOk,        // `body` holds the file, `content_type` what the provider said it is
+    kRefused,   // not a media URL of this account (IsAccountMediaUrl), or a redirect we refuse
+    kNotFound,  // the provider has no such file (deleted)
+    kTooLarge,  // larger than the limit
+    kError,     // network or HTTP error: `error`
+  };
+  Outcome outcome = Outcome::kError;
+  std::string content_type;
+  std::string body;
+  std::string error;  // never holds the URL
+};
+
 // What became of one send.
 struct SendResult {
   enum class Outcome {
@@ -109,6 +129,11 @@ class TwilioClient {
   // (`GET .../Messages.json?To=..&From=..&PageSize=50`, newest first). Never throws.
   LookupResult FindSent(const std::string& to, const std::string& body, int64_t since_ms,
                         const std::function<bool(const std::string&)>& known);
+
+  // Fetches an MMS file (`GET` with the account's credentials, following up to three redirects
+  // to https URLs, or loopback http ones in tests; the credentials go only to the API's host).
+  // Refuses any URL IsAccountMediaUrl does not accept. Never throws.
+  MediaResult FetchMedia(const std::string& url, size_t max_bytes);
 
  private:
   struct Impl;

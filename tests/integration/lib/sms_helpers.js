@@ -18,6 +18,7 @@ const ACCOUNT_SID = 'AC00000000000000000000000000000001';
 const FROM = '+15550001111';
 const PUBLIC_URL = 'https://hub.example.test';
 const PIN = '482913';
+const BASIC_AUTH = 'Basic ' + Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64');
 
 function tempDir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'connecthub-sms-'));
@@ -129,6 +130,18 @@ function inboundParams(from, body, sid = newSid()) {
     NumSegments: '1', MessageSid: sid, AccountSid: ACCOUNT_SID, From: from, ApiVersion: '2010-04-01' };
 }
 
+// Twilio's inbound MMS fields: `media` is [{ url, type }], `url` a string or a function of the
+// MessageSid (fakeTwilio's addMedia makes such URLs).
+function mmsParams(from, body, media) {
+  const params = inboundParams(from, body);
+  params.NumMedia = String(media.length);
+  media.forEach((m, i) => {
+    params['MediaUrl' + i] = typeof m.url === 'function' ? m.url(params.MessageSid) : m.url;
+    params['MediaContentType' + i] = m.type;
+  });
+  return params;
+}
+
 // Signs with the npm twilio package and checks the signature with its validator too.
 function sign(urlPath, params, token = AUTH_TOKEN) {
   const url = PUBLIC_URL + urlPath;
@@ -183,6 +196,25 @@ async function fakeTwilio() {
     req.setEncoding('utf8');
     req.on('data', (d) => { body += d; });
     req.on('end', () => {
+      if (req.method === 'GET' && api.media.has(new URL(req.url, 'http://fake').pathname)) {
+        // MMS media (Twilio's Media subresource URLs): { type, body } or { redirect: url }.
+        const file = api.media.get(new URL(req.url, 'http://fake').pathname);
+        api.mediaRequests.push({ url: req.url, headers: req.headers });
+        if (file.auth !== false && req.headers.authorization !== BASIC_AUTH) {
+          res.writeHead(401, { 'content-type': 'application/json' });
+          res.end('{"code":20003,"message":"Authenticate"}');
+        } else if (file.redirect) {
+          res.writeHead(307, { location: file.redirect });
+          res.end();
+        } else if (file.status) {
+          res.writeHead(file.status, { 'content-type': 'application/json' });
+          res.end('{"code":20404,"message":"not found"}');
+        } else {
+          res.writeHead(200, { 'content-type': file.type });
+          res.end(file.body);
+        }
+        return;
+      }
       if (req.method === 'GET') {
         const q = new URL(req.url, 'http://fake').searchParams;
         api.lookups.push({ url: req.url, headers: req.headers });
@@ -230,6 +262,14 @@ async function fakeTwilio() {
   api.close = () => new Promise((r) => { server.closeAllConnections(); server.close(r); });
   api.accepted = [];
   api.server = server;
+  api.media = new Map();
+  api.mediaRequests = [];
+  // Stores a media file; returns its URL as Twilio gives it in MediaUrl{i}.
+  api.addMedia = (messageSid, file) => {
+    const p = `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${messageSid}/Media/ME${String(api.media.size + 1).padStart(32, '0')}`;
+    api.media.set(p, file);
+    return api.base + p;
+  };
   return api;
 }
 
@@ -269,5 +309,5 @@ async function inbox(hub) {
 
 module.exports = {
   AUTH_TOKEN, ACCOUNT_SID, FROM, PUBLIC_URL, PIN, tempDir, prepareDb, startHub, sendSms, sign,
-  inboundParams, parseTwiml, text, fakeTwilio, waitFor, inbox, newSid, post, extract,
+  inboundParams, mmsParams, parseTwiml, text, fakeTwilio, waitFor, inbox, newSid, post, extract,
 };
