@@ -44,6 +44,9 @@ struct ServeOptions {
   // Caseworker logins need a TOTP code besides the password (`--inbox-mfa`). Default on; off
   // only for demos.
   bool inbox_mfa = true;
+  // `--triage-county`: the counties whose caseworkers see threads with no county (unlinked SMS
+  // numbers); empty: every caseworker's.
+  std::vector<std::string> triage_counties;
   std::vector<server::Cidr> trusted_proxies;  // `--trusted-proxy`: X-Forwarded-For believed
   int64_t lockout_ms = 15 * 60 * 1000;        // after 5 failed PINs. Default 15 min.
   // When caseworkers are in (--office-hours, --holiday). Default Monday to Friday, 8:00-17:00

@@ -106,7 +106,8 @@
     }
     if (th.state === 'assigned') {
       if (S.me && th.assigned_to === S.me.username) return t('inbox.state.assignedToMe');
-      return t('inbox.state.assignedTo', { name: th.assigned_to || '?' });
+      const name = t('inbox.state.assignedTo', { name: th.assigned_to || '?' });
+      return th.assigned_disabled ? name + ' · ' + t('inbox.thread.holderDisabled') : name;
     }
     return t('inbox.state.' + (th.state === 'resolved' ? 'resolved' : 'bot'));
   }
@@ -347,6 +348,7 @@
     if (isOverdue(th)) badges.push(h('span', { class: 'ib-badge ib-badge-overdue', text: t('inbox.badge.overdue') }));
     const interpreter = interpreterText(th);
     if (interpreter) badges.push(h('span', { class: 'ib-badge ib-badge-interpreter', text: interpreter }));
+    if (th.triage) badges.push(h('span', { class: 'ib-badge ib-badge-triage', text: t('inbox.badge.triage') }));
     const btn = h('button', {
       type: 'button', class: 'ib-item' + (unread ? ' ib-unread' : '') + (th.priority === 'high' ? ' ib-high' : ''),
       'data-thread-id': String(th.id), 'aria-current': th.id === S.openId ? 'true' : null,
@@ -428,6 +430,8 @@
       langName(th.lang),
       interpreterText(th),
       th.counties && th.counties.length ? th.counties.join(', ') : null,
+      th.queue_county ? t('inbox.thread.queue', { county: th.queue_county }) : null,
+      th.triage ? t('inbox.thread.triage') : null,
     ].filter(Boolean).join(' · ');
     const st = $('thread-state');
     st.textContent = stateText(th) + (th.priority === 'high' ? ' · ' + t('inbox.badge.high') : '');
@@ -440,6 +444,13 @@
     const mine = isMine(th);
     $('claim').hidden = !(th.state === 'waiting' || th.state === 'bot' || th.state === 'resolved');
     $('resolve').hidden = !mine;
+    // Release and transfer: the holder, a supervisor, or anyone when the holder is disabled.
+    const movable = (th.state === 'waiting' && !th.assigned_to) ||
+      (th.state === 'assigned' && (mine || (S.me && S.me.supervisor) || th.assigned_disabled)) ||
+      (th.state === 'waiting' && S.me && S.me.supervisor);
+    $('release').hidden = !(th.state === 'assigned' && movable);
+    $('transfer-open').hidden = !movable;
+    if (!movable) closeTransfer();
     const replyRadio = $('mode-reply');
     replyRadio.disabled = !mine;
     if (!mine && replyRadio.checked) $('mode-note').checked = true;
@@ -713,6 +724,78 @@
       btn.disabled = false;
     }
   }
+  async function release() {
+    const id = S.openId;
+    try {
+      const r = await api('POST', '/api/inbox/threads/' + id + '/release');
+      if (r.thread) upsertThread(r.thread);
+      toast(t('inbox.toast.released'));
+      $('thread-title').focus();
+    } catch (e) {
+      if (e.status === 409) toast(t('inbox.error.claimedByOther'));
+      else if (e.status !== 401) toast(t('inbox.error.action'));
+    }
+  }
+  // Transfer: to a caseworker who sees the thread, or into a county's queue.
+  async function openTransfer() {
+    const form = $('transfer-form');
+    if (!form.hidden) { closeTransfer(); return; }
+    showError($('transfer-error'), '');
+    try {
+      S.colleagues = (await api('GET', '/api/inbox/caseworkers')).caseworkers || [];
+    } catch (e) {
+      if (e.status !== 401) toast(t('inbox.error.action'));
+      return;
+    }
+    form.hidden = false;
+    $('transfer-open').setAttribute('aria-expanded', 'true');
+    fillTransferTargets();
+    $('transfer-target').focus();
+  }
+  function closeTransfer() {
+    $('transfer-form').hidden = true;
+    $('transfer-open').setAttribute('aria-expanded', 'false');
+  }
+  function fillTransferTargets() {
+    const byCounty = $('transfer-to-county').checked;
+    const th = S.threads.get(S.openId) || {};
+    const others = (S.colleagues || []).filter((c) => !(S.me && c.username === S.me.username) &&
+      c.username !== th.assigned_to);
+    let options;
+    if (byCounty) {
+      const counties = Array.from(new Set(others.filter((c) => !c.supervisor && c.county).map((c) => c.county))).sort();
+      options = counties.map((c) => h('option', { value: c, text: c }));
+    } else {
+      options = others.filter((c) => !c.supervisor).map((c) => h('option', { value: c.username,
+        text: (c.display_name ? c.display_name + ' (' + c.username + ')' : c.username) + (c.county ? ' · ' + c.county : '') }));
+    }
+    $('transfer-target').replaceChildren(...options);
+    $('transfer-submit').disabled = options.length === 0;
+  }
+  async function submitTransfer(e) {
+    e.preventDefault();
+    const id = S.openId;
+    const target = $('transfer-target').value;
+    if (!target) return;
+    const body = $('transfer-to-county').checked ? { county: target } : { username: target };
+    const err = $('transfer-error');
+    $('transfer-submit').disabled = true;
+    try {
+      const r = await api('POST', '/api/inbox/threads/' + id + '/transfer', body);
+      if (r.thread) upsertThread(r.thread);
+      closeTransfer();
+      toast(t('inbox.toast.transferred', { to: target }));
+      $('thread-title').focus();
+    } catch (ex) {
+      if (ex.status === 401) return;
+      const key = ex.status === 404 ? 'inbox.transfer.noTarget'
+        : ex.status === 409 && /county does not see/.test(ex.message) ? 'inbox.transfer.notTheirCounty'
+          : ex.status === 409 ? 'inbox.transfer.conflict' : 'inbox.error.action';
+      showError(err, t(key));
+    } finally {
+      $('transfer-submit').disabled = false;
+    }
+  }
   async function resolve() {
     const id = S.openId;
     try {
@@ -944,6 +1027,12 @@
     $('search-clear').addEventListener('click', clearSearch);
     $('search-q').addEventListener('keydown', (e) => { if (e.key === 'Escape' && S.search) clearSearch(); });
     $('claim').addEventListener('click', claim);
+    $('release').addEventListener('click', release);
+    $('transfer-open').addEventListener('click', openTransfer);
+    $('transfer-cancel').addEventListener('click', () => { closeTransfer(); $('transfer-open').focus(); });
+    $('transfer-form').addEventListener('submit', submitTransfer);
+    $('transfer-to-caseworker').addEventListener('change', fillTransferTargets);
+    $('transfer-to-county').addEventListener('change', fillTransferTargets);
     $('resolve').addEventListener('click', resolve);
     $('load-older').addEventListener('click', loadOlder);
     $('composer').addEventListener('submit', onCompose);

@@ -262,6 +262,11 @@ CREATE UNIQUE INDEX threads_voice_by_phone ON threads(phone_index) WHERE channel
 ALTER TABLE messages ADD COLUMN media BLOB;
 ALTER TABLE threads ADD COLUMN unseen_reply_seq INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 12: the county queue a thread was transferred to (the inbox's "transfer to county"); empty:
+    // the counties of the participant's cases decide who sees it.
+    R"sql(
+ALTER TABLE threads ADD COLUMN queue_county TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

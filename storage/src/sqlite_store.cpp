@@ -15,8 +15,8 @@ constexpr const char* kThreadSelect =
     "SELECT t.id, t.participant_id, t.channel, t.lang, t.state, t.priority, t.misses, "
     "t.assigned_to, cw.username, t.created_ms, t.waiting_since_ms, t.last_message_ms, t.last_seq, "
     "p.first_name, p.last_name, t.phone, COALESCE(o.opted_out, 0), cw.display_name, "
-    "t.interpreter_lang, t.unseen_reply_seq FROM threads t LEFT JOIN caseworkers cw ON cw.id = "
-    "t.assigned_to "
+    "t.interpreter_lang, t.unseen_reply_seq, t.queue_county, substr(cw.password_hash, 1, 1) = "
+    "'!' FROM threads t LEFT JOIN caseworkers cw ON cw.id = t.assigned_to "
     "LEFT JOIN participants p ON p.participant_id = t.participant_id "
     "LEFT JOIN sms_optouts o ON o.phone_index = t.phone_index WHERE t.id = ?";
 
@@ -373,6 +373,8 @@ Result<ThreadRecord> SqliteStore::LoadThread(Conn& c, int64_t thread_id) {
     t.assigned_display_name = NullableText(q->getColumn(17));
     t.interpreter_lang = q->getColumn(18).getString();
     t.unseen_reply_seq = q->getColumn(19).getInt64();
+    t.queue_county = q->getColumn(20).getString();
+    t.assigned_disabled = t.assigned_to.has_value() && q->getColumn(21).getInt() != 0;
   }
   if (!t.participant_id.empty()) {
     auto f = keys_->Open(first, "participants", "first_name", t.participant_id);
@@ -571,11 +573,15 @@ Status SqliteStore::UpdateThreadIn(Conn& c, int64_t thread_id, const ThreadUpdat
   if (update.interpreter_lang && update.interpreter_lang->size() > 16) {
     return Status(Code::kInvalid, "bad interpreter language code");
   }
+  if (update.queue_county && update.queue_county->size() > 64) {
+    return Status(Code::kInvalid, "bad county");
+  }
   auto q = c.Prep(
       "UPDATE threads SET state = ?, waiting_since_ms = ?, priority = COALESCE(?, priority), "
       "misses = COALESCE(?, misses), lang = COALESCE(?, lang), "
       "interpreter_lang = COALESCE(?, interpreter_lang), "
-      "assigned_to = CASE WHEN ? THEN ? ELSE assigned_to END WHERE id = ?");
+      "assigned_to = CASE WHEN ? THEN ? ELSE assigned_to END, "
+      "queue_county = COALESCE(?, queue_county) WHERE id = ?");
   q->bind(1, state);
   q->bind(2, waiting_since);
   if (update.priority) q->bind(3, *update.priority);
@@ -584,7 +590,8 @@ Status SqliteStore::UpdateThreadIn(Conn& c, int64_t thread_id, const ThreadUpdat
   if (update.interpreter_lang) q->bind(6, *update.interpreter_lang);
   q->bind(7, update.assigned_to.has_value() ? 1 : 0);
   if (update.assigned_to && *update.assigned_to) q->bind(8, **update.assigned_to);
-  q->bind(9, thread_id);
+  if (update.queue_county) q->bind(9, *update.queue_county);
+  q->bind(10, thread_id);
   q->exec();
   if (update.audit)
     AuditIn(c, update.audit->caseworker_id, thread_id, update.audit->action, now_ms);
@@ -618,9 +625,22 @@ Result<ThreadRecord> SqliteStore::Claim(int64_t thread_id, int64_t caseworker_id
 }
 
 // Threads with a case in the county bound next (the caseworker's scope; see ListThreads).
+// Who sees a thread (three parameters, BindScope): a transferred thread is its queue county's;
+// else the counties' of its participant's cases; a thread with neither (an unlinked SMS number,
+// not transferred) is the triage queue's.
 constexpr const char* kCountyScope =
-    " AND EXISTS (SELECT 1 FROM case_roles r JOIN cases c ON c.case_number = r.case_number "
-    "WHERE r.participant_id = t.participant_id AND c.county = ?)";
+    " AND ((t.queue_county != '' AND t.queue_county = ?) OR (t.queue_county = '' AND "
+    "(EXISTS (SELECT 1 FROM case_roles r JOIN cases c ON c.case_number = r.case_number WHERE "
+    "r.participant_id = t.participant_id AND c.county = ?) OR (? AND NOT EXISTS (SELECT 1 FROM "
+    "case_roles r JOIN cases c ON c.case_number = r.case_number WHERE r.participant_id = "
+    "t.participant_id)))))";
+
+int BindScope(SQLite::Statement& q, int i, const std::optional<std::string>& county, bool triage) {
+  q.bind(i++, county.value_or(""));
+  q.bind(i++, county.value_or(""));
+  q.bind(i++, triage ? 1 : 0);
+  return i;
+}
 
 Result<std::vector<ThreadRecord>> SqliteStore::ListThreads(const ThreadQuery& query) {
   return readers_->Call<std::vector<ThreadRecord>>(
@@ -634,7 +654,9 @@ Result<std::vector<ThreadRecord>> SqliteStore::ListThreads(const ThreadQuery& qu
         if (query.assigned_to) sql += " AND t.assigned_to = ?";
         bool scoped = !query.supervisor;
         if (scoped) {
-          // A caseworker without a county sees no thread; unlinked SMS threads have no county.
+          // A caseworker without a county sees no thread. A transferred thread is its queue
+          // county's; else its cases' counties'; a thread with neither (an unlinked SMS number)
+          // is the triage queue's.
           sql += kCountyScope;
         }
         sql +=
@@ -644,7 +666,7 @@ Result<std::vector<ThreadRecord>> SqliteStore::ListThreads(const ThreadQuery& qu
         int i = 1;
         for (ThreadState s : query.states) q.bind(i++, std::string(ThreadStateName(s)));
         if (query.assigned_to) q.bind(i++, *query.assigned_to);
-        if (scoped) q.bind(i++, query.county.value_or(""));
+        if (scoped) i = BindScope(q, i, query.county, query.triage);
         q.bind(i++, std::max(0, query.limit));
         std::vector<int64_t> ids;
         while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
@@ -688,7 +710,7 @@ Result<std::vector<ThreadRecord>> SqliteStore::SearchThreads(const ThreadSearch&
           if (!search.exact.empty()) q.bind(1, search.exact);
           if (!index.empty()) q.bind(2, index.data(), static_cast<int>(index.size()));
           int next = 3;
-          if (scoped) q.bind(next++, search.county.value_or(""));
+          if (scoped) next = BindScope(q, next, search.county, search.triage);
           q.bind(next, static_cast<int64_t>(limit));
           while (q.executeStep()) add(q.getColumn(0).getInt64());
         }
@@ -699,7 +721,7 @@ Result<std::vector<ThreadRecord>> SqliteStore::SearchThreads(const ThreadSearch&
               "participants p ON p.participant_id = t.participant_id WHERE 1" +
               scope + " ORDER BY p.participant_id";
           SQLite::Statement q(c.db(), sql);
-          if (scoped) q.bind(1, search.county.value_or(""));
+          if (scoped) BindScope(q, 1, search.county, search.triage);
           std::string participant;
           bool matched = false;
           while (q.executeStep() && ids.size() < limit) {

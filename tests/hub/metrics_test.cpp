@@ -59,13 +59,34 @@ TEST_CASE("wire times and money", "[hub][metrics]") {
 TEST_CASE("county scoping", "[hub][metrics]") {
   connecthub::storage::Caseworker cw{1, "jdoe", "MADERA", false};
   connecthub::storage::ThreadRecord t;
+  const std::vector<std::string> all;  // no --triage-county: every caseworker sees triage
   t.counties = {"FRESNO", "MADERA"};
-  CHECK(inbox::Visible(cw, t));
+  CHECK(inbox::Visible(cw, t, all));
   t.counties = {"FRESNO"};
-  CHECK_FALSE(inbox::Visible(cw, t));
+  CHECK_FALSE(inbox::Visible(cw, t, all));
   cw.supervisor = true;
-  CHECK(inbox::Visible(cw, t));
+  CHECK(inbox::Visible(cw, t, all));
   t.counties = {};
   cw.supervisor = false;
-  CHECK_FALSE(inbox::Visible(cw, t));
+  CHECK(inbox::Visible(cw, t, all));  // the triage queue
+  CHECK_FALSE(inbox::Visible(cw, t, {"FRESNO", "KERN"}));
+  CHECK(inbox::Visible(cw, t, {"FRESNO", "MADERA"}));
+  cw.county = "";  // a caseworker without a county sees nothing, triage included
+  CHECK_FALSE(inbox::Visible(cw, t, all));
+}
+
+TEST_CASE("a transferred thread is its queue county's alone", "[hub][metrics]") {
+  connecthub::storage::Caseworker madera{1, "jdoe", "MADERA", false};
+  connecthub::storage::Caseworker fresno{2, "asmith", "FRESNO", false};
+  connecthub::storage::ThreadRecord t;
+  t.counties = {"MADERA"};
+  t.queue_county = "FRESNO";
+  CHECK_FALSE(inbox::Visible(madera, t, {}));
+  CHECK(inbox::Visible(fresno, t, {}));
+  CHECK_FALSE(inbox::InTriage(t));
+  t.counties = {};  // an unlinked number transferred out of triage
+  CHECK_FALSE(inbox::Visible(madera, t, {"MADERA"}));
+  CHECK(inbox::Visible(fresno, t, {"MADERA"}));
+  t.queue_county = "";
+  CHECK(inbox::InTriage(t));
 }

@@ -124,6 +124,21 @@ bool ReadServeOptions(const Options& o, ServeOptions* out, std::string* error) {
     *error = "--inbox-mfa must be on or off";
     return false;
   }
+  for (const std::string& list : o.GetAll("triage-county")) {
+    size_t start = 0;
+    while (start <= list.size()) {
+      size_t comma = std::min(list.find(',', start), list.size());
+      std::string county = list.substr(start, comma - start);
+      while (!county.empty() && county.front() == ' ') county.erase(county.begin());
+      while (!county.empty() && county.back() == ' ') county.pop_back();
+      if (county.empty() || county.size() > 64) {
+        *error = "--triage-county must name counties (NAME[,NAME...])";
+        return false;
+      }
+      out->triage_counties.push_back(county);
+      start = comma + 1;
+    }
+  }
   for (const std::string& list : o.GetAll("trusted-proxy")) {
     std::string why;
     if (!server::ParseCidrList(list, &out->trusted_proxies, &why)) {
@@ -266,7 +281,9 @@ class Hub {
                          clock_,
                          inbox_limiter_,
                          inbox_user_limiter_,
-                         {.session_limits = SessionLimits(), .require_mfa = options_.inbox_mfa},
+                         {.session_limits = SessionLimits(),
+                          .require_mfa = options_.inbox_mfa,
+                          .triage_counties = options_.triage_counties},
                          [this](const std::string& token) { registry_.EndSession(token); },
                          inbox::MakeReplyTarget(office_hours_.get(), options_.reply_target_hours),
                          MediaFetcher(options_)});
@@ -326,7 +343,8 @@ class Hub {
           if (path == "/ws/inbox") {
             return {std::make_shared<inbox::InboxSession>(inbox::InboxSessionDeps{
                         *store_, registry_, clock_, SessionLimits(), options_.session_recheck_ms,
-                        inbox::MakeReplyTarget(office_hours_.get(), options_.reply_target_hours)}),
+                        inbox::MakeReplyTarget(office_hours_.get(), options_.reply_target_hours),
+                        options_.triage_counties}),
                     "inbox"};
           }
           return {};
@@ -607,6 +625,11 @@ Command ServeCommand() {
        .default_value = "on",
        .help = "on: caseworkers log in with password and TOTP code (`caseworker mfa-enroll`); "
                "off: password only, for demos only"},
+      {.name = "triage-county",
+       .repeatable = true,
+       .help = "NAME[,NAME...]: the caseworkers of these counties see the triage queue (SMS "
+               "threads of numbers linked to no participant, safety escalations among them); "
+               "default: every caseworker"},
       {.name = "trusted-proxy",
        .repeatable = true,
        .help = "CIDR[,CIDR...] of TLS proxies whose X-Forwarded-For names the client (the "

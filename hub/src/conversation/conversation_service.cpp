@@ -377,6 +377,7 @@ Result<storage::ThreadRecord> ConversationService::Resolve(int64_t thread_id,
   update.misses = 0;
   update.priority = 0;
   update.interpreter_lang = "";  // the need was met; the bot detects it again if it comes back
+  update.queue_county = "";      // a transfer holds for this conversation; the next goes by cases
   update.audit = storage::ThreadUpdate::Audit{caseworker.id, "resolve"};
   if (Status s = store_.UpdateThread(thread_id, update, now_ms); !s.ok()) return s;
   storage::ThreadRecord t = *thread;
@@ -391,6 +392,28 @@ Result<storage::ThreadRecord> ConversationService::Resolve(int64_t thread_id,
   if (!after.ok()) return after.status();
   PublishThread(*after);
   Log(LogLevel::kInfo, "resolved", {{"thread_id", thread_id}, {"caseworker_id", caseworker.id}});
+  return after;
+}
+
+Result<storage::ThreadRecord> ConversationService::Move(
+    int64_t thread_id, const storage::Caseworker& actor, std::optional<int64_t> to_caseworker,
+    std::optional<std::string> queue_county, const std::string& action, int64_t now_ms,
+    const std::function<Status(const storage::ThreadRecord&)>& check) {
+  std::lock_guard lock(ThreadMutex(thread_id));
+  auto thread = store_.GetThread(thread_id);
+  if (!thread.ok()) return thread.status();
+  if (Status s = check(*thread); !s.ok()) return s;
+  storage::ThreadUpdate update;
+  update.state = to_caseworker ? storage::ThreadState::kAssigned : storage::ThreadState::kWaiting;
+  update.assigned_to = to_caseworker;
+  update.queue_county = std::move(queue_county);
+  update.audit = storage::ThreadUpdate::Audit{actor.id, action};
+  if (Status s = store_.UpdateThread(thread_id, update, now_ms); !s.ok()) return s;
+  auto after = store_.GetThread(thread_id);
+  if (!after.ok()) return after.status();
+  PublishThread(*after);
+  Log(LogLevel::kInfo, "thread_moved",
+      {{"thread_id", thread_id}, {"caseworker_id", actor.id}, {"action", action}});
   return after;
 }
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -106,6 +107,15 @@ class ConversationService {
   storage::Result<storage::ThreadRecord> Resolve(int64_t thread_id,
                                                  const storage::Caseworker& caseworker,
                                                  int64_t now_ms);
+  // Moves a handled thread (issue 19, the inbox's release and transfer): to `to_caseworker`
+  // (state assigned) or, without one, back to waiting unassigned, into `queue_county`'s queue
+  // when that is set. `check` sees the thread as it is under the thread's lock and refuses the
+  // move with its status; `action` is audited for `actor` in the move's own transaction. The
+  // thread is published afterwards.
+  storage::Result<storage::ThreadRecord> Move(
+      int64_t thread_id, const storage::Caseworker& actor, std::optional<int64_t> to_caseworker,
+      std::optional<std::string> queue_county, const std::string& action, int64_t now_ms,
+      const std::function<storage::Status(const storage::ThreadRecord&)>& check);
   // Adds a system message (e.g. an SMS channel notice) and publishes it.
   storage::Result<storage::MessageRecord> PostSystemMessage(int64_t thread_id,
                                                             const std::string& text,

@@ -119,7 +119,7 @@ HttpResponse WithThread(const InboxDeps& deps, const HttpRequest& req, const Pat
   return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
     auto thread = deps.store.GetThread(*id);
     if (!thread.ok()) return StoreError(thread.status());
-    if (!Visible(cw, *thread)) return ErrorResponse(404, "not found");
+    if (!Visible(cw, *thread, deps.options.triage_counties)) return ErrorResponse(404, "not found");
     return fn(cw, *thread, now);
   });
 }
@@ -182,6 +182,150 @@ storage::Result<storage::Caseworker> CheckCaseworkerSession(storage::Store& stor
                                                             const auth::SessionLimits& limits) {
   return CaseworkerOf(store, auth::CheckLiveSession(store, token, now_ms, limits));
 }
+
+namespace {
+
+// --- Assignment (issue 19): release and transfer -----------------------------------------------
+
+// A move's refusal as the API answers it: the status's own message (409, 404, 400).
+HttpResponse MoveError(const storage::Status& s) {
+  switch (s.code()) {
+    case storage::Code::kConflict:
+      return ErrorResponse(409, s.message());
+    case storage::Code::kNotFound:
+      return ErrorResponse(404, s.message().empty() ? "not found" : s.message());
+    default:
+      return StoreError(s);
+  }
+}
+
+// What every move requires of the thread, as it is under the thread's lock: still visible to the
+// actor, waiting or assigned, and not held by another active caseworker (a supervisor may move
+// any thread; anyone who sees it may move one held by a disabled account).
+storage::Status CheckMovable(const InboxDeps& deps, const storage::Caseworker& actor,
+                             const storage::ThreadRecord& t) {
+  using storage::Code;
+  if (!Visible(actor, t, deps.options.triage_counties)) return {Code::kNotFound, "not found"};
+  if (t.state != storage::ThreadState::kWaiting && t.state != storage::ThreadState::kAssigned) {
+    return {Code::kConflict, "the thread is not waiting or assigned"};
+  }
+  if (t.assigned_to && *t.assigned_to != actor.id && !actor.supervisor && !t.assigned_disabled) {
+    return {Code::kConflict, "claimed by another caseworker"};
+  }
+  return storage::Status::Ok();
+}
+
+// A caseworker account by username (case-insensitive, as logins are).
+std::optional<storage::Caseworker> FindCaseworker(const std::vector<storage::Caseworker>& all,
+                                                  const std::string& username) {
+  auto fold = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  std::string wanted = fold(username);
+  for (const auto& c : all) {
+    if (fold(c.username) == wanted) return c;
+  }
+  return std::nullopt;
+}
+
+void RegisterAssignmentApi(http::Router& router, const std::shared_ptr<const InboxDeps>& holder) {
+  router.Add(
+      "POST", "/api/inbox/threads/{id}/release",
+      [holder](const HttpRequest& req, const PathParams& params) {
+        const InboxDeps& deps = *holder;
+        return WithThread(
+            deps, req, params,
+            [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
+              auto moved = deps.conversations.Move(
+                  t.id, cw, std::nullopt, std::nullopt, "release", now,
+                  [&](const storage::ThreadRecord& current) -> storage::Status {
+                    if (storage::Status s = CheckMovable(deps, cw, current); !s.ok()) return s;
+                    if (current.state != storage::ThreadState::kAssigned) {
+                      return {storage::Code::kConflict, "the thread is not claimed"};
+                    }
+                    return storage::Status::Ok();
+                  });
+              if (!moved.ok()) return MoveError(moved.status());
+              return Json(
+                  200, json::object{{"thread", ThreadSummaryJson(*moved, deps.reply_target, now)}});
+            });
+      });
+
+  // {"username": …} hands the thread to that caseworker; {"county": …} puts it, waiting and
+  // unassigned, in that county's queue.
+  router.Add(
+      "POST", "/api/inbox/threads/{id}/transfer",
+      [holder](const HttpRequest& req, const PathParams& params) {
+        const InboxDeps& deps = *holder;
+        HttpResponse error;
+        auto body = ParseBody(req, &error);
+        std::optional<std::string> username;
+        std::optional<std::string> county;
+        if (body) {
+          username = StringField(*body, "username");
+          county = StringField(*body, "county");
+          bool has_username = body->contains("username");
+          bool has_county = body->contains("county");
+          if (has_username == has_county ||
+              (has_username && (!username || username->empty() || username->size() > 128)) ||
+              (has_county && (!county || county->empty() || county->size() > 64))) {
+            body.reset();
+            error = ErrorResponse(
+                400, "give exactly one of \"username\" and \"county\", a non-empty string");
+          }
+        }
+        return WithThread(
+            deps, req, params,
+            [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
+              if (!body) return error;
+              auto all = deps.store.ListCaseworkers();
+              if (!all.ok()) return StoreError(all.status());
+              if (username) {
+                auto target = FindCaseworker(*all, *username);
+                if (!target) return ErrorResponse(404, "no such caseworker");
+                if (target->disabled) return ErrorResponse(409, "that caseworker is disabled");
+                auto moved = deps.conversations.Move(
+                    t.id, cw, target->id, std::nullopt, "transfer", now,
+                    [&](const storage::ThreadRecord& current) -> storage::Status {
+                      if (storage::Status s = CheckMovable(deps, cw, current); !s.ok()) return s;
+                      if (current.assigned_to == target->id) {
+                        return {storage::Code::kConflict, "already assigned to that caseworker"};
+                      }
+                      if (!Visible(*target, current, deps.options.triage_counties)) {
+                        return {storage::Code::kConflict,
+                                "that caseworker's county does not see this thread: transfer it "
+                                "to their county"};
+                      }
+                      return storage::Status::Ok();
+                    });
+                if (!moved.ok()) return MoveError(moved.status());
+                return Json(200, json::object{{"thread",
+                                               ThreadSummaryJson(*moved, deps.reply_target, now)}});
+              }
+              bool staffed = false;
+              for (const auto& c : *all) {
+                if (!c.disabled && !c.supervisor && c.county == *county) staffed = true;
+              }
+              if (!staffed) return ErrorResponse(404, "no active caseworker in that county");
+              auto moved = deps.conversations.Move(
+                  t.id, cw, std::nullopt, *county, "transfer_county", now,
+                  [&](const storage::ThreadRecord& current) -> storage::Status {
+                    if (storage::Status s = CheckMovable(deps, cw, current); !s.ok()) return s;
+                    if (current.queue_county == *county &&
+                        current.state == storage::ThreadState::kWaiting) {
+                      return {storage::Code::kConflict, "already in that county's queue"};
+                    }
+                    return storage::Status::Ok();
+                  });
+              if (!moved.ok()) return MoveError(moved.status());
+              return Json(
+                  200, json::object{{"thread", ThreadSummaryJson(*moved, deps.reply_target, now)}});
+            });
+      });
+}
+
+}  // namespace
 
 void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
   // The handlers outlive this call: they share one copy of the dependencies.
@@ -314,6 +458,25 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
     });
   });
 
+  // Who a thread can be transferred to: the active accounts and their counties (no one's
+  // secrets, no disabled account).
+  router.Add("GET", "/api/inbox/caseworkers", [holder](const HttpRequest& req, const PathParams&) {
+    const InboxDeps& deps = *holder;
+    return WithCaseworker(deps, req, [&](const storage::Caseworker&, int64_t) {
+      auto all = deps.store.ListCaseworkers();
+      if (!all.ok()) return StoreError(all.status());
+      json::array list;
+      for (const auto& c : *all) {
+        if (c.disabled) continue;
+        list.push_back(json::object{{"username", c.username},
+                                    {"display_name", c.display_name},
+                                    {"county", c.county},
+                                    {"supervisor", c.supervisor}});
+      }
+      return Json(200, json::object{{"caseworkers", std::move(list)}});
+    });
+  });
+
   router.Add("GET", "/api/inbox/threads", [holder](const HttpRequest& req, const PathParams&) {
     const InboxDeps& deps = *holder;
     return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
@@ -335,13 +498,14 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
       }
       q.supervisor = cw.supervisor;
       if (!cw.supervisor) q.county = cw.county;
+      q.triage = SeesTriage(cw, deps.options.triage_counties);
       auto threads = deps.store.ListThreads(q);
       if (!threads.ok()) return StoreError(threads.status());
       SortForInbox(deps.reply_target, now, &*threads);  // high priority, overdue, the rest
       json::array list;
       std::vector<int64_t> shown;
       for (const auto& t : *threads) {
-        if (!Visible(cw, t)) continue;
+        if (!Visible(cw, t, deps.options.triage_counties)) continue;
         list.push_back(ThreadSummaryJson(t, deps.reply_target, now));
         shown.push_back(t.id);
       }
@@ -364,6 +528,7 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
       if (!search) return ErrorResponse(400, error);
       search->supervisor = cw.supervisor;
       if (!cw.supervisor) search->county = cw.county;
+      search->triage = SeesTriage(cw, deps.options.triage_counties);
       search->limit = kSearchLimit;
       auto threads = deps.store.SearchThreads(*search);
       if (!threads.ok()) return StoreError(threads.status());
@@ -371,7 +536,7 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
       json::array list;
       std::vector<int64_t> shown = {0};  // 0: the search itself
       for (const auto& t : *threads) {
-        if (!Visible(cw, t)) continue;
+        if (!Visible(cw, t, deps.options.triage_counties)) continue;
         list.push_back(ThreadSummaryJson(t, deps.reply_target, now));
         shown.push_back(t.id);
       }
@@ -581,6 +746,8 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
                                             ThreadSummaryJson(*resolved, deps.reply_target, now)}});
                    });
              });
+
+  RegisterAssignmentApi(router, holder);
 }
 
 }  // namespace connecthub::hub::inbox

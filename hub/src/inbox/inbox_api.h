@@ -24,6 +24,8 @@ struct InboxApiOptions {
   // (`serve --inbox-mfa off`) only for demos.
   bool require_mfa = true;
   auth::TotpOptions totp;  // 30 s steps, 6 digits, +-1 step
+  // Counties whose caseworkers see the triage queue (`serve --triage-county`); empty: all.
+  std::vector<std::string> triage_counties;
 };
 
 struct InboxDeps {

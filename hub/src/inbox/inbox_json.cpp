@@ -27,8 +27,27 @@ std::string IsoDate(std::chrono::sys_days day) {
   return buf;
 }
 
-bool Visible(const storage::Caseworker& caseworker, const storage::ThreadRecord& thread) {
+bool InTriage(const storage::ThreadRecord& thread) {
+  return thread.queue_county.empty() && thread.counties.empty();
+}
+
+bool SeesTriage(const storage::Caseworker& caseworker,
+                const std::vector<std::string>& triage_counties) {
+  if (caseworker.county.empty()) return false;
+  if (triage_counties.empty()) return true;
+  for (const auto& c : triage_counties) {
+    if (c == caseworker.county) return true;
+  }
+  return false;
+}
+
+bool Visible(const storage::Caseworker& caseworker, const storage::ThreadRecord& thread,
+             const std::vector<std::string>& triage_counties) {
   if (caseworker.supervisor) return true;
+  if (!thread.queue_county.empty()) {
+    return !caseworker.county.empty() && thread.queue_county == caseworker.county;
+  }
+  if (InTriage(thread)) return SeesTriage(caseworker, triage_counties);
   for (const auto& c : thread.counties) {
     if (c == caseworker.county) return true;
   }
@@ -67,6 +86,11 @@ json::object ThreadSummaryJson(const storage::ThreadRecord& t, const ReplyTarget
   // A phone-line thread shows the number that called, to call or text back (the callback queue).
   if (t.channel == storage::Channel::kVoice && !t.phone.empty()) o["caller_number"] = t.phone;
   AddDueJson(target, t, now_ms, &o);
+  // Assignment (issue 19): the county queue a transfer put the thread in, whether its holder's
+  // account is disabled, and whether it is in the triage queue (no county at all).
+  o["queue_county"] = t.queue_county.empty() ? json::value(nullptr) : json::value(t.queue_county);
+  o["assigned_disabled"] = t.assigned_to.has_value() && t.assigned_disabled;
+  o["triage"] = InTriage(t);
   return o;
 }
 

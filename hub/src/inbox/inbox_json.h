@@ -2,6 +2,7 @@
 
 #include <boost/json/object.hpp>
 #include <string>
+#include <vector>
 
 #include "bot/facts.h"
 #include "inbox/reply_target.h"
@@ -24,8 +25,16 @@ std::string CentsToDecimal(int64_t cents);
 // A calendar day as "YYYY-MM-DD".
 std::string IsoDate(std::chrono::sys_days day);
 
-// Whether `caseworker` may see `thread`: a supervisor sees all; others see threads with a case in
-// their county.
-bool Visible(const storage::Caseworker& caseworker, const storage::ThreadRecord& thread);
+// Whether `caseworker` may see `thread`: a supervisor sees all; others see a transferred thread
+// when it is in their county's queue, other threads when they have a case in their county, and
+// threads with no county at all (the triage queue: unlinked SMS numbers) when their county is one
+// of `triage_counties` (`serve --triage-county`; empty: every caseworker with a county).
+bool Visible(const storage::Caseworker& caseworker, const storage::ThreadRecord& thread,
+             const std::vector<std::string>& triage_counties);
+// Whether the thread is in the triage queue: no queue county and no case county.
+bool InTriage(const storage::ThreadRecord& thread);
+// Whether `caseworker` sees the triage queue (see Visible).
+bool SeesTriage(const storage::Caseworker& caseworker,
+                const std::vector<std::string>& triage_counties);
 
 }  // namespace connecthub::hub::inbox

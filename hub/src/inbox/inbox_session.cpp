@@ -90,7 +90,9 @@ void InboxSession::Deliver(const events::HubEvent& event) {
   auto c = conn_.lock();
   if (!c) return;
   c->Dispatch([self = shared_from_this(), event] {
-    if (self->closed_ || !self->caseworker_ || !Visible(*self->caseworker_, event.thread)) return;
+    if (self->closed_ || !self->caseworker_ ||
+        !Visible(*self->caseworker_, event.thread, self->deps_.triage_counties))
+      return;
     constexpr size_t kMaxHeld = 1024;
     if (self->held_.size() >= kMaxHeld) return self->End();
     self->held_.push_back(event);
@@ -108,7 +110,7 @@ void InboxSession::Pump() {
   if (!conn) return;
   events::HubEvent event = std::move(held_.front());
   held_.pop_front();
-  while (!Visible(*caseworker_, event.thread)) {
+  while (!Visible(*caseworker_, event.thread, deps_.triage_counties)) {
     if (held_.empty()) return;
     event = std::move(held_.front());
     held_.pop_front();

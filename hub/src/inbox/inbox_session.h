@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/session_policy.h"
 #include "clock.h"
@@ -21,6 +22,7 @@ struct InboxSessionDeps {
   auth::SessionLimits session_limits;
   int64_t recheck_ms = 60'000;  // content is pushed only within this long of a session check
   ReplyTarget reply_target;     // due times in the pushed thread summaries
+  std::vector<std::string> triage_counties;  // see Visible (inbox_json.h)
 };
 
 // The /ws/inbox protocol on one WebSocket: the first frame authenticates

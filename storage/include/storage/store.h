@@ -60,8 +60,12 @@ struct ThreadRecord {
   std::string first_name;  // the participant's (decrypted), empty if unlinked
   std::string last_name;
   std::vector<std::string> counties;  // of the participant's cases: who may see the thread
-  std::string phone;                  // SMS threads: the number (E.164, decrypted); else empty
-  bool opted_out = false;             // SMS threads: the number has texted STOP
+  // The county queue a caseworker transferred the thread to; when set, it alone (not `counties`)
+  // decides which county's caseworkers see the thread. Empty: none.
+  std::string queue_county;
+  bool assigned_disabled = false;  // the caseworker holding it is disabled (supervisors reassign)
+  std::string phone;               // SMS threads: the number (E.164, decrypted); else empty
+  bool opted_out = false;          // SMS threads: the number has texted STOP
   // The language the parent writes when the bot does not speak it (ISO 639-1, "vi"): the
   // caseworker needs an interpreter. Empty when none is needed.
   std::string interpreter_lang;
@@ -123,6 +127,7 @@ struct ThreadUpdate {
   std::optional<std::string> lang;
   std::optional<std::string> interpreter_lang;        // "" clears it (at most 16 bytes)
   std::optional<std::optional<int64_t>> assigned_to;  // {nullopt} clears the assignment
+  std::optional<std::string> queue_county;            // "" clears it (at most 64 bytes)
   // Set: this audit row is written in the update's transaction (the update fails without it).
   struct Audit {
     int64_t caseworker_id = 0;
@@ -175,6 +180,9 @@ struct ThreadQuery {
   std::optional<int64_t> assigned_to;  // "mine"
   std::optional<std::string> county;   // scope: threads with a case in this county
   bool supervisor = false;             // scope: all threads (county ignored)
+  // Scope: also threads with no county at all (unlinked SMS numbers, not transferred): the
+  // triage queue.
+  bool triage = false;
   int limit = 200;
 };
 
@@ -190,6 +198,7 @@ struct ThreadSearch {
   std::function<bool(const std::string& first, const std::string& last)> name_matches;
   std::optional<std::string> county;  // scope: threads with a case in this county
   bool supervisor = false;            // scope: all threads (county ignored)
+  bool triage = false;                // scope: also the triage queue (ThreadQuery::triage)
   int limit = 50;
 };
 
@@ -199,7 +208,8 @@ struct AuditRecord {
   int64_t caseworker_id = 0;
   std::string caseworker_name;  // username, empty if the account is gone
   int64_t thread_id = 0;
-  std::string action;  // "read", "list", "push", "claim", "reply", "note", "resolve"
+  std::string action;  // "read", "list", "push", "claim", "reply", "note", "resolve",
+                       // "release", "transfer" (to a caseworker), "transfer_county"
   int64_t at_ms = 0;
 };
 
