@@ -767,6 +767,7 @@
       options = counties.map((c) => h('option', { value: c, text: c }));
     } else {
       options = others.filter((c) => !c.supervisor).map((c) => h('option', { value: c.username,
+        'data-name': c.display_name || c.username,
         text: (c.display_name ? c.display_name + ' (' + c.username + ')' : c.username) + (c.county ? ' · ' + c.county : '') }));
     }
     $('transfer-target').replaceChildren(...options);
@@ -782,9 +783,12 @@
     $('transfer-submit').disabled = true;
     try {
       const r = await api('POST', '/api/inbox/threads/' + id + '/transfer', body);
-      if (r.thread) upsertThread(r.thread);
       closeTransfer();
-      toast(t('inbox.toast.transferred', { to: target }));
+      const sel = $('transfer-target');
+      const label = sel.selectedOptions.length ? sel.selectedOptions[0].dataset.name || target : target;
+      if (r.thread && stillMine(r.thread)) upsertThread(r.thread);
+      else dropThread(id, true);
+      toast(t('inbox.toast.transferred', { to: label }));
       $('thread-title').focus();
     } catch (ex) {
       if (ex.status === 401) return;
@@ -838,6 +842,23 @@
     }
   }
 
+  function dropThread(id, quiet) {
+    if (!S.threads.has(id)) return;
+    S.threads.delete(id);
+    if (S.openId === id) {
+      S.openId = null;
+      S.detail = null;
+      $('thread-view').hidden = true;
+      $('thread-empty').hidden = false;
+      if (!quiet) toast(t('inbox.error.notFound'));
+    }
+    renderList();
+  }
+  // Whether this caseworker still sees a thread the hub just answered with (a transfer to another
+  // county's queue takes it away).
+  function stillMine(th) {
+    return !th.queue_county || (S.me && (S.me.supervisor || S.me.county === th.queue_county));
+  }
   function upsertThread(th) {
     const prev = S.threads.get(th.id);
     if (th.state === 'waiting' && (!prev || prev.state !== 'waiting')) alertCaseworker('waiting', th.id);
@@ -962,6 +983,9 @@
           markSeen({ id: f.thread_id, last_seq: f.message.seq });
         }
         renderList();
+      } else if (f.type === 'gone') {
+        // Transferred to another county's queue: no longer this caseworker's to see.
+        dropThread(f.thread_id);
       } else if (f.type === 'changed') {
         // Content whose read could not be audited: fetch it through the (audited) API.
         refreshLists();

@@ -90,9 +90,17 @@ void InboxSession::Deliver(const events::HubEvent& event) {
   auto c = conn_.lock();
   if (!c) return;
   c->Dispatch([self = shared_from_this(), event] {
-    if (self->closed_ || !self->caseworker_ ||
-        !Visible(*self->caseworker_, event.thread, self->deps_.triage_counties))
+    if (self->closed_ || !self->caseworker_) return;
+    if (!Visible(*self->caseworker_, event.thread, self->deps_.triage_counties)) {
+      // A thread transferred to another county's queue leaves this caseworker's lists: the id
+      // only, once (nothing of its content).
+      if (event.kind == events::HubEvent::Kind::kThread && !event.thread.queue_county.empty() &&
+          self->gone_.insert(event.thread.id).second) {
+        self->Send(json::serialize(json::object{{"type", "gone"}, {"thread_id", event.thread.id}}));
+      }
       return;
+    }
+    self->gone_.erase(event.thread.id);
     constexpr size_t kMaxHeld = 1024;
     if (self->held_.size() >= kMaxHeld) return self->End();
     self->held_.push_back(event);

@@ -3,6 +3,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,8 @@ class InboxSession : public server::WsHandler,
   bool checking_ = false;
   bool auditing_ = false;
   std::deque<events::HubEvent> held_;  // events waiting for a session check or their audit
+  // Transferred threads this caseworker no longer sees, already told as "gone" (ids only).
+  std::set<int64_t> gone_;
 };
 
 }  // namespace connecthub::hub::inbox
