@@ -250,7 +250,56 @@ Status KeyRing::LoadLocked() {
   stamp_ = FileStamp{static_cast<uint64_t>(st.st_ino), static_cast<int64_t>(st.st_size),
                      static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
   current_ = current;
+  first_ = first;
   return Status::Ok();
+}
+
+Status KeyRing::ReplaceFileLocked(std::string& text) {
+  std::string tmp = path_ + ".tmp";
+  ::unlink(tmp.c_str());
+  Status s = WriteKeyFile(tmp, text, /*exclusive=*/true);
+  sodium_memzero(text.data(), text.size());
+  if (!s.ok()) return s;
+  if (::rename(tmp.c_str(), path_.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return Status(Code::kKey, "cannot replace key file " + path_);
+  }
+  // The rename is durable only once the directory entry is: without this a power loss could
+  // bring back the old key file after rows were sealed under the new key.
+  if (Status d = SyncDirectory(path_); !d.ok()) return d;
+  return LoadLocked();
+}
+
+Status KeyRing::RemoveKey(uint32_t key_id) {
+  std::unique_lock lock(mu_);
+  if (keys_.find(key_id) == keys_.end()) {
+    return {Code::kNotFound, "no key " + std::to_string(key_id) + " in the key file"};
+  }
+  if (key_id == current_) return {Code::kConflict, "key " + std::to_string(key_id) + " is current"};
+  if (key_id == first_) {
+    return {Code::kConflict, "key " + std::to_string(key_id) +
+                                 " is the first key: phone lookups, PINs, passwords, sessions and "
+                                 "the audit chain are keyed from it"};
+  }
+  std::ifstream in(path_, std::ios::binary);
+  if (!in) return Status(Code::kKey, "cannot read key file " + path_);
+  std::string text, line;
+  std::string prefix = std::to_string(key_id) + " ";
+  while (std::getline(in, line)) {
+    if (!line.starts_with(prefix)) text += line + "\n";
+    sodium_memzero(line.data(), line.size());
+  }
+  return ReplaceFileLocked(text);
+}
+
+uint32_t KeyRing::first_id() const {
+  std::shared_lock lock(mu_);
+  return first_;
+}
+
+int64_t KeyRing::replaced_ms() const {
+  std::shared_lock lock(mu_);
+  return stamp_.mtime_ns / 1'000'000;
 }
 
 Result<uint32_t> KeyRing::AddKey() {
@@ -265,20 +314,7 @@ Result<uint32_t> KeyRing::AddKey() {
   std::string line = NewKeyLine(id);
   text += line;
   sodium_memzero(line.data(), line.size());
-  std::string tmp = path_ + ".tmp";
-  ::unlink(tmp.c_str());
-  Status s = WriteKeyFile(tmp, text, /*exclusive=*/true);
-  sodium_memzero(text.data(), text.size());
-  if (!s.ok()) return s;
-  if (::rename(tmp.c_str(), path_.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return Status(Code::kKey, "cannot replace key file " + path_);
-  }
-  // The rename is durable only once the directory entry is: without this a power loss could
-  // bring back the old key file after rows were sealed under the new key.
-  if (Status d = SyncDirectory(path_); !d.ok()) return d;
-  s = LoadLocked();
-  if (!s.ok()) return s;
+  if (Status s = ReplaceFileLocked(text); !s.ok()) return s;
   return id;
 }
 

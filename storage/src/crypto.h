@@ -52,6 +52,13 @@ class KeyRing {
   // Appends a fresh key with the next id to the key file (atomically, via rename) and makes it
   // current. Returns the new id.
   Result<uint32_t> AddKey();
+  // Removes key `key_id` from the key file (atomically and durably, like AddKey). Refuses the
+  // current key and the first one (the blind index, pepper, session and audit keys derive from
+  // it): kConflict; an unknown id: kNotFound. The caller makes sure nothing is sealed under it.
+  Status RemoveKey(uint32_t key_id);
+  uint32_t first_id() const;
+  // When the key file was last replaced (ms since the epoch; 0 if unknown).
+  int64_t replaced_ms() const;
 
   uint32_t current_id() const;
   std::vector<uint32_t> key_ids() const;
@@ -91,12 +98,16 @@ class KeyRing {
   };
   KeyRing() = default;
   Status LoadLocked();
+  // Writes `text` as the new key file (a temporary file renamed over it, the directory synced)
+  // and loads it.
+  Status ReplaceFileLocked(std::string& text);
   std::string Peppered(std::string_view secret) const;
 
   std::string path_;
   mutable std::shared_mutex mu_;
   std::map<uint32_t, Key> keys_;
   uint32_t current_ = 0;
+  uint32_t first_ = 0;
   std::array<unsigned char, 32> blind_{};
   std::array<unsigned char, 32> pepper_{};
   std::array<unsigned char, 32> token_{};

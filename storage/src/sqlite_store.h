@@ -117,6 +117,7 @@ class SqliteStore final : public Store {
                                                           int limit) override;
 
   Result<RotateStats> RotateKey(int batch_rows) override;
+  Status RetireKey(uint32_t key_id) override;
   Result<std::vector<Caseworker>> ListCaseworkers() override;
   Result<Caseworker> SetCaseworkerDisabled(const std::string& username, bool disabled,
                                            int64_t now_ms) override;

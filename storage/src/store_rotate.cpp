@@ -1,3 +1,7 @@
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "sqlite_store.h"
 
 namespace connecthub::storage {
@@ -109,6 +113,55 @@ Result<RotateStats> SqliteStore::RotateKey(int batch_rows) {
     }
   }
   return stats;
+}
+
+Status SqliteStore::RetireKey(uint32_t key_id) {
+  // Refused before any wait: the current or first key, or an unknown one.
+  auto ids = keys_->key_ids();
+  if (std::find(ids.begin(), ids.end(), key_id) == ids.end()) {
+    return {Code::kNotFound, "no key " + std::to_string(key_id) + " in the key file"};
+  }
+  if (key_id == keys_->current_id() || key_id == keys_->first_id()) {
+    return keys_->RemoveKey(key_id);  // its kConflict says why
+  }
+  // A hub re-reads a replaced key file within a second of its next seal: after the settle time
+  // nothing new is sealed under an old key.
+  for (;;) {
+    int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+    int64_t wait = keys_->replaced_ms() + options_.retire_settle_ms - now;
+    if (wait <= 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(wait, 1000)));
+  }
+  std::string prefix = {static_cast<char>(key_id >> 24), static_cast<char>(key_id >> 16),
+                        static_cast<char>(key_id >> 8), static_cast<char>(key_id)};
+  auto in_use = readers_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
+    int64_t n = 0;
+    for (const auto& t : SealedTables()) {
+      for (const char* col : t.columns) {
+        SQLite::Statement q(c.db(), std::string("SELECT count(*) FROM ") + t.table + " WHERE " +
+                                        col + " IS NOT NULL AND substr(CAST(" + col +
+                                        " AS BLOB), 1, 4) = ?");
+        q.bind(1, prefix.data(), static_cast<int>(prefix.size()));
+        q.executeStep();
+        n += q.getColumn(0).getInt64();
+      }
+    }
+    return n;
+  });
+  if (!in_use.ok()) return in_use.status();
+  if (*in_use > 0) {
+    return {Code::kConflict, std::to_string(*in_use) + " sealed value(s) still use key " +
+                                 std::to_string(key_id) + ": run rotate-key first"};
+  }
+  if (Status s = keys_->RemoveKey(key_id); !s.ok()) return s;
+  return writer_->Run([&](Conn& c) -> Status {
+    SQLite::Statement q(c.db(), "DELETE FROM data_keys WHERE key_id = ?");
+    q.bind(1, static_cast<int64_t>(key_id));
+    q.exec();
+    return Status::Ok();
+  });
 }
 
 }  // namespace connecthub::storage

@@ -70,3 +70,44 @@ test('a running hub seals new messages under the key rotate-key made current, wi
       fs.rmSync(env.dir, { recursive: true, force: true });
     }
   });
+
+test('rotate-key --retire removes an old key once nothing uses it, while the hub runs on',
+  async () => {
+    const env = prepare();
+    const hub = await startHub(env.db);
+    const keyFileIds = () => fs.readFileSync(env.db + '.key', 'utf8').trim().split('\n')
+      .map((l) => l.split(' ')[0]);
+    const cli = (...args) => spawnSync(BINARY, ['rotate-key', '--db', env.db, ...args],
+      { encoding: 'utf8' });
+    try {
+      const { client } = await loginParent(hub, PARENTS.john);
+      await ask(client, 'r-1', 'what is my balance');
+      assert.equal(cli().status, 0);  // key 2
+      let r = cli('--retire', '2');
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /cannot retire key 2: key 2 is current/);
+      r = cli('--retire', '1');
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /first key/);
+      assert.equal(cli('--retire', 'two').status, 2);
+      assert.equal(cli().status, 0);  // key 3: everything re-sealed under it
+      // Retiring waits for running hubs to pick up key 3, then checks nothing uses key 2.
+      r = cli('--retire', '2');
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /key id 2 retired/);
+      assert.deepEqual(keyFileIds(), ['1', '3']);
+      // The running hub goes on answering, and so does a new one on the shorter key file.
+      const again = await ask(client, 'r-2', 'what is my balance');
+      assert.match(again.reply.text, /\$/);
+      await client.close();
+      await hub.stop();
+      const next = await startHub(env.db);
+      const { client: c2 } = await loginParent(next, PARENTS.john);
+      assert.match((await ask(c2, 'r-3', 'what is my balance')).reply.text, /\$/);
+      await c2.close();
+      await next.stop();
+    } finally {
+      await hub.stop();
+      fs.rmSync(env.dir, { recursive: true, force: true });
+    }
+  });

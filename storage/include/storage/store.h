@@ -32,6 +32,9 @@ struct StoreOptions {
   // running next to `serve`): answers reflect an import at most this long after it commits.
   // Default 1000 ms.
   int64_t case_data_check_ms = 1000;
+  // RetireKey first waits until the key file has been unchanged this long, so that every running
+  // hub has re-read it (a hub looks at it at most a second before it seals). Default 5000 ms.
+  int64_t retire_settle_ms = 5000;
 };
 
 enum class Channel { kWeb, kSms, kVoice };
@@ -598,6 +601,13 @@ class Store {
   // Adds a new current key to the key file and re-encrypts every sealed value under it, in
   // batches of `batch_rows` (each its own transaction), while other connections keep working.
   virtual Result<RotateStats> RotateKey(int batch_rows) = 0;
+  // Removes key `key_id` from the key file once no sealed value uses it any more (after
+  // RotateKey re-sealed everything under a newer key), and its check value. First waits until the
+  // key file has been unchanged for StoreOptions::retire_settle_ms, so every running hub has
+  // picked up the current key. kConflict: the current key, the first key (phone lookups, PINs,
+  // sessions and the audit chain are keyed from it), or values still sealed under it (counted in
+  // the message); kNotFound: no such key.
+  virtual Status RetireKey(uint32_t key_id) = 0;
 
   // --- operations (store_ops.cpp) ---
   // Every caseworker account, by username, disabled ones included.
