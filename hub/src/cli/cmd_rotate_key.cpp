@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/open_store.h"
 #include "storage/store.h"
 
 namespace connecthub::hub::cli {
@@ -15,16 +16,9 @@ int RunRotateKey(const Options& options) {
     std::cerr << "connecthub rotate-key: --batch-rows must be a positive number\n";
     return 2;
   }
-  storage::StoreOptions store_options;
-  store_options.db_path = options.DbPath();
-  store_options.key_file = options.KeyFilePath();
-  store_options.create_key_if_missing = false;
-  auto store = storage::Store::Open(store_options);
-  if (!store.ok()) {
-    std::cerr << "connecthub rotate-key: " << store.status().message() << "\n";
-    return 1;
-  }
-  auto stats = (*store)->RotateKey(batch);
+  auto store = OpenStore(options, "rotate-key");
+  if (!store) return 1;
+  auto stats = store->RotateKey(batch);
   if (!stats.ok()) {
     std::cerr << "connecthub rotate-key: " << stats.status().message() << "\n";
     return 1;
