@@ -312,26 +312,10 @@ int RunExport(const Options& options) {
   } else if (struct stat st{}; ::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return Fail(dir + " is not a directory");
   }
-  auto undo = [&] {
-    ::unlink(json_path.c_str());
-    ::unlink(html_path.c_str());
-    if (created_dir) ::rmdir(dir.c_str());
-  };
+  // Audited before anything is written, so no export exists without its audit rows, even when
+  // the process dies half-way: one "export" row per thread (caseworker 0, the operator, as for
+  // purge), or "export participant=ID" on thread 0 when the participant has none.
   int64_t now = SystemNowMs();
-  Page page(*catalog, records->lang == "es" ? "es" : "en", std::move(display_names));
-  if (!WriteNewFile(json_path, ExportJson(*records, now), &error)) {
-    if (created_dir) ::rmdir(dir.c_str());
-    return Fail(error);
-  }
-  if (!WriteNewFile(html_path, ExportHtml(*records, page, now), &error)) {
-    ::unlink(json_path.c_str());
-    if (created_dir) ::rmdir(dir.c_str());
-    return Fail(error);
-  }
-
-  // No export without its audit rows: one "export" row per thread (caseworker 0, the operator,
-  // as purge), or "export participant=ID" on thread 0 when the participant has none. The files
-  // are removed when they cannot be written.
   std::vector<int64_t> thread_ids;
   int64_t messages = 0;
   for (const auto& t : records->threads) {
@@ -341,8 +325,18 @@ int RunExport(const Options& options) {
   auto audited = thread_ids.empty() ? store->Audit(0, 0, "export participant=" + participant, now)
                                     : store->AuditThreads(0, thread_ids, "export", now);
   if (!audited.ok()) {
-    undo();
-    return Fail("cannot write the audit row, export removed: " + audited.message());
+    if (created_dir) ::rmdir(dir.c_str());
+    return Fail("cannot write the audit row; nothing written: " + audited.message());
+  }
+  Page page(*catalog, records->lang == "es" ? "es" : "en", std::move(display_names));
+  if (!WriteNewFile(json_path, ExportJson(*records, now), &error)) {
+    if (created_dir) ::rmdir(dir.c_str());
+    return Fail(error);
+  }
+  if (!WriteNewFile(html_path, ExportHtml(*records, page, now), &error)) {
+    ::unlink(json_path.c_str());
+    if (created_dir) ::rmdir(dir.c_str());
+    return Fail(error);
   }
   std::cout << "wrote " << json_path << "\nwrote " << html_path << "\n"
             << records->threads.size() << " threads, " << messages
