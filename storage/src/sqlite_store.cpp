@@ -351,6 +351,20 @@ Status SqliteStore::EndSession(const std::string& token) {
 // ---------------------------------------------------------------------------------------------
 // Threads and messages
 
+Result<SqliteStore::ParticipantName> SqliteStore::LoadParticipantName(
+    Conn& c, const std::string& participant_id) {
+  auto q =
+      c.Prep("SELECT first_name, last_name, language FROM participants WHERE participant_id = ?");
+  q->bind(1, participant_id);
+  if (!q->executeStep()) return Status(Code::kNotFound, "no such participant");
+  auto first =
+      keys_->Open(q->getColumn(0).getString(), "participants", "first_name", participant_id);
+  if (!first.ok()) return first.status();
+  auto last = keys_->Open(q->getColumn(1).getString(), "participants", "last_name", participant_id);
+  if (!last.ok()) return last.status();
+  return ParticipantName{std::move(*first), std::move(*last), q->getColumn(2).getString()};
+}
+
 Result<ThreadRecord> SqliteStore::LoadThread(Conn& c, int64_t thread_id) {
   ThreadRecord t;
   std::string first, last, phone;

@@ -131,6 +131,11 @@ class SqliteStore final : public Store {
 
  private:
   Result<ThreadRecord> LoadThread(Conn& c, int64_t thread_id);
+  // A participant's first and last name (opened) and language; kNotFound for an unknown id.
+  struct ParticipantName {
+    std::string first, last, language;
+  };
+  Result<ParticipantName> LoadParticipantName(Conn& c, const std::string& participant_id);
   // The SMS or voice thread of a phone number (OpenSmsThread, OpenVoiceThread).
   Result<ThreadRecord> OpenPhoneThread(Channel channel, const std::string& phone,
                                        const std::string& participant_id, const std::string& lang,

@@ -260,22 +260,12 @@ Result<ParticipantExport> SqliteStore::ExportParticipant(const std::string& part
     // writes meanwhile (WAL readers never block the writer). Rolled back when left early.
     SQLite::Transaction snapshot(c.db());
     ParticipantExport out;
-    {
-      auto q = c.Prep(
-          "SELECT first_name, last_name, language FROM participants WHERE participant_id = ?");
-      q->bind(1, participant_id);
-      if (!q->executeStep()) return Status(Code::kNotFound, "no such participant");
-      auto first =
-          keys_->Open(q->getColumn(0).getString(), "participants", "first_name", participant_id);
-      if (!first.ok()) return first.status();
-      auto last =
-          keys_->Open(q->getColumn(1).getString(), "participants", "last_name", participant_id);
-      if (!last.ok()) return last.status();
-      out.participant_id = participant_id;
-      out.first_name = std::move(*first);
-      out.last_name = std::move(*last);
-      out.lang = q->getColumn(2).getString();
-    }
+    auto name = LoadParticipantName(c, participant_id);
+    if (!name.ok()) return name.status();
+    out.participant_id = participant_id;
+    out.first_name = std::move(name->first);
+    out.last_name = std::move(name->last);
+    out.lang = std::move(name->language);
     std::vector<int64_t> ids;
     {
       auto q = c.Prep("SELECT id FROM threads WHERE participant_id = ? ORDER BY id");
