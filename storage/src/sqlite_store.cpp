@@ -49,6 +49,14 @@ std::string MessageRow(int64_t thread_id, int64_t seq) {
   return std::to_string(thread_id) + ":" + std::to_string(seq);
 }
 
+// A row of "SELECT a.id, a.caseworker_id, COALESCE(w.username, ''), a.thread_id, a.action,
+// a.at_ms FROM audit_log a LEFT JOIN caseworkers w ..." (ListAudit, ExportParticipant).
+AuditRecord AuditFromRow(SQLite::Statement& q) {
+  return AuditRecord{q.getColumn(0).getInt64(),  q.getColumn(1).getInt64(),
+                     q.getColumn(2).getString(), q.getColumn(3).getInt64(),
+                     q.getColumn(4).getString(), q.getColumn(5).getInt64()};
+}
+
 SqliteStore::SqliteStore(StoreOptions options, std::unique_ptr<KeyRing> keys,
                          std::unique_ptr<Writer> writer, std::unique_ptr<ReadPool> readers)
     : options_(std::move(options)),
@@ -342,6 +350,20 @@ Status SqliteStore::EndSession(const std::string& token) {
 
 // ---------------------------------------------------------------------------------------------
 // Threads and messages
+
+Result<SqliteStore::ParticipantName> SqliteStore::LoadParticipantName(
+    Conn& c, const std::string& participant_id) {
+  auto q =
+      c.Prep("SELECT first_name, last_name, language FROM participants WHERE participant_id = ?");
+  q->bind(1, participant_id);
+  if (!q->executeStep()) return Status(Code::kNotFound, "no such participant");
+  auto first =
+      keys_->Open(q->getColumn(0).getString(), "participants", "first_name", participant_id);
+  if (!first.ok()) return first.status();
+  auto last = keys_->Open(q->getColumn(1).getString(), "participants", "last_name", participant_id);
+  if (!last.ok()) return last.status();
+  return ParticipantName{std::move(*first), std::move(*last), q->getColumn(2).getString()};
+}
 
 Result<ThreadRecord> SqliteStore::LoadThread(Conn& c, int64_t thread_id) {
   ThreadRecord t;
@@ -975,46 +997,52 @@ Result<std::vector<MessageRecord>> SqliteStore::Messages(int64_t thread_id, int6
                                                          int limit, bool include_notes) {
   return readers_->Call<std::vector<MessageRecord>>(
       [&](Conn& c) -> Result<std::vector<MessageRecord>> {
-        auto q = c.Prep(
-            "SELECT m.seq, m.sender, m.client_id, m.body, m.intent, m.caseworker_id, cw.username, "
-            "m.at_ms, m.delivery, cw.display_name, m.media FROM messages m LEFT JOIN caseworkers "
-            "cw ON "
-            "cw.id = "
-            "m.caseworker_id WHERE m.thread_id = ? AND m.seq > ? AND (? OR m.sender != 'note') "
-            "ORDER BY m.seq LIMIT ?");
-        q->bind(1, thread_id);
-        q->bind(2, after_seq);
-        q->bind(3, include_notes ? 1 : 0);
-        q->bind(4, std::max(0, limit));
-        std::vector<MessageRecord> out;
-        while (q->executeStep()) {
-          MessageRecord m;
-          m.thread_id = thread_id;
-          m.seq = q->getColumn(0).getInt64();
-          m.sender = ParseSender(q->getColumn(1).getString());
-          m.client_id = NullableText(q->getColumn(2));
-          auto body = keys_->Open(q->getColumn(3).getString(), "messages", "body",
-                                  MessageRow(thread_id, m.seq));
-          if (!body.ok()) return body.status();
-          m.body = std::move(*body);
-          m.intent = q->getColumn(4).getString();
-          if (!q->getColumn(5).isNull()) m.caseworker_id = q->getColumn(5).getInt64();
-          m.caseworker_name = NullableText(q->getColumn(6));
-          m.at_ms = q->getColumn(7).getInt64();
-          m.delivery = q->getColumn(8).getString();
-          m.caseworker_display_name = NullableText(q->getColumn(9));
-          if (!q->getColumn(10).isNull()) {
-            auto media = keys_->Open(q->getColumn(10).getString(), "messages", "media",
-                                     MessageRow(thread_id, m.seq));
-            if (!media.ok()) return media.status();
-            auto items = ParseMediaJson(*media);
-            if (!items.ok()) return items.status();
-            m.media = std::move(*items);
-          }
-          out.push_back(std::move(m));
-        }
-        return out;
+        return MessagesIn(c, thread_id, after_seq, limit, include_notes);
       });
+}
+
+Result<std::vector<MessageRecord>> SqliteStore::MessagesIn(Conn& c, int64_t thread_id,
+                                                           int64_t after_seq, int limit,
+                                                           bool include_notes) {
+  auto q = c.Prep(
+      "SELECT m.seq, m.sender, m.client_id, m.body, m.intent, m.caseworker_id, cw.username, "
+      "m.at_ms, m.delivery, cw.display_name, m.media FROM messages m LEFT JOIN caseworkers "
+      "cw ON "
+      "cw.id = "
+      "m.caseworker_id WHERE m.thread_id = ? AND m.seq > ? AND (? OR m.sender != 'note') "
+      "ORDER BY m.seq LIMIT ?");
+  q->bind(1, thread_id);
+  q->bind(2, after_seq);
+  q->bind(3, include_notes ? 1 : 0);
+  q->bind(4, std::max(0, limit));
+  std::vector<MessageRecord> out;
+  while (q->executeStep()) {
+    MessageRecord m;
+    m.thread_id = thread_id;
+    m.seq = q->getColumn(0).getInt64();
+    m.sender = ParseSender(q->getColumn(1).getString());
+    m.client_id = NullableText(q->getColumn(2));
+    auto body =
+        keys_->Open(q->getColumn(3).getString(), "messages", "body", MessageRow(thread_id, m.seq));
+    if (!body.ok()) return body.status();
+    m.body = std::move(*body);
+    m.intent = q->getColumn(4).getString();
+    if (!q->getColumn(5).isNull()) m.caseworker_id = q->getColumn(5).getInt64();
+    m.caseworker_name = NullableText(q->getColumn(6));
+    m.at_ms = q->getColumn(7).getInt64();
+    m.delivery = q->getColumn(8).getString();
+    m.caseworker_display_name = NullableText(q->getColumn(9));
+    if (!q->getColumn(10).isNull()) {
+      auto media = keys_->Open(q->getColumn(10).getString(), "messages", "media",
+                               MessageRow(thread_id, m.seq));
+      if (!media.ok()) return media.status();
+      auto items = ParseMediaJson(*media);
+      if (!items.ok()) return items.status();
+      m.media = std::move(*items);
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1221,11 +1249,7 @@ Result<std::vector<AuditRecord>> SqliteStore::ListAudit(const AuditQuery& query)
     q->bind(3, query.before_id);
     q->bind(4, std::clamp(query.limit, 0, 1000));
     std::vector<AuditRecord> out;
-    while (q->executeStep()) {
-      out.push_back(AuditRecord{q->getColumn(0).getInt64(), q->getColumn(1).getInt64(),
-                                q->getColumn(2).getString(), q->getColumn(3).getInt64(),
-                                q->getColumn(4).getString(), q->getColumn(5).getInt64()});
-    }
+    while (q->executeStep()) out.push_back(AuditFromRow(*q));
     return out;
   });
 }

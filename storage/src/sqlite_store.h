@@ -125,16 +125,25 @@ class SqliteStore final : public Store {
                                              const std::string& password, int64_t now_ms) override;
   Status Backup(const std::string& out_path) override;
   Result<PurgeStats> Purge(int64_t before_ms, int64_t audit_before_ms, int64_t now_ms) override;
+  Result<ParticipantExport> ExportParticipant(const std::string& participant_id) override;
   Result<OutboxHealth> GetOutboxHealth() override;
 
   KeyRing& keys() { return *keys_; }
 
  private:
   Result<ThreadRecord> LoadThread(Conn& c, int64_t thread_id);
+  // A participant's first and last name (opened) and language; kNotFound for an unknown id.
+  struct ParticipantName {
+    std::string first, last, language;
+  };
+  Result<ParticipantName> LoadParticipantName(Conn& c, const std::string& participant_id);
   // The SMS or voice thread of a phone number (OpenSmsThread, OpenVoiceThread).
   Result<ThreadRecord> OpenPhoneThread(Channel channel, const std::string& phone,
                                        const std::string& participant_id, const std::string& lang,
                                        int64_t now_ms);
+  // The body of Messages, on any connection.
+  Result<std::vector<MessageRecord>> MessagesIn(Conn& c, int64_t thread_id, int64_t after_seq,
+                                                int limit, bool include_notes);
   // The bodies of Append, UpdateThread and RecordInboundReply, inside a writer transaction.
   Result<Appended> AppendIn(Conn& c, const AppendRequest& request);
   // AppendIn's parts: the stored message with the same client id, if any; the sealed insert as
@@ -189,5 +198,8 @@ class SqliteStore final : public Store {
 
 // Row identities used in associated data (kept in one place: RotateKey recomputes them in SQL).
 std::string MessageRow(int64_t thread_id, int64_t seq);
+// An audit row as ListAudit and ExportParticipant select it: a.id, a.caseworker_id,
+// COALESCE(w.username, ''), a.thread_id, a.action, a.at_ms.
+AuditRecord AuditFromRow(SQLite::Statement& q);
 
 }  // namespace connecthub::storage

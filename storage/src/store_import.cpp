@@ -735,19 +735,11 @@ Result<bot::ParticipantFacts> SqliteStore::QueryFacts(Conn& c, const std::string
     facts.participant_id = participant_id;
     facts.payments_since = sys_days(days(cutoff));
     {
-      auto q = c.Prep(
-          "SELECT first_name, last_name, language FROM participants WHERE participant_id = ?");
-      q->bind(1, participant_id);
-      if (!q->executeStep()) return Status(Code::kNotFound, "no such participant");
-      auto first =
-          keys_->Open(q->getColumn(0).getString(), "participants", "first_name", participant_id);
-      if (!first.ok()) return first.status();
-      auto last_name =
-          keys_->Open(q->getColumn(1).getString(), "participants", "last_name", participant_id);
-      if (!last_name.ok()) return last_name.status();
-      facts.first_name = std::move(*first);
-      facts.last_name = std::move(*last_name);
-      facts.language = q->getColumn(2).getString();
+      auto name = LoadParticipantName(c, participant_id);
+      if (!name.ok()) return name.status();
+      facts.first_name = std::move(name->first);
+      facts.last_name = std::move(name->last);
+      facts.language = std::move(name->language);
     }
     {
       auto q = c.Prep(

@@ -1,10 +1,11 @@
-// Operator commands' storage: caseworker accounts, backup, retention purge.
+// Operator commands' storage: caseworker accounts, backup, retention purge, records export.
 #include <fcntl.h>
 #include <sodium.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <limits>
 
 #include "sqlite_store.h"
 
@@ -250,6 +251,45 @@ Result<PurgeStats> SqliteStore::Purge(int64_t before_ms, int64_t audit_before_ms
       AuditIn(c, 0, 0, action, now_ms);
     }
     return stats;
+  });
+}
+
+Result<ParticipantExport> SqliteStore::ExportParticipant(const std::string& participant_id) {
+  return readers_->Call<ParticipantExport>([&](Conn& c) -> Result<ParticipantExport> {
+    // One read transaction: every row below comes from the same snapshot, however the hub
+    // writes meanwhile (WAL readers never block the writer). Rolled back when left early.
+    SQLite::Transaction snapshot(c.db());
+    ParticipantExport out;
+    auto name = LoadParticipantName(c, participant_id);
+    if (!name.ok()) return name.status();
+    out.participant_id = participant_id;
+    out.first_name = std::move(name->first);
+    out.last_name = std::move(name->last);
+    out.lang = std::move(name->language);
+    std::vector<int64_t> ids;
+    {
+      auto q = c.Prep("SELECT id FROM threads WHERE participant_id = ? ORDER BY id");
+      q->bind(1, participant_id);
+      while (q->executeStep()) ids.push_back(q->getColumn(0).getInt64());
+    }
+    for (int64_t id : ids) {
+      ParticipantExport::Thread t;
+      auto thread = LoadThread(c, id);
+      if (!thread.ok()) return thread.status();
+      t.thread = std::move(*thread);
+      auto messages = MessagesIn(c, id, 0, std::numeric_limits<int>::max(), true);
+      if (!messages.ok()) return messages.status();
+      t.messages = std::move(*messages);
+      auto q = c.Prep(
+          "SELECT a.id, a.caseworker_id, COALESCE(w.username, ''), a.thread_id, a.action, "
+          "a.at_ms FROM audit_log a LEFT JOIN caseworkers w ON w.id = a.caseworker_id "
+          "WHERE a.thread_id = ? ORDER BY a.id");
+      q->bind(1, id);
+      while (q->executeStep()) t.audit.push_back(AuditFromRow(*q));
+      out.threads.push_back(std::move(t));
+    }
+    snapshot.commit();
+    return out;
   });
 }
 

@@ -1,4 +1,5 @@
-// Operator storage (issue 19): caseworker accounts, backup, retention purge and the audit chain.
+// Operator storage (issue 19): caseworker accounts, backup, retention purge, the audit chain and
+// the records export.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sys/stat.h>
 
@@ -190,6 +191,127 @@ TEST_CASE("an audit purge keeps the chain verifiable, and removing more rows sti
   SQLite::Database raw(dir2.File("t.db"), SQLite::OPEN_READWRITE);
   CHECK_THROWS(raw.exec("DELETE FROM audit_log"));
   CHECK(fresh->VerifyAudit()->first_bad_id == 0);
+}
+
+TEST_CASE(
+    "export reads every thread, message, note, delivery status and audit row of a "
+    "participant",
+    "[storage][ops][export]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  testing::MustImport(*store, testing::SampleExtract());
+  int64_t now = TestNowMs();
+  int64_t cw = store->AddCaseworker("jdoe", "password-123", "MADERA", false).value();
+  REQUIRE(store->SetCaseworkerDisplayName(cw, "Ms. Doe").ok());
+
+  // Web: the parent, the bot's answer, a caseworker's note (audited with it).
+  auto web = store->OpenThread("100000001", Channel::kWeb, "es", now).value();
+  REQUIRE(
+      store->Append({.thread_id = web.id, .client_id = "c-1", .body = "hola", .at_ms = now}).ok());
+  REQUIRE(store
+              ->Append({.thread_id = web.id,
+                        .sender = Sender::kBot,
+                        .body = "Su saldo es...",
+                        .intent = "balance",
+                        .at_ms = now + 1})
+              .ok());
+  REQUIRE(store
+              ->Append({.thread_id = web.id,
+                        .sender = Sender::kNote,
+                        .body = "llamar el lunes",
+                        .caseworker_id = cw,
+                        .at_ms = now + 2,
+                        .audit_action = "note"})
+              .ok());
+  // SMS, linked to the participant: a picture, then a caseworker's reply, delivered.
+  auto sms = store->OpenSmsThread("+15595550101", "es", now).value();
+  REQUIRE(store->LinkPhone("+15595550101", "100000001", now).ok());
+  AppendRequest picture{.thread_id = sms.id, .client_id = "MM1", .body = "", .at_ms = now + 3};
+  picture.media = {{"image/jpeg", "https://api.twilio.com/x/Media/ME1"}};
+  REQUIRE(store->Append(picture).ok());
+  auto reply = store
+                   ->Append({.thread_id = sms.id,
+                             .sender = Sender::kCaseworker,
+                             .body = "Hola, le ayudo",
+                             .caseworker_id = cw,
+                             .at_ms = now + 4,
+                             .audit_action = "reply"})
+                   .value();
+  int64_t out = store
+                    ->EnqueueOutbound({.to = "+15595550101",
+                                       .body = "Hola, le ayudo",
+                                       .thread_id = sms.id,
+                                       .message_seq = reply.seq,
+                                       .dedupe_key = "r1"},
+                                      now + 4)
+                    .value();
+  REQUIRE(store->TakeDueOutbound(now + 5, 10).value().size() == 1);
+  REQUIRE(store->MarkOutboundSent(out, "SM1", now + 5).ok());
+  REQUIRE(store->RecordDeliveryStatus("SM1", "delivered", now + 6).ok());
+  // A phone call from another number in which the caller entered the participant's PIN.
+  auto voice = store->OpenVoiceThread("+15595550199", "100000001", "es", now + 7).value();
+  REQUIRE(store->Append({.thread_id = voice.id, .body = "cuánto debo", .at_ms = now + 7}).ok());
+  REQUIRE(store->Audit(cw, web.id, "read", now + 8).ok());
+  // Not the participant's: another parent's thread, an unlinked number's.
+  auto other = store->OpenThread("100000002", Channel::kWeb, "en", now).value();
+  REQUIRE(store->Append({.thread_id = other.id, .body = "not hers", .at_ms = now}).ok());
+  REQUIRE(store->Audit(cw, other.id, "read", now + 8).ok());
+  auto stranger = store->OpenSmsThread("+15595550177", "en", now).value();
+  REQUIRE(store->Append({.thread_id = stranger.id, .body = "who", .at_ms = now}).ok());
+
+  size_t audit_rows = store->ListAudit({}).value().size();
+  auto e = store->ExportParticipant("100000001");
+  REQUIRE(e.ok());
+  CHECK(e->participant_id == "100000001");
+  CHECK(e->first_name == "Mariaxq");
+  CHECK(e->last_name == "Lopezqz");
+  CHECK(e->lang == "es");
+  REQUIRE(e->threads.size() == 3);
+  const auto& w = e->threads[0];
+  const auto& s = e->threads[1];
+  const auto& v = e->threads[2];
+  CHECK(w.thread.id == web.id);
+  CHECK(s.thread.id == sms.id);
+  CHECK(s.thread.channel == Channel::kSms);
+  CHECK(s.thread.phone == "+15595550101");
+  CHECK(v.thread.id == voice.id);
+  CHECK(v.thread.channel == Channel::kVoice);
+
+  REQUIRE(w.messages.size() == 3);
+  CHECK(w.messages[0].body == "hola");
+  CHECK(w.messages[0].client_id == "c-1");
+  CHECK(w.messages[1].intent == "balance");
+  CHECK(w.messages[2].sender == Sender::kNote);
+  CHECK(w.messages[2].body == "llamar el lunes");
+  CHECK(w.messages[2].caseworker_name == "jdoe");
+  CHECK(w.messages[2].caseworker_display_name == "Ms. Doe");
+  REQUIRE(s.messages.size() == 2);
+  REQUIRE(s.messages[0].media.size() == 1);
+  CHECK(s.messages[0].media[0].content_type == "image/jpeg");
+  CHECK(s.messages[1].sender == Sender::kCaseworker);
+  CHECK(s.messages[1].delivery == "delivered");
+  REQUIRE(v.messages.size() == 1);
+  CHECK(v.messages[0].body == "cuánto debo");
+
+  // The audit rows about each thread, oldest first; none about other threads.
+  std::vector<std::string> actions;
+  for (const auto& a : w.audit) {
+    CHECK(a.thread_id == web.id);
+    CHECK(a.caseworker_name == "jdoe");
+    actions.push_back(a.action);
+  }
+  CHECK(actions == std::vector<std::string>{"note", "read"});
+  REQUIRE(s.audit.size() == 1);
+  CHECK(s.audit[0].action == "reply");
+  CHECK(v.audit.empty());
+
+  // Reading is not writing: the export itself adds nothing (the caller audits it).
+  CHECK(store->ListAudit({}).value().size() == audit_rows);
+  CHECK(store->ExportParticipant("999999999").status().code() == Code::kNotFound);
+  auto none = store->ExportParticipant("100000002");
+  REQUIRE(none.ok());
+  REQUIRE(none->threads.size() == 1);
+  CHECK(none->threads[0].messages.front().body == "not hers");
 }
 
 }  // namespace

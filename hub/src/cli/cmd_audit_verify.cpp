@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/open_store.h"
 #include "storage/store.h"
 
 namespace connecthub::hub::cli {
@@ -8,16 +9,9 @@ namespace {
 
 // Recomputes the audit log's hash chain with the key file: exit 0 intact, 1 broken or unreadable.
 int RunAuditVerify(const Options& options) {
-  storage::StoreOptions store_options;
-  store_options.db_path = options.DbPath();
-  store_options.key_file = options.KeyFilePath();
-  store_options.create_key_if_missing = false;
-  auto store = storage::Store::Open(store_options);
-  if (!store.ok()) {
-    std::cerr << "connecthub audit verify: " << store.status().message() << "\n";
-    return 1;
-  }
-  auto check = (*store)->VerifyAudit();
+  auto store = OpenStore(options, "audit verify");
+  if (!store) return 1;
+  auto check = store->VerifyAudit();
   if (!check.ok()) {
     std::cerr << "connecthub audit verify: " << check.status().message() << "\n";
     return 1;

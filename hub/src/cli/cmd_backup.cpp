@@ -2,6 +2,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/open_store.h"
 #include "storage/store.h"
 
 namespace connecthub::hub::cli {
@@ -14,16 +15,9 @@ int RunBackup(const Options& options) {
     std::cerr << "connecthub backup: --out FILE is required\n";
     return 2;
   }
-  storage::StoreOptions store_options;
-  store_options.db_path = options.DbPath();
-  store_options.key_file = options.KeyFilePath();
-  store_options.create_key_if_missing = false;
-  auto store = storage::Store::Open(store_options);
-  if (!store.ok()) {
-    std::cerr << "connecthub backup: " << store.status().message() << "\n";
-    return 1;
-  }
-  if (auto s = (*store)->Backup(out); !s.ok()) {
+  auto store = OpenStore(options, "backup");
+  if (!store) return 1;
+  if (auto s = store->Backup(out); !s.ok()) {
     std::cerr << "connecthub backup: " << s.message() << "\n";
     return 1;
   }

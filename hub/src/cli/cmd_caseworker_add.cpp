@@ -2,6 +2,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/open_store.h"
 #include "storage/store.h"
 
 namespace connecthub::hub::cli {
@@ -22,24 +23,18 @@ int RunCaseworkerAdd(const Options& options) {
                  "8 characters\n";
     return 1;
   }
-  storage::StoreOptions store_options;
-  store_options.db_path = options.DbPath();
-  store_options.key_file = options.KeyFilePath();
-  auto store = storage::Store::Open(store_options);
-  if (!store.ok()) {
-    std::cerr << "connecthub caseworker add: " << store.status().message() << "\n";
-    return 1;
-  }
+  auto store = OpenStore(options, "caseworker add", KeyFile::kCreateIfMissing);
+  if (!store) return 1;
   std::string county = options.Get("county");
   for (char& c : county) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  auto id = (*store)->AddCaseworker(username, password, county, options.Flag("supervisor"));
+  auto id = store->AddCaseworker(username, password, county, options.Flag("supervisor"));
   std::fill(password.begin(), password.end(), '\0');
   if (!id.ok()) {
     std::cerr << "connecthub caseworker add: " << id.status().message() << "\n";
     return 1;
   }
   if (std::string display = options.Get("display-name"); !display.empty()) {
-    if (auto s = (*store)->SetCaseworkerDisplayName(*id, display); !s.ok()) {
+    if (auto s = store->SetCaseworkerDisplayName(*id, display); !s.ok()) {
       std::cerr << "connecthub caseworker add: --display-name: " << s.message() << "\n";
       return 1;
     }

@@ -2,28 +2,17 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/open_store.h"
 #include "clock.h"
 #include "storage/store.h"
 
 namespace connecthub::hub::cli {
 namespace {
 
-// Opens the store of an existing database (never creates a key file).
-storage::Result<std::unique_ptr<storage::Store>> OpenExisting(const Options& options) {
-  storage::StoreOptions store_options;
-  store_options.db_path = options.DbPath();
-  store_options.key_file = options.KeyFilePath();
-  store_options.create_key_if_missing = false;
-  return storage::Store::Open(store_options);
-}
-
 int RunList(const Options& options) {
-  auto store = OpenExisting(options);
-  if (!store.ok()) {
-    std::cerr << "connecthub caseworker list: " << store.status().message() << "\n";
-    return 1;
-  }
-  auto all = (*store)->ListCaseworkers();
+  auto store = OpenStore(options, "caseworker list");
+  if (!store) return 1;
+  auto all = store->ListCaseworkers();
   if (!all.ok()) {
     std::cerr << "connecthub caseworker list: " << all.status().message() << "\n";
     return 1;
@@ -54,15 +43,12 @@ int Change(const Options& options, const std::string& verb) {
       return 1;
     }
   }
-  auto store = OpenExisting(options);
-  if (!store.ok()) {
-    std::cerr << name << ": " << store.status().message() << "\n";
-    return 1;
-  }
+  auto store = OpenStore(options, "caseworker " + verb);
+  if (!store) return 1;
   int64_t now = SystemNowMs();
   auto done = verb == "reset-password"
-                  ? (*store)->ResetCaseworkerPassword(username, password, now)
-                  : (*store)->SetCaseworkerDisabled(username, verb == "disable", now);
+                  ? store->ResetCaseworkerPassword(username, password, now)
+                  : store->SetCaseworkerDisabled(username, verb == "disable", now);
   std::fill(password.begin(), password.end(), '\0');
   if (!done.ok()) {
     std::cerr << name << ": " << done.status().message() << "\n";

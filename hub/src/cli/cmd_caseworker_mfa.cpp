@@ -5,6 +5,7 @@
 
 #include "auth/totp.h"
 #include "cli/commands.h"
+#include "cli/open_store.h"
 #include "storage/store.h"
 
 namespace connecthub::hub::cli {
@@ -16,16 +17,10 @@ int RunCaseworkerMfaEnroll(const Options& options) {
     std::cerr << "connecthub caseworker mfa-enroll: --username is required\n";
     return 2;
   }
-  storage::StoreOptions store_options;
-  store_options.db_path = options.DbPath();
-  store_options.key_file = options.KeyFilePath();
-  auto store = storage::Store::Open(store_options);
-  if (!store.ok()) {
-    std::cerr << "connecthub caseworker mfa-enroll: " << store.status().message() << "\n";
-    return 1;
-  }
+  auto store = OpenStore(options, "caseworker mfa-enroll", KeyFile::kCreateIfMissing);
+  if (!store) return 1;
   // A new secret replaces any earlier one: re-enrolling is how a lost phone is handled.
-  auto secret = auth::EnrollCaseworkerTotp(**store, username);
+  auto secret = auth::EnrollCaseworkerTotp(*store, username);
   if (!secret.ok()) {
     std::cerr << "connecthub caseworker mfa-enroll: " << username << ": "
               << secret.status().message() << "\n";

@@ -10,6 +10,7 @@
 
 #include "auth/totp.h"
 #include "cli/commands.h"
+#include "cli/open_store.h"
 #include "storage/store.h"
 
 namespace connecthub::hub::cli {
@@ -61,15 +62,9 @@ int RunDemoData(const Options& options) {
       std::fprintf(f, "%s\t%s\n", pid.c_str(), pin.c_str());
     };
   }
-  storage::StoreOptions store_options;
-  store_options.db_path = options.DbPath();
-  store_options.key_file = options.KeyFilePath();
-  auto store = storage::Store::Open(store_options);
-  if (!store.ok()) {
-    std::cerr << "connecthub demo-data: " << store.status().message() << "\n";
-    return 1;
-  }
-  auto summary = (*store)->GenerateDemo(demo);
+  auto store = OpenStore(options, "demo-data", KeyFile::kCreateIfMissing);
+  if (!store) return 1;
+  auto summary = store->GenerateDemo(demo);
   if (!summary.ok()) {
     std::cerr << "connecthub demo-data: " << summary.status().message() << "\n";
     return 1;
@@ -91,7 +86,7 @@ int RunDemoData(const Options& options) {
   std::string secrets[2];
   const std::string* usernames[2] = {&s.caseworker_username, &s.supervisor_username};
   for (int i = 0; i < 2; ++i) {
-    auto secret = auth::EnrollCaseworkerTotp(**store, *usernames[i]);
+    auto secret = auth::EnrollCaseworkerTotp(*store, *usernames[i]);
     if (!secret.ok()) {
       std::cerr << "connecthub demo-data: " << *usernames[i] << ": " << secret.status().message()
                 << "\n";

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/open_store.h"
 #include "storage/store.h"
 
 namespace connecthub::hub::cli {
@@ -14,15 +15,9 @@ int RunImport(const Options& options) {
     std::cerr << "connecthub import: cannot read " << path << "\n";
     return 1;
   }
-  storage::StoreOptions store_options;
-  store_options.db_path = options.DbPath();
-  store_options.key_file = options.KeyFilePath();
-  auto store = storage::Store::Open(store_options);
-  if (!store.ok()) {
-    std::cerr << "connecthub import: " << store.status().message() << "\n";
-    return 1;
-  }
-  auto stats = (*store)->Import(in, [](int64_t line, const std::string& reason) {
+  auto store = OpenStore(options, "import", KeyFile::kCreateIfMissing);
+  if (!store) return 1;
+  auto stats = store->Import(in, [](int64_t line, const std::string& reason) {
     std::cerr << "line " << line << ": " << reason << "\n";
   });
   if (!stats.ok()) {

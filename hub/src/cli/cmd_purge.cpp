@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/open_store.h"
 #include "clock.h"
 #include "storage/store.h"
 
@@ -49,16 +50,9 @@ int RunPurge(const Options& options) {
     std::cerr << "connecthub purge: --before is in the future\n";
     return 2;
   }
-  storage::StoreOptions store_options;
-  store_options.db_path = options.DbPath();
-  store_options.key_file = options.KeyFilePath();
-  store_options.create_key_if_missing = false;
-  auto store = storage::Store::Open(store_options);
-  if (!store.ok()) {
-    std::cerr << "connecthub purge: " << store.status().message() << "\n";
-    return 1;
-  }
-  auto stats = (*store)->Purge(*before, audit_before, now);
+  auto store = OpenStore(options, "purge");
+  if (!store) return 1;
+  auto stats = store->Purge(*before, audit_before, now);
   if (!stats.ok()) {
     std::cerr << "connecthub purge: " << stats.status().message() << "\n";
     return 1;

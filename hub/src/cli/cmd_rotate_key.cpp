@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/open_store.h"
 #include "storage/store.h"
 
 namespace connecthub::hub::cli {
@@ -17,15 +18,8 @@ int RunRotateKey(const Options& options) {
     std::cerr << "connecthub rotate-key: --batch-rows must be a positive number\n";
     return 2;
   }
-  storage::StoreOptions store_options;
-  store_options.db_path = options.DbPath();
-  store_options.key_file = options.KeyFilePath();
-  store_options.create_key_if_missing = false;
-  auto store = storage::Store::Open(store_options);
-  if (!store.ok()) {
-    std::cerr << "connecthub rotate-key: " << store.status().message() << "\n";
-    return 1;
-  }
+  auto store = OpenStore(options, "rotate-key");
+  if (!store) return 1;
   if (options.Has("retire")) {
     // Retire an old key instead: only once nothing is sealed under it.
     std::string id_text = options.Get("retire", "");
@@ -35,14 +29,14 @@ int RunRotateKey(const Options& options) {
       std::cerr << "connecthub rotate-key: --retire takes a key id (a positive number)\n";
       return 2;
     }
-    if (Status s = (*store)->RetireKey(id); !s.ok()) {
+    if (Status s = store->RetireKey(id); !s.ok()) {
       std::cerr << "connecthub rotate-key: cannot retire key " << id << ": " << s.message() << "\n";
       return 1;
     }
     std::cout << "key id " << id << " retired: removed from the key file\n";
     return 0;
   }
-  auto stats = (*store)->RotateKey(batch);
+  auto stats = store->RotateKey(batch);
   if (!stats.ok()) {
     std::cerr << "connecthub rotate-key: " << stats.status().message() << "\n";
     return 1;

@@ -3,6 +3,7 @@
 
 #include "auth/parent_auth.h"
 #include "cli/commands.h"
+#include "cli/open_store.h"
 #include "storage/store.h"
 
 namespace connecthub::hub::cli {
@@ -21,18 +22,11 @@ int RunUnlock(const Options& options) {
     std::cerr << "connecthub unlock: --sms-thread must be a thread id\n";
     return 2;
   }
-  storage::StoreOptions store_options;
-  store_options.db_path = options.DbPath();
-  store_options.key_file = options.KeyFilePath();
-  store_options.create_key_if_missing = false;
-  auto store = storage::Store::Open(store_options);
-  if (!store.ok()) {
-    std::cerr << "connecthub unlock: " << store.status().message() << "\n";
-    return 1;
-  }
+  auto store = OpenStore(options, "unlock");
+  if (!store) return 1;
   std::string key = !participant.empty() ? auth::ParentAuth::ParticipantKey(participant)
                                          : auth::ParentAuth::SmsThreadKey(std::stoll(thread));
-  if (auto s = auth::ResetLockout(**store, key); !s.ok()) {
+  if (auto s = auth::ResetLockout(*store, key); !s.ok()) {
     std::cerr << "connecthub unlock: " << s.message() << "\n";
     return 1;
   }

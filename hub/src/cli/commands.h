@@ -33,6 +33,8 @@ Command AuditVerifyCommand();
 std::vector<Command> CaseworkerAdminCommands();
 Command BackupCommand();
 Command PurgeCommand();
+// Records export (issue 19): a participant's conversations as JSON and printable HTML.
+Command ExportCommand();
 
 // Runs the CLI: picks the command, parses options, calls it.
 int Main(int argc, char** argv);

@@ -16,6 +16,7 @@ std::vector<Command> AllCommands() {
   for (auto& c : CaseworkerAdminCommands()) all.push_back(std::move(c));
   all.push_back(BackupCommand());
   all.push_back(PurgeCommand());
+  all.push_back(ExportCommand());
   return all;
 }
 

@@ -568,14 +568,7 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
       auto rows = deps.store.ListAudit(q);
       if (!rows.ok()) return StoreError(rows.status());
       json::array list;
-      for (const auto& r : *rows) {
-        list.push_back(json::object{{"id", r.id},
-                                    {"caseworker_id", r.caseworker_id},
-                                    {"caseworker", r.caseworker_name},
-                                    {"thread_id", r.thread_id},
-                                    {"action", r.action},
-                                    {"at", IsoTime(r.at_ms)}});
-      }
+      for (const auto& r : *rows) list.push_back(AuditJson(r));
       return Json(200, json::object{{"entries", std::move(list)}});
     });
   });

@@ -114,6 +114,15 @@ json::object MessageJson(const storage::MessageRecord& m) {
   return o;
 }
 
+json::object AuditJson(const storage::AuditRecord& r) {
+  return json::object{{"id", r.id},
+                      {"caseworker_id", r.caseworker_id},
+                      {"caseworker", r.caseworker_name},
+                      {"thread_id", r.thread_id},
+                      {"action", r.action},
+                      {"at", IsoTime(r.at_ms)}};
+}
+
 json::object CaseworkerJson(const storage::Caseworker& c) {
   json::object o;
   o["id"] = c.id;

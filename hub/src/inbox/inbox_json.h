@@ -16,6 +16,8 @@ boost::json::object ThreadSummaryJson(const storage::ThreadRecord& thread,
                                       const ReplyTarget& target, int64_t now_ms);
 // A message as caseworkers see it (notes included, from "note").
 boost::json::object MessageJson(const storage::MessageRecord& message);
+// An audit row (GET /api/inbox/audit, `connecthub export`).
+boost::json::object AuditJson(const storage::AuditRecord& row);
 // Cases and appointments of a participant, for the thread detail.
 boost::json::object CaseworkerJson(const storage::Caseworker& caseworker);
 void AddFactsJson(const bot::ParticipantFacts& facts, boost::json::object* out);

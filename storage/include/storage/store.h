@@ -331,6 +331,21 @@ struct PurgeStats {
   int64_t threads = 0, messages = 0, notes = 0, outbox = 0, audit = 0;
 };
 
+// Everything the hub holds about a participant's conversations (`connecthub export`, issue 19),
+// decrypted: each thread (web, and the SMS and voice threads linked to the participant) with its
+// messages and notes in seq order (media included) and the audit rows about it, oldest first.
+struct ParticipantExport {
+  std::string participant_id;
+  std::string first_name, last_name;  // decrypted
+  std::string lang;                   // the case data's language ("en", "es", ...)
+  struct Thread {
+    ThreadRecord thread;
+    std::vector<MessageRecord> messages;  // notes included (sender kNote)
+    std::vector<AuditRecord> audit;       // by id, oldest first
+  };
+  std::vector<Thread> threads;  // by id
+};
+
 // What /readyz reads of the outbox (times in ms, 0 when none).
 struct OutboxHealth {
   int64_t oldest_pending_ms = 0;  // creation of the oldest item not yet sent (pending, sending)
@@ -630,6 +645,10 @@ class Store {
   // chain stays verifiable: the purge's own audit row records where it now starts). One
   // transaction, audited ("purge ..."; caseworker 0, thread 0).
   virtual Result<PurgeStats> Purge(int64_t before_ms, int64_t audit_before_ms, int64_t now_ms) = 0;
+  // The participant's threads, messages, notes and audit rows (ParticipantExport), read in one
+  // read transaction: a consistent snapshot while the hub writes. kNotFound for an unknown
+  // participant.
+  virtual Result<ParticipantExport> ExportParticipant(const std::string& participant_id) = 0;
   // The outbox's age and the provider's last success and failure, from the outbox rows (so a
   // hub sees another process's sends too).
   virtual Result<OutboxHealth> GetOutboxHealth() = 0;
