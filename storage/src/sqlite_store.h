@@ -125,6 +125,7 @@ class SqliteStore final : public Store {
   Status Backup(const std::string& out_path) override;
   Result<PurgeStats> Purge(int64_t before_ms, int64_t audit_before_ms, int64_t now_ms) override;
   Result<OutboxHealth> GetOutboxHealth() override;
+  Result<std::vector<ReportRow>> Report(const ReportQuery& query) override;
 
   KeyRing& keys() { return *keys_; }
 
