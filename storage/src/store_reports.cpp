@@ -90,6 +90,13 @@ Result<std::vector<ReportRow>> SqliteStore::Report(const ReportQuery& query) {
   if (!query.day_of) return Status(Code::kInvalid, "a report needs its calendar (day_of)");
   if (query.to_ms <= query.from_ms) return std::vector<ReportRow>{};
   return readers_->Call<std::vector<ReportRow>>([&](Conn& c) -> Result<std::vector<ReportRow>> {
+    // One snapshot for all the queries: an escalation and its reply, or a resolve, committed
+    // between two of them would otherwise be counted half.
+    struct Snapshot {
+      SQLite::Database& db;
+      explicit Snapshot(SQLite::Database& d) : db(d) { db.exec("BEGIN"); }
+      ~Snapshot() { (void)db.tryExec("COMMIT"); }
+    } snapshot(c.db());
     Builder b{c, query, {}, {}, {}};
     {
       auto q = c.Prep(kBotAnswers);
