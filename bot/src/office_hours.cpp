@@ -57,6 +57,14 @@ class OfficeHoursImpl final : public OfficeHours {
 
   int Hour12(sys_seconds at) const override { return calendar_->Hour12(at); }
 
+  std::chrono::year_month_day LocalDate(sys_seconds at) const override {
+    return calendar_->Today(at);
+  }
+
+  sys_seconds DayStart(std::chrono::year_month_day day) const override {
+    return ToUtc(sys_days(day));
+  }
+
   bool SameSpell(sys_seconds from, sys_seconds to) const override {
     if (to < from || !IsOpen(from) || !IsOpen(to)) return false;
     return std::chrono::floor<days>(calendar_->Local(from)) ==
@@ -65,7 +73,7 @@ class OfficeHoursImpl final : public OfficeHours {
 
  private:
   // Wall clock to UTC with the offset in force then (office hours never start or end in a DST
-  // gap).
+  // gap, and US zones change at 2:00, so midnight is never in one either).
   sys_seconds ToUtc(sys_seconds local) const {
     sys_seconds guess = local - (calendar_->Local(local) - local);
     return local - (calendar_->Local(guess) - guess);

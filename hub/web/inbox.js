@@ -25,6 +25,8 @@
     openId: null,
     detail: null, // {thread, messages, cases, appointments}
     seen: JSON.parse(ss('get', SEEN_KEY) || '{}'),
+    reports: false, // the report view replaces the thread pane (supervisors)
+    report: null, // the last report shown: {from, to, days}
     ws: null,
     wsBackoff: 500,
     wsTimer: null,
@@ -189,6 +191,13 @@
     renderSearchStatus();
     S.openId = null;
     S.detail = null;
+    closeReports();
+    S.report = null;
+    reportStatus(null);
+    $('report-rows').replaceChildren();
+    $('report-from').value = '';
+    $('report-to').value = '';
+    $('reports-toggle').hidden = true;
     $('app-view').hidden = true;
     $('login-view').hidden = false;
     $('logout').hidden = true;
@@ -212,6 +221,7 @@
     $('sound-toggle').hidden = false;
     renderAlertButtons();
     renderWho();
+    $('reports-toggle').hidden = !S.me.supervisor;
     await refreshLists();
     connectWs();
     const first = document.querySelector('#thread-list button');
@@ -379,6 +389,7 @@
 
   // ---------- thread view ----------
   async function openThread(id, focusPane) {
+    if (S.reports) closeReports();
     S.openId = id;
     let d;
     try {
@@ -392,7 +403,7 @@
       } else if (e.status !== 401) toast(t('inbox.error.network'));
       return;
     }
-    if (S.openId !== id) return;
+    if (S.openId !== id || S.reports) return;
     S.detail = d;
     if (d.thread) S.threads.set(id, d.thread);
     markSeen(d.thread || { id, last_seq: maxSeq(d.messages) });
@@ -1018,6 +1029,107 @@
     el.className = 'ib-live ib-live-' + s;
   }
 
+  // ---------- reports (supervisors, issue 19) ----------
+  // Days as the agency counts them (the hub's office-hours zone): the first report is the hub's
+  // default, the last 7 days, and fills in the range.
+  function openReports() {
+    S.reports = true;
+    $('app-view').classList.add('ib-app-reports');
+    $('thread-empty').hidden = true;
+    $('thread-view').hidden = true;
+    $('report-view').hidden = false;
+    $('reports-toggle').setAttribute('aria-expanded', 'true');
+    $('report-title').focus();
+    loadReport();
+  }
+  function closeReports() {
+    if (!S.reports) return;
+    S.reports = false;
+    $('app-view').classList.remove('ib-app-reports');
+    $('report-view').hidden = true;
+    $('reports-toggle').setAttribute('aria-expanded', 'false');
+    $('thread-view').hidden = !S.detail;
+    $('thread-empty').hidden = !!S.detail;
+  }
+  function reportQuery(format) {
+    const q = new URLSearchParams();
+    if ($('report-from').value) q.set('from', $('report-from').value);
+    if ($('report-to').value) q.set('to', $('report-to').value);
+    if (format) q.set('format', format);
+    return '/api/inbox/reports?' + q.toString();
+  }
+  // The status line is kept as a string key so that it follows a change of language.
+  function reportStatus(key, params) {
+    S.reportStatus = key ? { key, params } : null;
+    $('report-status').textContent = key ? t(key, params) : '';
+  }
+  async function loadReport(e) {
+    if (e) e.preventDefault();
+    reportStatus('inbox.reports.loading');
+    try {
+      S.report = await api('GET', reportQuery());
+    } catch (ex) {
+      if (ex.status !== 401) reportStatus('inbox.reports.failed');
+      return;
+    }
+    $('report-from').value = S.report.from;
+    $('report-to').value = S.report.to;
+    renderReport();
+    reportStatus('inbox.reports.shown', { count: S.report.days.length });
+  }
+  function fmtWait(seconds) {
+    if (seconds === null || seconds === undefined) return '–';
+    if (seconds < 60) return t('inbox.reports.seconds', { seconds });
+    const min = Math.floor(seconds / 60);
+    if (min < 60) return t('inbox.reports.minutes', { minutes: min, seconds: seconds % 60 });
+    return t('inbox.duration.hours', { hours: Math.floor(min / 60), minutes: min % 60 });
+  }
+  function renderReport() {
+    const r = S.report;
+    if (!r) return;
+    $('report-caption').textContent = t('inbox.reports.caption', { from: fmtDate(r.from), to: fmtDate(r.to) });
+    const num = (n) => h('td', { class: 'ib-num', text: new Intl.NumberFormat(I.locale()).format(n) });
+    const rows = r.days.map((d) => {
+      const intents = Object.entries(d.intents || {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      const wait = d.first_reply_seconds || {};
+      return h('tr', {}, [
+        h('th', { scope: 'row', text: fmtDate(d.date) }),
+        d.county ? h('td', { text: d.county }) : h('td', { class: 'ib-report-muted', text: t('inbox.reports.noCounty') }),
+        h('td', { text: langName(d.lang) }),
+        h('td', { class: 'ib-report-intents', text: intents.map(([k, n]) => k + ' ' + n).join(' · ') || '–' }),
+        num(d.escalations),
+        num(wait.count || 0),
+        h('td', { class: 'ib-num', text: fmtWait(wait.median) }),
+        h('td', { class: 'ib-num', text: fmtWait(wait.p90) }),
+        num(d.resolved),
+      ]);
+    });
+    $('report-rows').replaceChildren(...(rows.length ? rows
+      : [h('tr', {}, [h('td', { colspan: '9', class: 'ib-empty', text: t('inbox.reports.none') })])]));
+  }
+  // The CSV is fetched with the bearer token (a plain link could not send it) and saved from a
+  // blob; the hub names the file.
+  async function downloadReport() {
+    let res;
+    try {
+      res = await fetch(reportQuery('csv'), { headers: { Accept: 'text/csv', Authorization: 'Bearer ' + S.token } });
+    } catch (e) {
+      reportStatus('inbox.error.network');
+      return;
+    }
+    if (res.status === 401) { signOut('inbox.error.sessionExpired'); return; }
+    if (!res.ok) { reportStatus('inbox.reports.failed'); return; }
+    const blob = await res.blob();
+    const m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+    const url = URL.createObjectURL(blob);
+    const a = h('a', { href: url, download: m ? m[1] : 'connecthub-report.csv', hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    reportStatus('inbox.reports.downloaded');
+  }
+
   // ---------- language ----------
   let uiLang = I.pick(ss('get', LANG_KEY));
   async function setUiLang(l) {
@@ -1032,6 +1144,8 @@
     if (liveState) setLive(liveState);
     if (S.token) { renderSearchStatus(); renderList(); }
     if (S.detail) { renderThreadHead(); renderMessages(); renderCase(); fillCanned(); }
+    if (S.report) renderReport();
+    if (S.reportStatus) reportStatus(S.reportStatus.key, S.reportStatus.params);
   }
 
   // ---------- start ----------
@@ -1050,6 +1164,10 @@
     $('search-form').addEventListener('submit', onSearch);
     $('search-clear').addEventListener('click', clearSearch);
     $('search-q').addEventListener('keydown', (e) => { if (e.key === 'Escape' && S.search) clearSearch(); });
+    $('reports-toggle').addEventListener('click', () => (S.reports ? closeReports() : openReports()));
+    $('reports-close').addEventListener('click', () => { closeReports(); $('thread-pane').focus(); });
+    $('report-form').addEventListener('submit', loadReport);
+    $('report-download').addEventListener('click', downloadReport);
     $('claim').addEventListener('click', claim);
     $('release').addEventListener('click', release);
     $('transfer-open').addEventListener('click', openTransfer);

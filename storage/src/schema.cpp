@@ -267,6 +267,20 @@ ALTER TABLE threads ADD COLUMN unseen_reply_seq INTEGER NOT NULL DEFAULT 0;
     R"sql(
 ALTER TABLE threads ADD COLUMN queue_county TEXT NOT NULL DEFAULT '';
 )sql",
+    // 13: supervisors' reports. A durable trace of each escalation (a thread the bot handed to the
+    // inbox: it started waiting), and indexes to count a range of days: bot answers (by intent)
+    // and resolves by time.
+    R"sql(
+CREATE TABLE thread_events (
+  thread_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,          -- 'escalated'
+  at_ms INTEGER NOT NULL
+);
+CREATE INDEX thread_events_by_time ON thread_events(kind, at_ms);
+CREATE INDEX thread_events_by_thread ON thread_events(thread_id, at_ms);
+CREATE INDEX messages_bot_by_time ON messages(at_ms) WHERE sender = 'bot';
+CREATE INDEX audit_resolves_by_time ON audit_log(at_ms) WHERE action = 'resolve';
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

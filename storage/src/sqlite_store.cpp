@@ -580,9 +580,11 @@ Status SqliteStore::UpdateThreadIn(Conn& c, int64_t thread_id, const ThreadUpdat
     state = q->getColumn(0).getString();
     waiting_since = q->getColumn(1).getInt64();
   }
+  bool escalated = false;
   if (update.state) {
     std::string next(ThreadStateName(*update.state));
     if (next == "waiting") {
+      escalated = state != "waiting";
       if (state != "waiting" || waiting_since == 0) waiting_since = now_ms;
     } else {
       waiting_since = 0;
@@ -615,6 +617,14 @@ Status SqliteStore::UpdateThreadIn(Conn& c, int64_t thread_id, const ThreadUpdat
   if (update.queue_county) q->bind(9, *update.queue_county);
   q->bind(10, thread_id);
   q->exec();
+  if (escalated) {
+    // Only the bot hands a thread to the inbox: the trace supervisors' reports count.
+    auto e =
+        c.Prep("INSERT INTO thread_events (thread_id, kind, at_ms) VALUES (?, 'escalated', ?)");
+    e->bind(1, thread_id);
+    e->bind(2, now_ms);
+    e->exec();
+  }
   if (update.audit)
     AuditIn(c, update.audit->caseworker_id, thread_id, update.audit->action, now_ms);
   return Status::Ok();

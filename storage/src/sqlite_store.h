@@ -127,6 +127,7 @@ class SqliteStore final : public Store {
   Result<PurgeStats> Purge(int64_t before_ms, int64_t audit_before_ms, int64_t now_ms) override;
   Result<ParticipantExport> ExportParticipant(const std::string& participant_id) override;
   Result<OutboxHealth> GetOutboxHealth() override;
+  Result<std::vector<ReportRow>> Report(const ReportQuery& query) override;
 
   KeyRing& keys() { return *keys_; }
 

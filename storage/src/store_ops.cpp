@@ -194,6 +194,7 @@ Result<PurgeStats> SqliteStore::Purge(int64_t before_ms, int64_t audit_before_ms
       stats.notes =
           Changes(c, "DELETE FROM messages WHERE at_ms < ? AND sender = 'note'", before_ms);
       stats.messages = Changes(c, "DELETE FROM messages WHERE at_ms < ?", before_ms);
+      (void)Changes(c, "DELETE FROM thread_events WHERE at_ms < ?", before_ms);
       // A thread goes once nothing of it is newer than the date.
       stats.threads = Changes(c,
                               "DELETE FROM threads WHERE created_ms < ?1 AND last_message_ms < ?1 "

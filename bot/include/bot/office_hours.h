@@ -41,6 +41,10 @@ class OfficeHours {
                                                std::chrono::seconds open_time) const = 0;
   // The length of one office day (close minus open): "one business day".
   virtual std::chrono::seconds DayLength() const = 0;
+  // The agency's calendar day of `at` (in the time zone of the options).
+  virtual std::chrono::year_month_day LocalDate(std::chrono::sys_seconds at) const = 0;
+  // When that calendar day begins: its local midnight, as an instant.
+  virtual std::chrono::sys_seconds DayStart(std::chrono::year_month_day day) const = 0;
 };
 
 }  // namespace connecthub::bot

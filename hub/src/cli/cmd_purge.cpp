@@ -1,5 +1,4 @@
 #include <chrono>
-#include <cstdio>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -7,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/open_store.h"
 #include "clock.h"
+#include "inbox/inbox_json.h"
 #include "storage/store.h"
 
 namespace connecthub::hub::cli {
@@ -14,15 +14,10 @@ namespace {
 
 // "YYYY-MM-DD" as the Unix ms of that day's 00:00 UTC; nullopt when it is not a real date.
 std::optional<int64_t> ParseDateMs(const std::string& text) {
-  int y = 0, m = 0, d = 0;
-  char tail = 0;
-  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) {
-    return std::nullopt;
-  }
+  auto date = inbox::ParseIsoDate(text);
+  if (!date) return std::nullopt;
   using namespace std::chrono;
-  year_month_day date{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
-  if (!date.ok() || y < 1970) return std::nullopt;
-  return duration_cast<milliseconds>(sys_days{date}.time_since_epoch()).count();
+  return duration_cast<milliseconds>(sys_days{*date}.time_since_epoch()).count();
 }
 
 int RunPurge(const Options& options) {

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <chrono>
 
+#include "inbox/inbox_json.h"
+
 namespace connecthub::hub::cli {
 namespace {
 
@@ -62,18 +64,12 @@ bool ParseOfficeHours(const std::string& hours, const std::vector<std::string>& 
     out->close_minute = close;
   }
   for (const std::string& h : holidays) {
-    int y = 0, m = 0, d = 0;
-    std::chrono::year_month_day ymd{};
-    if (h.size() == 10 && h[4] == '-' && h[7] == '-' && Number(h.substr(0, 4), 1970, 9999, &y) &&
-        Number(h.substr(5, 2), 1, 12, &m) && Number(h.substr(8, 2), 1, 31, &d)) {
-      ymd = std::chrono::year(y) / std::chrono::month(static_cast<unsigned>(m)) /
-            std::chrono::day(static_cast<unsigned>(d));
-    }
-    if (!ymd.ok()) {
+    auto ymd = inbox::ParseIsoDate(h);
+    if (!ymd) {
       *error = "--holiday must be a date YYYY-MM-DD";
       return false;
     }
-    out->holidays.push_back(ymd);
+    out->holidays.push_back(*ymd);
   }
   return true;
 }

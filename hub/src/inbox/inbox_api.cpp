@@ -5,6 +5,7 @@
 
 #include "auth/parent_auth.h"
 #include "inbox/inbox_json.h"
+#include "inbox/inbox_reports.h"
 #include "inbox/inbox_search.h"
 #include "log.h"
 #include "sms/mms.h"
@@ -570,6 +571,36 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
       json::array list;
       for (const auto& r : *rows) list.push_back(AuditJson(r));
       return Json(200, json::object{{"entries", std::move(list)}});
+    });
+  });
+
+  // Supervisors' reports: ?from=YYYY-MM-DD&to=YYYY-MM-DD (the agency's days, both included;
+  // default the last 7), &format=csv for a download. Each read is audited ("report", thread 0).
+  router.Add("GET", "/api/inbox/reports", [holder](const HttpRequest& req, const PathParams&) {
+    const InboxDeps& deps = *holder;
+    return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
+      if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
+      std::string format = req.Query("format", "json");
+      if (format != "json" && format != "csv")
+        return ErrorResponse(400, "format must be json or csv");
+      const bot::OfficeHours* hours = deps.reply_target.hours;
+      std::string error;
+      auto range = ParseReportRange(req.Query("from", ""), req.Query("to", ""),
+                                    ReportToday(hours, now), &error);
+      if (!range) return ErrorResponse(400, error);
+      auto rows = deps.store.Report(MakeReportQuery(*range, hours));
+      if (!rows.ok()) return StoreError(rows.status());
+      // An unaudited read is not allowed to happen.
+      if (auto s = deps.store.Audit(cw.id, 0, "report", now); !s.ok()) return StoreError(s);
+      if (format == "json") return Json(200, ReportJson(*range, *rows));
+      HttpResponse r;
+      r.content_type = "text/csv; charset=utf-8";
+      r.body = ReportCsv(*rows);
+      std::string name = "connecthub-report-" + IsoDate(std::chrono::sys_days(range->from)) + "-" +
+                         IsoDate(std::chrono::sys_days(range->to)) + ".csv";
+      r.headers = {{"Cache-Control", "no-store"},
+                   {"Content-Disposition", "attachment; filename=\"" + name + "\""}};
+      return r;
     });
   });
 

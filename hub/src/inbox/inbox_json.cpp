@@ -1,6 +1,7 @@
 #include "inbox/inbox_json.h"
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <cstdio>
 
 #include "log.h"
@@ -25,6 +26,25 @@ std::string IsoDate(std::chrono::sys_days day) {
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
+}
+
+std::optional<std::chrono::year_month_day> ParseIsoDate(std::string_view text) {
+  auto number = [&](size_t at, size_t len, unsigned* out) {
+    unsigned v = 0;
+    auto [p, ec] = std::from_chars(text.data() + at, text.data() + at + len, v);
+    if (ec != std::errc() || p != text.data() + at + len) return false;
+    *out = v;
+    return true;
+  };
+  unsigned y = 0, m = 0, d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !number(0, 4, &y) ||
+      !number(5, 2, &m) || !number(8, 2, &d) || y < 1970) {
+    return std::nullopt;
+  }
+  std::chrono::year_month_day day{std::chrono::year(static_cast<int>(y)), std::chrono::month(m),
+                                  std::chrono::day(d)};
+  if (!day.ok()) return std::nullopt;
+  return day;
 }
 
 bool InTriage(const storage::ThreadRecord& thread) {

@@ -1,8 +1,11 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
+#include <string_view>
 
 #include "bot/facts.h"
 #include "inbox/reply_target.h"
@@ -26,6 +29,8 @@ void AddFactsJson(const bot::ParticipantFacts& facts, boost::json::object* out);
 std::string CentsToDecimal(int64_t cents);
 // A calendar day as "YYYY-MM-DD".
 std::string IsoDate(std::chrono::sys_days day);
+// "YYYY-MM-DD" (a real date, 1970 to 9999) as a calendar day; nullopt for anything else.
+std::optional<std::chrono::year_month_day> ParseIsoDate(std::string_view text);
 
 // Whether `caseworker` may see `thread`: a supervisor sees all; others see a transferred thread
 // when it is in their county's queue, other threads when they have a case in their county, and

@@ -359,6 +359,29 @@ struct RotateStats {
   int64_t rows_tampered = 0;  // sealed values that failed authentication: left as they were
 };
 
+// A supervisors' report (Store::Report): the instants [from_ms, to_ms), grouped by day.
+struct ReportQuery {
+  int64_t from_ms = 0;
+  int64_t to_ms = 0;
+  // The report day of an instant ("2026-11-23", in the agency's time zone). Required.
+  std::function<std::string(int64_t at_ms)> day_of;
+};
+
+// One (day, county, language) of a report. A thread counts under each county of its participant's
+// cases (one with cases in two counties counts in both) and under "" when it has none (an unlinked
+// SMS number); the language is the thread's now.
+struct ReportRow {
+  std::string date;
+  std::string county;
+  std::string lang;
+  std::vector<std::pair<std::string, int64_t>> intents;  // bot answers by intent, by name
+  int64_t escalations = 0;  // the bot handed a thread to the inbox (it started waiting)
+  // For each of those escalations a caseworker has answered since (before the thread's next
+  // escalation): how long the parent waited for the first reply, ascending.
+  std::vector<int64_t> first_reply_ms;
+  int64_t resolved = 0;  // "resolve" audit rows (a caseworker resolved the thread)
+};
+
 // The embedded store: SQLite in WAL mode, sealed columns (XChaCha20-Poly1305), blind phone index
 // (keyed BLAKE2b), Argon2id PINs and passwords. Thread-safe: every method may be called from any
 // thread. Writes go through one writer connection with group commit: a method that writes returns
@@ -652,6 +675,12 @@ class Store {
   // The outbox's age and the provider's last success and failure, from the outbox rows (so a
   // hub sees another process's sends too).
   virtual Result<OutboxHealth> GetOutboxHealth() = 0;
+
+  // --- supervisors' reports (store_reports.cpp) ---
+  // Rows ordered by (date, county, lang), only those with something to count: bot answers by
+  // intent, escalations and resolves in [from_ms, to_ms), each under its own day; a first reply
+  // under its escalation's day (even when it came after to_ms). kInvalid without `day_of`.
+  virtual Result<std::vector<ReportRow>> Report(const ReportQuery& query) = 0;
 };
 
 }  // namespace connecthub::storage

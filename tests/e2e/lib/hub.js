@@ -67,7 +67,7 @@ function run(bin, args, input) {
   return r.stdout;
 }
 
-// Returns {url, dir, logs(), stop()}. Call stop() in after().
+// Returns {url, dir, db, bin, logs(), addSupervisor(cw), stop()}. Call stop() in after().
 async function startHub(opts = {}) {
   const bin = binary();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connecthub-e2e-'));
@@ -106,6 +106,12 @@ async function startHub(opts = {}) {
     db,
     bin,
     logs: () => out,
+    // Adds a supervisor (no county) enrolled for the second factor, for tests that need one.
+    addSupervisor(cw) {
+      run(bin, ['caseworker', 'add', '--db', db, '--username', cw.username, '--supervisor'],
+        cw.password + '\n');
+      totp.enrol(bin, db, cw.username);
+    },
     async stop() {
       if (!exited) {
         child.kill('SIGTERM');
