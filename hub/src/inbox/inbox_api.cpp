@@ -96,6 +96,15 @@ HttpResponse WithCaseworker(const InboxDeps& deps, const HttpRequest& req, Fn fn
   return fn(*cw, now);
 }
 
+// Runs `fn(supervisor, now)` for an authenticated supervisor; 403 for other caseworkers.
+template <typename Fn>
+HttpResponse WithSupervisor(const InboxDeps& deps, const HttpRequest& req, Fn fn) {
+  return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
+    if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
+    return fn(cw, now);
+  });
+}
+
 // Reads positive-number query parameters into their fields; an absent one leaves its field as it
 // was. A malformed one is a 400 that names it.
 std::optional<HttpResponse> QueryNumbers(
@@ -357,6 +366,17 @@ std::optional<CannedBody> ParseCannedBody(const HttpRequest& req, bool with_lang
   return CannedBody{lang.value_or(""), *label, *text};
 }
 
+// WithSupervisor with the canned reply id of the path (404 when it is not a positive number).
+template <typename Fn>
+HttpResponse WithCannedId(const InboxDeps& deps, const HttpRequest& req, const PathParams& params,
+                          Fn fn) {
+  return WithSupervisor(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
+    auto id = ParseId(params);
+    if (!id) return ErrorResponse(404, "not found");
+    return fn(cw, *id, now);
+  });
+}
+
 void RegisterCannedApi(http::Router& router, const std::shared_ptr<const InboxDeps>& holder) {
   router.Add("GET", "/api/inbox/canned", [holder](const HttpRequest& req, const PathParams&) {
     const InboxDeps& deps = *holder;
@@ -371,8 +391,7 @@ void RegisterCannedApi(http::Router& router, const std::shared_ptr<const InboxDe
 
   router.Add("POST", "/api/inbox/canned", [holder](const HttpRequest& req, const PathParams&) {
     const InboxDeps& deps = *holder;
-    return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
-      if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
+    return WithSupervisor(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
       HttpResponse error;
       auto body = ParseCannedBody(req, true, &error);
       if (!body) return error;
@@ -385,31 +404,26 @@ void RegisterCannedApi(http::Router& router, const std::shared_ptr<const InboxDe
   router.Add("PUT", "/api/inbox/canned/{id}",
              [holder](const HttpRequest& req, const PathParams& params) {
                const InboxDeps& deps = *holder;
-               return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
-                 if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
-                 auto id = ParseId(params);
-                 if (!id) return ErrorResponse(404, "not found");
-                 HttpResponse error;
-                 auto body = ParseCannedBody(req, false, &error);
-                 if (!body) return error;
-                 auto edited = deps.store.UpdateCanned(cw.id, *id, body->label, body->text, now);
-                 if (!edited.ok()) return CannedError(edited.status());
-                 return Json(200, json::object{{"reply", CannedJson(*edited)}});
-               });
+               return WithCannedId(
+                   deps, req, params, [&](const storage::Caseworker& cw, int64_t id, int64_t now) {
+                     HttpResponse error;
+                     auto body = ParseCannedBody(req, false, &error);
+                     if (!body) return error;
+                     auto edited = deps.store.UpdateCanned(cw.id, id, body->label, body->text, now);
+                     if (!edited.ok()) return CannedError(edited.status());
+                     return Json(200, json::object{{"reply", CannedJson(*edited)}});
+                   });
              });
 
   router.Add("DELETE", "/api/inbox/canned/{id}",
              [holder](const HttpRequest& req, const PathParams& params) {
                const InboxDeps& deps = *holder;
-               return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
-                 if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
-                 auto id = ParseId(params);
-                 if (!id) return ErrorResponse(404, "not found");
-                 if (auto s = deps.store.DeleteCanned(cw.id, *id, now); !s.ok()) {
-                   return CannedError(s);
-                 }
-                 return Json(200, json::object{{"ok", true}});
-               });
+               return WithCannedId(deps, req, params,
+                                   [&](const storage::Caseworker& cw, int64_t id, int64_t now) {
+                                     if (auto s = deps.store.DeleteCanned(cw.id, id, now); !s.ok())
+                                       return CannedError(s);
+                                     return Json(200, json::object{{"ok", true}});
+                                   });
              });
 }
 
@@ -524,8 +538,7 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
   router.Add("POST", "/api/inbox/participants/{id}/unlock",
              [holder](const HttpRequest& req, const PathParams& params) {
                const InboxDeps& deps = *holder;
-               return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t) {
-                 if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
+               return WithSupervisor(deps, req, [&](const storage::Caseworker& cw, int64_t) {
                  auto it = params.find("id");
                  if (it == params.end() || it->second.empty() || it->second.size() > 64 ||
                      it->second.find_first_not_of("0123456789") != std::string::npos) {
@@ -638,8 +651,7 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
   // The audit log, for supervisors: ?thread_id=N, ?caseworker_id=N, ?before_id=N, ?limit=N.
   router.Add("GET", "/api/inbox/audit", [holder](const HttpRequest& req, const PathParams&) {
     const InboxDeps& deps = *holder;
-    return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t) {
-      if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
+    return WithSupervisor(deps, req, [&](const storage::Caseworker&, int64_t) {
       storage::AuditQuery q;
       int64_t thread_id = 0;
       int64_t caseworker_id = 0;
