@@ -4,20 +4,15 @@
 // caseworker did; English and Spanish.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
-const { startHub, PARENTS, CASEWORKERS } = require('./lib/hub');
+const { startHub, addSupervisor, PARENTS, CASEWORKERS } = require('./lib/hub');
 const B = require('./lib/browser');
-const totp = require('../integration/lib/totp');
 
 const SUPERVISOR = { username: 'sup.reyes', password: 'correct horse battery 9' };
 let hub;
 let browser;
 before(async () => {
   hub = await startHub();
-  const r = spawnSync(hub.bin, ['caseworker', 'add', '--db', hub.db, '--username',
-    SUPERVISOR.username, '--supervisor'], { input: SUPERVISOR.password + '\n', encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  totp.enrol(hub.bin, hub.db, SUPERVISOR.username);
+  addSupervisor(hub, SUPERVISOR);
   browser = await B.launch();
 });
 after(async () => {

@@ -4,8 +4,7 @@
 // in English and in Spanish.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
-const { startHub, PARENTS } = require('./lib/hub');
+const { startHub, addSupervisor, PARENTS } = require('./lib/hub');
 const B = require('./lib/browser');
 
 const SUPERVISOR = { username: 'sup.tran', password: 'correct horse battery 7' };
@@ -13,10 +12,7 @@ let hub;
 let browser;
 before(async () => {
   hub = await startHub();
-  const r = spawnSync(hub.bin, ['caseworker', 'add', '--db', hub.db, '--username',
-    SUPERVISOR.username, '--supervisor'], { input: SUPERVISOR.password + '\n', encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  require('../integration/lib/totp').enrol(hub.bin, hub.db, SUPERVISOR.username);
+  addSupervisor(hub, SUPERVISOR);
   browser = await B.launch();
 });
 after(async () => {

@@ -118,4 +118,11 @@ async function startHub(opts = {}) {
   };
 }
 
-module.exports = { startHub, PARENTS, CASEWORKERS, isoDate };
+// Adds a supervisor account (all counties) with its second factor to a started hub's database.
+function addSupervisor(hub, cw) {
+  run(hub.bin, ['caseworker', 'add', '--db', hub.db, '--username', cw.username, '--supervisor'],
+    cw.password + '\n');
+  totp.enrol(hub.bin, hub.db, cw.username);
+}
+
+module.exports = { startHub, addSupervisor, PARENTS, CASEWORKERS, isoDate };
