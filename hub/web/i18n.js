@@ -29,8 +29,11 @@
       let s = cat['web.' + key];
       if (s === undefined) s = cat[key];
       if (s === undefined) return key;
-      if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
-      return s;
+      return params ? I.format(s, params) : s;
+    },
+    // Fills the {placeholders} of `text` given in `params`; others stay as written.
+    format(text, params) {
+      return text.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
     },
     has(key, lang) {
       const cat = (lang && cache[lang]) || I.cat;

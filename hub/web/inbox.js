@@ -4,7 +4,8 @@
  * Login (POST /api/inbox/login) keeps the token in sessionStorage; every API call sends it as a
  * Bearer token; /ws/inbox pushes thread summaries and new messages so the queue and the open
  * thread update without a reload (a claim by another caseworker shows at once). All strings come
- * from /i18n/<lang>.json (window.CHI18n); canned replies use the thread's language.
+ * from /i18n/<lang>.json (window.CHI18n). Canned replies come from the hub
+ * (GET /api/inbox/canned), in the thread's language; supervisors manage them in a dialog.
  */
 (function () {
   'use strict';
@@ -14,7 +15,6 @@
   const TOKEN_KEY = 'connecthub.inbox.token';
   const SEEN_KEY = 'connecthub.inbox.seen';
   const LANG_KEY = 'connecthub.inbox.lang';
-  const CANNED = ['greeting', 'payment', 'call', 'closing'];
 
   const S = {
     token: ss('get', TOKEN_KEY),
@@ -30,6 +30,9 @@
     ws: null,
     wsBackoff: 500,
     wsTimer: null,
+    canned: {}, // lang -> the canned replies last loaded for the composer
+    cannedEdit: null, // the canned reply the manager's form edits (null: it adds one)
+    cannedDelete: null, // the canned reply whose deletion waits for confirmation
   };
 
   function ss(op, k, v) {
@@ -204,6 +207,8 @@
     $('notify-toggle').hidden = true;
     $('sound-toggle').hidden = true;
     $('who').hidden = true;
+    $('canned-manage').hidden = true;
+    if ($('canned-dialog').open) $('canned-dialog').close();
     $('live-state').textContent = '';
     showError($('login-error'), reasonKey ? t(reasonKey) : '');
     $('username').focus();
@@ -222,6 +227,7 @@
     renderAlertButtons();
     renderWho();
     $('reports-toggle').hidden = !S.me.supervisor;
+    $('canned-manage').hidden = !S.me.supervisor;
     await refreshLists();
     connectWs();
     const first = document.querySelector('#thread-list button');
@@ -690,28 +696,178 @@
   }
 
   // ---------- canned replies (in the thread's language) ----------
+  function threadLang(th) { return th.lang === 'es' ? 'es' : 'en'; }
   async function fillCanned() {
-    const th = S.threads.get(S.openId);
+    const id = S.openId;
+    const th = S.threads.get(id);
     if (!th) return;
-    const tl = th.lang === 'es' ? 'es' : 'en';
-    await I.fetch(tl).catch(() => {});
+    const tl = threadLang(th);
+    let replies = [];
+    try {
+      [replies] = await Promise.all([
+        api('GET', '/api/inbox/canned?lang=' + tl).then((r) => r.replies || []),
+        I.fetch(tl).catch(() => {}), // the agency's phone number in that language
+      ]);
+    } catch (e) {
+      if (e.status !== 401) toast(t('inbox.canned.error.load'));
+    }
+    if (S.openId !== id) return; // another thread was opened meanwhile
+    S.canned[tl] = replies;
     const sel = $('canned');
     sel.replaceChildren(h('option', { value: '', text: t('inbox.compose.cannedChoose') }),
-      ...CANNED.map((k) => h('option', { value: k, text: t('inbox.canned.' + k + '.label') + ' (' + tl.toUpperCase() + ')' })));
+      ...replies.map((r) => h('option', { value: String(r.id), text: r.label + ' (' + tl.toUpperCase() + ')' })));
   }
   function insertCanned() {
-    const k = $('canned').value;
     const th = S.threads.get(S.openId);
-    if (!k || !th) return;
-    const tl = th.lang === 'es' ? 'es' : 'en';
-    const text = I.t('inbox.canned.' + k + '.text', {
+    if (!th) return;
+    const tl = threadLang(th);
+    const reply = (S.canned[tl] || []).find((r) => String(r.id) === $('canned').value);
+    if (!reply) return;
+    const text = I.format(reply.text, {
       name: (th.participant && th.participant.first_name) || '',
       me: S.me ? S.me.username : '',
       phone: I.t('widget.help.phone', null, tl),
-    }, tl);
+    });
     const ta = $('compose-text');
     ta.value = ta.value ? ta.value.replace(/\s*$/, '\n') + text : text;
     ta.focus();
+  }
+
+  // ---------- canned replies manager (supervisors) ----------
+  function openCannedManager() {
+    const th = S.threads.get(S.openId);
+    $('canned-lang').value = th ? threadLang(th) : uiLang === 'es' ? 'es' : 'en';
+    $('canned-dialog').showModal();
+    $('canned-lang').focus();
+    loadCannedManager();
+  }
+  function cannedLang() { return $('canned-lang').value === 'es' ? 'es' : 'en'; }
+  async function loadCannedManager(focusId) {
+    const lang = cannedLang();
+    cancelCannedDelete(false);
+    resetCannedForm();
+    showError($('canned-list-error'), '');
+    let replies;
+    try {
+      replies = (await api('GET', '/api/inbox/canned?lang=' + lang)).replies || [];
+    } catch (e) {
+      if (e.status !== 401) showError($('canned-list-error'), t('inbox.canned.error.load'));
+      return;
+    }
+    if (cannedLang() !== lang) return; // the language was changed meanwhile
+    S.cannedList = replies;
+    renderCannedList();
+    if (focusId !== undefined) {
+      const b = document.querySelector('#canned-list [data-edit="' + focusId + '"]');
+      (b || $('canned-label')).focus();
+    }
+  }
+  function renderCannedList() {
+    const list = $('canned-list');
+    const replies = S.cannedList || [];
+    list.setAttribute('aria-label', t('inbox.canned.listLabel', { lang: langName(cannedLang()) }));
+    list.replaceChildren(...(replies.length ? replies.map((r) => h('li', {}, [
+      h('div', { class: 'ib-canned-item' }, [h('strong', { text: r.label }), h('p', { text: r.text })]),
+      h('div', { class: 'ib-canned-buttons' }, [
+        h('button', { type: 'button', class: 'ib-btn', 'data-edit': String(r.id), text: t('inbox.canned.edit'),
+          'aria-label': t('inbox.canned.editNamed', { label: r.label }), onclick: () => editCanned(r) }),
+        h('button', { type: 'button', class: 'ib-btn', 'data-delete': String(r.id), text: t('inbox.canned.delete'),
+          'aria-label': t('inbox.canned.deleteNamed', { label: r.label }), onclick: () => askCannedDelete(r) }),
+      ]),
+    ])) : [h('li', { class: 'ib-empty', text: t('inbox.canned.empty') })]));
+    renderCannedLegend();
+  }
+  function renderCannedLegend() {
+    $('canned-form-legend').textContent = S.cannedEdit
+      ? t('inbox.canned.editLegend', { label: S.cannedEdit.label })
+      : t('inbox.canned.addLegend', { lang: langName(cannedLang()) });
+    $('canned-cancel').hidden = !S.cannedEdit;
+  }
+  function resetCannedForm() {
+    S.cannedEdit = null;
+    $('canned-label').value = '';
+    $('canned-text').value = '';
+    showError($('canned-error'), '');
+    renderCannedLegend();
+  }
+  function editCanned(r) {
+    cancelCannedDelete(false);
+    S.cannedEdit = r;
+    $('canned-label').value = r.label;
+    $('canned-text').value = r.text;
+    showError($('canned-error'), '');
+    renderCannedLegend();
+    $('canned-label').focus();
+  }
+  function askCannedDelete(r) {
+    S.cannedDelete = r;
+    $('canned-confirm-text').textContent = t('inbox.canned.confirmDelete', { label: r.label });
+    $('canned-confirm').hidden = false;
+    $('canned-confirm-no').focus();
+  }
+  function cancelCannedDelete(refocus) {
+    const r = S.cannedDelete;
+    S.cannedDelete = null;
+    $('canned-confirm').hidden = true;
+    if (refocus && r) {
+      const b = document.querySelector('#canned-list [data-delete="' + r.id + '"]');
+      if (b) b.focus();
+    }
+  }
+  // The composer shows the change at once when its thread is in that language.
+  function cannedChanged(lang) {
+    const th = S.threads.get(S.openId);
+    if (th && threadLang(th) === lang) fillCanned();
+  }
+  async function confirmCannedDelete() {
+    const r = S.cannedDelete;
+    if (!r) return;
+    try {
+      await api('DELETE', '/api/inbox/canned/' + r.id);
+      $('canned-status').textContent = t('inbox.canned.deleted');
+    } catch (e) {
+      if (e.status === 401) return;
+      showError($('canned-list-error'), e.status === 404 ? t('inbox.canned.error.gone') : t('inbox.error.action'));
+    }
+    cannedChanged(r.lang);
+    await loadCannedManager(null);
+  }
+  async function saveCanned(ev) {
+    ev.preventDefault();
+    const label = $('canned-label').value.trim();
+    const text = $('canned-text').value.trim();
+    const err = $('canned-error');
+    if (!label || [...label].length > 80) {
+      showError(err, t('inbox.canned.error.label'));
+      $('canned-label').focus();
+      return;
+    }
+    if (!text || new TextEncoder().encode(text).length > 1600) {
+      showError(err, t('inbox.canned.error.text'));
+      $('canned-text').focus();
+      return;
+    }
+    const editing = S.cannedEdit;
+    const lang = editing ? editing.lang : cannedLang();
+    $('canned-save').disabled = true;
+    try {
+      const r = editing
+        ? await api('PUT', '/api/inbox/canned/' + editing.id, { label, text })
+        : await api('POST', '/api/inbox/canned', { lang, label, text });
+      $('canned-status').textContent = t(editing ? 'inbox.canned.saved' : 'inbox.canned.added');
+      cannedChanged(lang);
+      await loadCannedManager(r.reply ? r.reply.id : null);
+    } catch (e) {
+      if (e.status === 401) return;
+      if (e.status === 404) {
+        showError(err, t('inbox.canned.error.gone'));
+      } else {
+        showError(err, e.status === 400 ? t('inbox.canned.error.refused', { reason: e.message }) : t('inbox.error.action'));
+      }
+      $('canned-label').focus();
+    } finally {
+      $('canned-save').disabled = false;
+    }
   }
 
   // ---------- actions ----------
@@ -1146,6 +1302,12 @@
     if (S.detail) { renderThreadHead(); renderMessages(); renderCase(); fillCanned(); }
     if (S.report) renderReport();
     if (S.reportStatus) reportStatus(S.reportStatus.key, S.reportStatus.params);
+    if ($('canned-dialog').open) {
+      if ($('canned-confirm').hidden === false && S.cannedDelete) {
+        $('canned-confirm-text').textContent = t('inbox.canned.confirmDelete', { label: S.cannedDelete.label });
+      }
+      renderCannedList();
+    }
   }
 
   // ---------- start ----------
@@ -1179,6 +1341,14 @@
     $('load-older').addEventListener('click', loadOlder);
     $('composer').addEventListener('submit', onCompose);
     $('canned-insert').addEventListener('click', insertCanned);
+    $('canned-manage').addEventListener('click', openCannedManager);
+    $('canned-close').addEventListener('click', () => $('canned-dialog').close());
+    $('canned-dialog').addEventListener('close', () => { cancelCannedDelete(false); $('canned-manage').focus(); });
+    $('canned-lang').addEventListener('change', () => { $('canned-status').textContent = ''; loadCannedManager(); });
+    $('canned-form').addEventListener('submit', saveCanned);
+    $('canned-cancel').addEventListener('click', () => { resetCannedForm(); $('canned-label').focus(); });
+    $('canned-confirm-yes').addEventListener('click', confirmCannedDelete);
+    $('canned-confirm-no').addEventListener('click', () => cancelCannedDelete(true));
     for (const r of document.querySelectorAll('input[name="mode"]')) {
       r.addEventListener('change', () => { S.composeTouched = true; renderComposeMode(); });
     }

@@ -281,6 +281,39 @@ CREATE INDEX thread_events_by_thread ON thread_events(thread_id, at_ms);
 CREATE INDEX messages_bot_by_time ON messages(at_ms) WHERE sender = 'bot';
 CREATE INDEX audit_resolves_by_time ON audit_log(at_ms) WHERE action = 'resolve';
 )sql",
+    // 14: canned replies, managed by supervisors per language (issue 19): agency templates, not
+    // personal data, so plain text. The four replies the inbox had built in, in English and
+    // Spanish, with their placeholders ({name}, {me}, {phone}: filled in the browser).
+    // created_by/updated_by: a caseworker id, 0 for these defaults.
+    R"sql(
+CREATE TABLE canned_replies (
+  id INTEGER PRIMARY KEY,
+  lang TEXT NOT NULL CHECK (lang IN ('en', 'es')),
+  label TEXT NOT NULL,
+  body TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  created_by INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL DEFAULT 0,
+  updated_by INTEGER NOT NULL DEFAULT 0,
+  updated_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX canned_replies_by_lang ON canned_replies(lang, position);
+INSERT INTO canned_replies(lang, label, body, position) VALUES
+  ('en', 'Greeting',
+   'Hi {name}, this is {me} from Child Support Services. I’m looking at your case now.', 1),
+  ('en', 'Payment timing',
+   'Payments can take up to 2 business days to show on your case. If it has been longer, please send me the date and amount of the payment.', 2),
+  ('en', 'Please call us',
+   'For this request we need to verify your identity by phone. Please call {phone}, Monday to Friday, 8 a.m. to 5 p.m.', 3),
+  ('en', 'Anything else?', 'Is there anything else I can help you with today?', 4),
+  ('es', 'Saludo',
+   'Hola, {name}. Le saluda {me}, de Servicios de Manutención de Menores. Estoy revisando su caso ahora.', 1),
+  ('es', 'Plazo de los pagos',
+   'Los pagos pueden tardar hasta 2 días hábiles en aparecer en su caso. Si ha pasado más tiempo, envíeme la fecha y la cantidad del pago.', 2),
+  ('es', 'Llámenos',
+   'Para esta solicitud necesitamos verificar su identidad por teléfono. Llame al {phone}, de lunes a viernes, de 8 a. m. a 5 p. m.', 3),
+  ('es', '¿Algo más?', '¿Hay algo más en lo que le pueda ayudar hoy?', 4);
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

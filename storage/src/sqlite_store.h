@@ -128,6 +128,13 @@ class SqliteStore final : public Store {
   Result<ParticipantExport> ExportParticipant(const std::string& participant_id) override;
   Result<OutboxHealth> GetOutboxHealth() override;
   Result<std::vector<ReportRow>> Report(const ReportQuery& query) override;
+  Result<std::vector<CannedReply>> ListCanned(const std::string& lang) override;
+  Result<CannedReply> AddCanned(int64_t caseworker_id, const std::string& lang,
+                                const std::string& label, const std::string& text,
+                                int64_t now_ms) override;
+  Result<CannedReply> UpdateCanned(int64_t caseworker_id, int64_t id, const std::string& label,
+                                   const std::string& text, int64_t now_ms) override;
+  Status DeleteCanned(int64_t caseworker_id, int64_t id, int64_t now_ms) override;
 
   KeyRing& keys() { return *keys_; }
 

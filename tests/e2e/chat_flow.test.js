@@ -162,7 +162,7 @@ test('Spanish: answers, a person is requested, caseworkers see it live, claim, r
   await w.banner.filter({ hasText: 'Ana' }).waitFor({ timeout: 10000 });
 
   // A canned reply in the thread's language, then a personal reply.
-  await ana.locator('#canned').selectOption('greeting');
+  await ana.locator('#canned').selectOption({ label: 'Saludo (ES)' });  // a built-in reply (schema 13)
   await ana.locator('#canned-insert').click();
   assert.match(await ana.locator('#compose-text').inputValue(), /^Hola, Maria\./);
   await ana.locator('#compose-text').fill('Hola Maria, soy Ana. Estoy revisando su caso ahora.');

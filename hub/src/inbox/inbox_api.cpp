@@ -97,6 +97,15 @@ HttpResponse WithCaseworker(const InboxDeps& deps, const HttpRequest& req, Fn fn
   return fn(*cw, now);
 }
 
+// Runs `fn(supervisor, now)` for an authenticated supervisor; 403 for other caseworkers.
+template <typename Fn>
+HttpResponse WithSupervisor(const InboxDeps& deps, const HttpRequest& req, Fn fn) {
+  return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
+    if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
+    return fn(cw, now);
+  });
+}
+
 // Reads positive-number query parameters into their fields; an absent one leaves its field as it
 // was. A malformed one is a 400 that names it.
 std::optional<HttpResponse> QueryNumbers(
@@ -326,6 +335,99 @@ void RegisterAssignmentApi(http::Router& router, const std::shared_ptr<const Inb
       });
 }
 
+// --- Canned replies (issue 19): per language, managed by supervisors -----------------------------
+
+json::object CannedJson(const storage::CannedReply& r) {
+  return json::object{{"id", r.id}, {"lang", r.lang}, {"label", r.label}, {"text", r.text}};
+}
+
+// A refused canned write as the API answers it: the store's reason (400), 404 for an unknown id.
+HttpResponse CannedError(const storage::Status& s) {
+  if (s.code() == storage::Code::kInvalid) return ErrorResponse(400, s.message());
+  return StoreError(s);
+}
+
+// {"label","text"} (and {"lang"} when `with_lang`), strings. json::parse refuses invalid UTF-8
+// and lone surrogates, so both are valid UTF-8 (the store checks their lengths).
+struct CannedBody {
+  std::string lang, label, text;
+};
+std::optional<CannedBody> ParseCannedBody(const HttpRequest& req, bool with_lang,
+                                          HttpResponse* error) {
+  auto body = ParseBody(req, error);
+  if (!body) return std::nullopt;
+  auto lang = StringField(*body, "lang");
+  auto label = StringField(*body, "label");
+  auto text = StringField(*body, "text");
+  if ((with_lang && !lang) || !label || !text) {
+    *error = ErrorResponse(400, with_lang ? "\"lang\", \"label\" and \"text\" must be strings"
+                                          : "\"label\" and \"text\" must be strings");
+    return std::nullopt;
+  }
+  return CannedBody{lang.value_or(""), *label, *text};
+}
+
+// WithSupervisor with the canned reply id of the path (404 when it is not a positive number).
+template <typename Fn>
+HttpResponse WithCannedId(const InboxDeps& deps, const HttpRequest& req, const PathParams& params,
+                          Fn fn) {
+  return WithSupervisor(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
+    auto id = ParseId(params);
+    if (!id) return ErrorResponse(404, "not found");
+    return fn(cw, *id, now);
+  });
+}
+
+void RegisterCannedApi(http::Router& router, const std::shared_ptr<const InboxDeps>& holder) {
+  router.Add("GET", "/api/inbox/canned", [holder](const HttpRequest& req, const PathParams&) {
+    const InboxDeps& deps = *holder;
+    return WithCaseworker(deps, req, [&](const storage::Caseworker&, int64_t) {
+      auto list = deps.store.ListCanned(req.Query("lang", "en"));
+      if (!list.ok()) return CannedError(list.status());
+      json::array replies;
+      for (const auto& r : *list) replies.push_back(CannedJson(r));
+      return Json(200, json::object{{"replies", std::move(replies)}});
+    });
+  });
+
+  router.Add("POST", "/api/inbox/canned", [holder](const HttpRequest& req, const PathParams&) {
+    const InboxDeps& deps = *holder;
+    return WithSupervisor(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
+      HttpResponse error;
+      auto body = ParseCannedBody(req, true, &error);
+      if (!body) return error;
+      auto added = deps.store.AddCanned(cw.id, body->lang, body->label, body->text, now);
+      if (!added.ok()) return CannedError(added.status());
+      return Json(201, json::object{{"reply", CannedJson(*added)}});
+    });
+  });
+
+  router.Add("PUT", "/api/inbox/canned/{id}",
+             [holder](const HttpRequest& req, const PathParams& params) {
+               const InboxDeps& deps = *holder;
+               return WithCannedId(
+                   deps, req, params, [&](const storage::Caseworker& cw, int64_t id, int64_t now) {
+                     HttpResponse error;
+                     auto body = ParseCannedBody(req, false, &error);
+                     if (!body) return error;
+                     auto edited = deps.store.UpdateCanned(cw.id, id, body->label, body->text, now);
+                     if (!edited.ok()) return CannedError(edited.status());
+                     return Json(200, json::object{{"reply", CannedJson(*edited)}});
+                   });
+             });
+
+  router.Add("DELETE", "/api/inbox/canned/{id}",
+             [holder](const HttpRequest& req, const PathParams& params) {
+               const InboxDeps& deps = *holder;
+               return WithCannedId(deps, req, params,
+                                   [&](const storage::Caseworker& cw, int64_t id, int64_t now) {
+                                     if (auto s = deps.store.DeleteCanned(cw.id, id, now); !s.ok())
+                                       return CannedError(s);
+                                     return Json(200, json::object{{"ok", true}});
+                                   });
+             });
+}
+
 }  // namespace
 
 void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
@@ -437,8 +539,7 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
   router.Add("POST", "/api/inbox/participants/{id}/unlock",
              [holder](const HttpRequest& req, const PathParams& params) {
                const InboxDeps& deps = *holder;
-               return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t) {
-                 if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
+               return WithSupervisor(deps, req, [&](const storage::Caseworker& cw, int64_t) {
                  auto it = params.find("id");
                  if (it == params.end() || it->second.empty() || it->second.size() > 64 ||
                      it->second.find_first_not_of("0123456789") != std::string::npos) {
@@ -551,8 +652,7 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
   // The audit log, for supervisors: ?thread_id=N, ?caseworker_id=N, ?before_id=N, ?limit=N.
   router.Add("GET", "/api/inbox/audit", [holder](const HttpRequest& req, const PathParams&) {
     const InboxDeps& deps = *holder;
-    return WithCaseworker(deps, req, [&](const storage::Caseworker& cw, int64_t) {
-      if (!cw.supervisor) return ErrorResponse(403, "supervisors only");
+    return WithSupervisor(deps, req, [&](const storage::Caseworker&, int64_t) {
       storage::AuditQuery q;
       int64_t thread_id = 0;
       int64_t caseworker_id = 0;
@@ -772,6 +872,7 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
              });
 
   RegisterAssignmentApi(router, holder);
+  RegisterCannedApi(router, holder);
 }
 
 }  // namespace connecthub::hub::inbox

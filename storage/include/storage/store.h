@@ -212,7 +212,8 @@ struct AuditRecord {
   std::string caseworker_name;  // username, empty if the account is gone
   int64_t thread_id = 0;
   std::string action;  // "read", "list", "push", "claim", "reply", "note", "resolve",
-                       // "release", "transfer" (to a caseworker), "transfer_county"
+                       // "release", "transfer" (to a caseworker), "transfer_county",
+                       // "canned_add", "canned_edit", "canned_delete" (thread 0)
   int64_t at_ms = 0;
 };
 
@@ -344,6 +345,23 @@ struct ParticipantExport {
     std::vector<AuditRecord> audit;       // by id, oldest first
   };
   std::vector<Thread> threads;  // by id
+};
+
+// A canned reply: an agency template a caseworker inserts in the composer, managed by supervisors
+// per language (Store::ListCanned and the writes after it). Plain text, not personal data; the
+// placeholders {name}, {me} and {phone} are kept as written (the inbox fills them in).
+struct CannedReply {
+  int64_t id = 0;
+  std::string lang;  // "en" or "es"
+  std::string label;
+  std::string text;
+  int64_t position = 0;    // order within the language, 1 first
+  int64_t updated_by = 0;  // the caseworker who last wrote it; 0: a migration default
+  int64_t updated_ms = 0;  // 0: a migration default
+  // Limits the store enforces (kInvalid beyond them).
+  static constexpr size_t kMaxLabelChars = 80;  // code points
+  static constexpr size_t kMaxTextBytes = 1600;
+  static constexpr int64_t kMaxPerLanguage = 100;
 };
 
 // What /readyz reads of the outbox (times in ms, 0 when none).
@@ -681,6 +699,24 @@ class Store {
   // intent, escalations and resolves in [from_ms, to_ms), each under its own day; a first reply
   // under its escalation's day (even when it came after to_ms). kInvalid without `day_of`.
   virtual Result<std::vector<ReportRow>> Report(const ReportQuery& query) = 0;
+  // --- canned replies (store_canned.cpp) ---
+  // A language's replies in order (position, then id). kInvalid for a language other than "en"
+  // or "es".
+  virtual Result<std::vector<CannedReply>> ListCanned(const std::string& lang) = 0;
+  // Each write runs in one transaction with its audit row (caseworker_id, thread 0, "canned_add",
+  // "canned_edit", "canned_delete"). kInvalid for: a language other than "en"/"es", a label of
+  // more than kMaxLabelChars characters, a text of more than kMaxTextBytes bytes, either only
+  // white space, or (add) a language that already has kMaxPerLanguage. Label and text must be
+  // valid UTF-8: the caller checks (the hub's API with sms::IsValidUtf8; its JSON parser refuses
+  // invalid text too). kNotFound for an unknown id. Add appends at the end of its language.
+  virtual Result<CannedReply> AddCanned(int64_t caseworker_id, const std::string& lang,
+                                        const std::string& label, const std::string& text,
+                                        int64_t now_ms) = 0;
+  // Changes the label and text (the language stays).
+  virtual Result<CannedReply> UpdateCanned(int64_t caseworker_id, int64_t id,
+                                           const std::string& label, const std::string& text,
+                                           int64_t now_ms) = 0;
+  virtual Status DeleteCanned(int64_t caseworker_id, int64_t id, int64_t now_ms) = 0;
 };
 
 }  // namespace connecthub::storage
