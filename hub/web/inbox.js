@@ -654,6 +654,18 @@
         : h('p', { class: 'ib-empty', text: t('inbox.case.noPayments') }));
       out.push(sec);
     }
+    // One history: the participant's conversations on every channel, this one marked.
+    const together = d.participant_threads || [];
+    if (together.length > 1) {
+      out.push(h('h3', { text: t('inbox.case.conversations') }));
+      out.push(h('ul', { class: 'ib-plain ib-together' }, together.map((o) => {
+        const text = [channelName(o.channel), t('inbox.case.threadState.' + o.state),
+          o.last_message_at ? fmtDateTime(o.last_message_at) : null].filter(Boolean).join(' · ');
+        if (o.id === S.openId) return h('li', { 'aria-current': 'true' }, [h('strong', { text: text + ' · ' + t('inbox.case.thisConversation') })]);
+        return h('li', {}, [h('button', { type: 'button', class: 'ib-link', 'data-thread-id': String(o.id),
+          onclick: () => openThread(o.id, true), text })]);
+      })));
+    }
     const now = Date.now();
     const appts = (d.appointments || []).filter((a) => new Date(a.end || a.start).getTime() >= now)
       .sort((a, b) => new Date(a.start) - new Date(b.start));

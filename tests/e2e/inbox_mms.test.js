@@ -96,6 +96,14 @@ test('MMS picture in the inbox: opened through the hub, shown from memory; HTML 
   assert.match(await send(hub, h.inboundParams(MARIA, 'AGENTE')), /trabajador de casos/);
   await send(hub, h.mmsParams(MARIA, 'otra foto', [{ type: 'image/jpeg',
     url: (sid) => (htmlUrl = api.addMedia(sid, { type: 'image/jpeg', body: '<html><script>alert(1)</script></html>' })) }]));
+  // She also chats on the web: one history across channels in the case summary (issue 19).
+  const { Client } = require('../integration/lib/hub');
+  const chat = await Client.open(hub.url.replace('http://', 'ws://') + '/ws/chat');
+  chat.send({ type: 'login', participant_id: '100000001', pin: h.PIN });
+  await chat.next('welcome');
+  chat.send({ type: 'send', id: 'c-1', text: 'cuanto debo' });
+  await chat.next((f) => f.type === 'message' && f.from === 'bot');
+  await chat.close();
   const twilioOrigin = new URL(api.base).origin;
   const hubOrigin = new URL(hub.url).origin;
 
@@ -184,6 +192,16 @@ test('MMS picture in the inbox: opened through the hub, shown from memory; HTML 
   await htmlBox.getByRole('button', { name: ES.show }).click();
   await page.locator('#toast', { hasText: ES.unsupported }).waitFor();
   assert.equal(await htmlBox.locator('img').count(), 0);
+
+  // One history: the case summary lists her web chat beside this SMS conversation, and opens it.
+  const together = page.locator('#case-body .ib-together');
+  await together.waitFor();
+  assert.match(await together.locator('[aria-current="true"]').textContent(), /^SMS · en espera · .* · esta$/);
+  const webLink = together.getByRole('button', { name: /^Chat web · con el asistente · / });
+  await webLink.click();
+  await page.locator('#thread-meta', { hasText: 'Chat web' }).waitFor();
+  await page.locator('#messages .ib-msg', { hasText: 'cuanto debo' }).waitFor();
+  await page.locator('#case-body .ib-together [aria-current="true"]', { hasText: /^Chat web/ }).waitFor();
 
   // The page never talked to the SMS provider: only the hub, blob: and data:.
   const wsOrigin = hubOrigin.replace(/^http/, 'ws');

@@ -1,5 +1,6 @@
 #include "inbox/inbox_api.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 
@@ -738,10 +739,42 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
               out["older"] = after > 0;  // "load older" has more to show
               out["cases"] = json::array();
               out["appointments"] = json::array();
+              json::array together;  // one history: the participant's threads on every channel
               if (!t.participant_id.empty()) {
                 auto facts = deps.store.LoadFacts(t.participant_id, now);
                 if (facts.ok()) AddFactsJson(*facts, &out);
+                storage::ThreadSearch mine;
+                mine.exact = t.participant_id;
+                mine.supervisor = cw.supervisor;
+                if (!cw.supervisor) mine.county = cw.county;
+                mine.triage = SeesTriage(cw, deps.options.triage_counties);
+                mine.limit = 20;
+                auto threads = deps.store.SearchThreads(mine);
+                if (!threads.ok()) return StoreError(threads.status());
+                std::sort(threads->begin(), threads->end(),
+                          [](const auto& a, const auto& b) { return a.id < b.id; });
+                std::vector<int64_t> listed;
+                for (const auto& o : *threads) {
+                  if (o.participant_id != t.participant_id ||
+                      !Visible(cw, o, deps.options.triage_counties)) {
+                    continue;
+                  }
+                  if (o.id != t.id) listed.push_back(o.id);
+                  together.push_back(
+                      json::object{{"id", o.id},
+                                   {"channel", storage::ChannelName(o.channel)},
+                                   {"state", storage::ThreadStateName(o.state)},
+                                   {"last_message_at", o.last_message_ms > 0
+                                                           ? json::value(IsoTime(o.last_message_ms))
+                                                           : json::value(nullptr)},
+                                   {"messages", o.last_seq}});
+                }
+                // Listed with their state and time: audited like a thread list.
+                if (auto a = deps.store.AuditThreads(cw.id, listed, "list", now); !a.ok()) {
+                  return StoreError(a);
+                }
               }
+              out["participant_threads"] = std::move(together);
               return Json(200, out);
             });
       });
