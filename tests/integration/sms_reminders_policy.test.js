@@ -70,6 +70,12 @@ test('reminder texts: real days, moved, cancelled, consent on file, STOP (en, es
     await new Promise((r) => setTimeout(r, 2500)); // two more scheduler runs: nothing is sent twice
 
     const got = sent();
+    // REMINDER_TRANSCRIPT=FILE writes the texts sent, by parent (for reviews and closing notes).
+    if (process.env.REMINDER_TRANSCRIPT) {
+      fs.writeFileSync(process.env.REMINDER_TRANSCRIPT, got.map((r) =>
+        `${r.form.To === rosa ? 'Rosa (es)' : r.form.To === john ? 'John (en)' : 'other'}: ${r.form.Body}`)
+        .join('\n') + '\n');
+    }
     assert.equal(got.filter((r) => r.form.To === rosaOff).length, 0, 'STOP is respected');
     for (const [phone, tag, lang] of [[rosa, 'R', 'es'], [john, 'J', 'en']]) {
       const bodies = got.filter((r) => r.form.To === phone).map((r) => r.form.Body);
