@@ -102,7 +102,7 @@ test('retries on 500, 429, a dropped connection and a slow answer, then sends on
   const attempts = sentTo(from).filter((x) => x.form.Body === 'Retry me');
   assert.deepEqual(attempts.map((x) => x.mode), ['status:500', 'status:429', 'drop', 'slow:2000', 'ok']);
   // Nothing more is sent afterwards.
-  await new Promise((r) => setTimeout(r, 300));
+  await h.workerPasses(hub, 2);
   assert.equal(sentTo(from).filter((x) => x.form.Body === 'Retry me').length, 5);
   const full = await box.thread(id);
   assert.ok(full.messages.find((m) => m.text === 'Retry me' && m.delivery === 'sent'));
@@ -167,7 +167,7 @@ test('nothing is sent to an opted-out number', async () => {
   await box.reply(id, 'Are you there?');
   await h.waitFor(async () => (await box.thread(id)).messages.find((m) =>
     m.text === 'Are you there?' && m.delivery === 'failed'), { what: 'dropped as opted out' });
-  await new Promise((r) => setTimeout(r, 200));
+  await h.workerPasses(hub, 2);
   assert.equal(sentTo(from).length, before);
   const summary = (await box.threads()).find((t) => t.id === id);
   assert.equal(summary.opted_out, true);
@@ -182,7 +182,7 @@ test('a long reply is split into parts on word boundaries', async () => {
     const got = (api.accepted || []).filter((x) => x.form.To === from && x.form.Body.startsWith('Palabra'));
     return got.length >= 2 ? got : null;
   }, { what: 'parts' });
-  await new Promise((r) => setTimeout(r, 200));
+  await h.workerPasses(hub, 2);
   const all = (api.accepted || []).filter((x) => x.form.To === from && x.form.Body.includes('Palabra'));
   for (const p of all) {
     assert.ok([...p.form.Body].length <= 1600);
@@ -215,7 +215,7 @@ test('restart with a pending outbox: kill -9, nothing lost, nothing confirmed se
   // Another restart sends nothing again.
   await hub.kill();
   hub = await h.startHub({ db, apiBase: api.base });
-  await new Promise((r) => setTimeout(r, 500));
+  await h.workerPasses(hub, 2);
   assert.equal((api.accepted || []).filter((x) => x.form.To === from &&
     !/joined/.test(x.form.Body)).length, 2);
 });

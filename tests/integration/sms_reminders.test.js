@@ -35,10 +35,12 @@ test('reminders fire exactly once each, across a restart', async () => {
     await h.waitFor(() => reminders().length >= 3, { timeout: 15000, what: 'reminders' });
     await hub.kill();
     hub = await h.startHub({ db, apiBase: api.base });
-    await new Promise((r) => setTimeout(r, 2500));  // more than two scheduler intervals
+    await h.workerPasses(hub, 2, { scheduler: true });  // two reminder runs, then its outbox
+    await h.workerPasses(hub, 2);
     await hub.stop();
     hub = await h.startHub({ db, apiBase: api.base });
-    await new Promise((r) => setTimeout(r, 1500));
+    await h.workerPasses(hub, 2, { scheduler: true });
+    await h.workerPasses(hub, 2);
 
     const got = reminders();
     const toMaria = got.filter((r) => r.form.To === maria);

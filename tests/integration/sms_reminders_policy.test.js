@@ -67,7 +67,9 @@ test('reminder texts: real days, moved, cancelled, consent on file, STOP (en, es
     // 6 messages each for Rosa and John: four reminders, one moved, one cancelled.
     await h.waitFor(() => sent().filter((r) => r.form.To === rosa || r.form.To === john).length >= 12,
       { timeout: 20000, what: 'reminders' });
-    await new Promise((r) => setTimeout(r, 2500)); // two more scheduler runs: nothing is sent twice
+    // Two more scheduler runs and the outbox after them: nothing is sent twice.
+    await h.workerPasses(hub, 2, { scheduler: true });
+    await h.workerPasses(hub, 2);
 
     const got = sent();
     // REMINDER_TRANSCRIPT=FILE writes the texts sent, by parent (for reviews and closing notes).

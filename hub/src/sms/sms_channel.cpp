@@ -704,8 +704,12 @@ void SmsService::RunOnce(int64_t now_ms) {
     RunReminders(now_ms);
     RunPaymentNotices(now_ms);
     next_reminders_ms_ = now_ms + options_.reminder_interval_ms;
+    // Completed runs, observable: after one, every reminder and notice then due is queued.
+    ctx_.metrics.Inc("connecthub_sms_scheduler_runs_total", {});
   }
   DrainOutbox(now_ms);
+  // Completed passes: after one, every outbox item due when it began has been attempted.
+  ctx_.metrics.Inc("connecthub_sms_worker_passes_total", {});
 }
 
 void SmsService::WorkerLoop() {

@@ -283,6 +283,23 @@ async function waitFor(predicate, { timeout = 10000, interval = 25, what = 'cond
   }
 }
 
+// A counter's value in the hub's /metrics (0 when absent).
+async function metric(hub, name) {
+  const text = await (await fetch(hub.url + '/metrics')).text();
+  const m = text.match(new RegExp('^' + name + '(?:\\{\\})? (\\S+)$', 'm'));
+  return m ? Number(m[1]) : 0;
+}
+
+// Waits until the SMS worker has completed `n` more passes over the outbox (or, with
+// `scheduler`, `n` more reminder runs): an observable point after which anything that was due
+// would have been sent. Tests wait on this instead of sleeping to see that nothing more is sent.
+async function workerPasses(hub, n = 2, { scheduler = false } = {}) {
+  const name = scheduler ? 'connecthub_sms_scheduler_runs_total' : 'connecthub_sms_worker_passes_total';
+  const start = await metric(hub, name);
+  await waitFor(async () => (await metric(hub, name)) >= start + n,
+    { timeout: 15000, interval: 20, what: `${n} more ${name}` });
+}
+
 // The caseworker inbox API as a supervisor (sees every thread).
 async function inbox(hub) {
   const res = await fetch(hub.url + '/api/inbox/login', { method: 'POST',
@@ -309,5 +326,5 @@ async function inbox(hub) {
 
 module.exports = {
   AUTH_TOKEN, ACCOUNT_SID, FROM, PUBLIC_URL, PIN, tempDir, prepareDb, startHub, sendSms, sign,
-  inboundParams, mmsParams, parseTwiml, text, fakeTwilio, waitFor, inbox, newSid, post, extract,
+  inboundParams, mmsParams, parseTwiml, text, fakeTwilio, waitFor, inbox, metric, workerPasses, newSid, post, extract,
 };
