@@ -289,7 +289,7 @@ class Hub {
                          MediaFetcher(options_)});
 
     // SMS channel wiring: POST /sms/twilio(/status), the outbound SMS subscriber, the outbox
-    // worker and the reminder scheduler, all from the SMS engineer's hub/src/sms/sms_channel.cpp.
+    // worker and the reminder scheduler (hub/src/sms, RegisterSmsChannel).
     sms::RegisterSmsChannel(context_);
     // The phone line: POST /voice/twilio and its <Gather> answers (hub/src/voice).
     voice::RegisterVoiceChannel(context_, office_hours_.get());
