@@ -36,7 +36,7 @@ TEST_CASE("garbage form bodies are rejected cleanly", "[hub][sms]") {
     INFO(bad);
     auto f = ParseForm(bad);
     CHECK_FALSE(f.ok());
-    CHECK_FALSE(f.error().empty());
+    CHECK_FALSE(f.status().message().empty());
   }
   std::string many;
   for (int i = 0; i < 300; ++i) many += "k" + std::to_string(i) + "=v&";

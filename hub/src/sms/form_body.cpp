@@ -21,19 +21,19 @@ Result<std::string> Decode(std::string_view in) {
       out += ' ';
     } else if (c == '%') {
       if (i + 2 >= in.size()) {
-        return Result<std::string>::Error("truncated percent escape");
+        return Rejected("truncated percent escape");
       }
       int hi = HexValue(in[i + 1]);
       int lo = HexValue(in[i + 2]);
-      if (hi < 0 || lo < 0) return Result<std::string>::Error("malformed percent escape");
+      if (hi < 0 || lo < 0) return Rejected("malformed percent escape");
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
     } else {
       out += c;
     }
   }
-  if (out.find('\0') != std::string::npos) return Result<std::string>::Error("NUL byte in field");
-  if (!IsValidUtf8(out)) return Result<std::string>::Error("field is not valid UTF-8");
+  if (out.find('\0') != std::string::npos) return Rejected("NUL byte in field");
+  if (!IsValidUtf8(out)) return Rejected("field is not valid UTF-8");
   return out;
 }
 
@@ -101,15 +101,15 @@ Result<FormFields> ParseForm(std::string_view body, const FormLimits& limits) {
     std::string_view pair = body.substr(pos, amp - pos);
     pos = amp + 1;
     if (pair.empty()) continue;
-    if (++count > limits.max_fields) return Result<FormFields>::Error("too many form fields");
+    if (++count > limits.max_fields) return Rejected("too many form fields");
     size_t eq = pair.find('=');
     std::string_view raw_key = pair.substr(0, eq);
     std::string_view raw_value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
     auto key = Decode(raw_key);
-    if (!key) return Result<FormFields>::Error("bad form key: " + key.error());
-    if (key->empty()) return Result<FormFields>::Error("empty form key");
+    if (!key) return Rejected("bad form key: " + key.status().message());
+    if (key->empty()) return Rejected("empty form key");
     auto value = Decode(raw_value);
-    if (!value) return Result<FormFields>::Error("bad form value: " + value.error());
+    if (!value) return Rejected("bad form value: " + value.status().message());
     fields.Add(std::move(key).value(), std::move(value).value());
   }
   return fields;

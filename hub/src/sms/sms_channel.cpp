@@ -54,7 +54,7 @@ SmsService::SmsService(HubContext& ctx, SmsOptions options)
     if (client.ok()) {
       client_ = std::move(client).value();
     } else {
-      client_error_ = client.error();
+      client_error_ = client.status().message();
     }
   } else {
     client_error_ = "no Twilio account configured";

@@ -58,7 +58,7 @@ void NetworkError(std::string_view step, const beast::error_code& ec, Exchanged*
 
 Result<ApiEndpoint> ParseApiBase(std::string_view api_base) {
   auto parsed = boost::urls::parse_absolute_uri(api_base);
-  if (!parsed) return Result<ApiEndpoint>::Error("api base is not an absolute URL");
+  if (!parsed) return Rejected("api base is not an absolute URL");
   ApiEndpoint ep;
   std::string scheme(parsed->scheme());
   if (scheme == "https") {
@@ -66,18 +66,18 @@ Result<ApiEndpoint> ParseApiBase(std::string_view api_base) {
   } else if (scheme == "http") {
     ep.tls = false;
   } else {
-    return Result<ApiEndpoint>::Error("api base must be https:// (or http:// on loopback)");
+    return Rejected("api base must be https:// (or http:// on loopback)");
   }
   if (parsed->has_userinfo() || parsed->has_query() || parsed->has_fragment()) {
-    return Result<ApiEndpoint>::Error("api base must not carry user info, query or fragment");
+    return Rejected("api base must not carry user info, query or fragment");
   }
   ep.host = std::string(parsed->encoded_host_address());
   if (ep.host.size() >= 2 && ep.host.front() == '[' && ep.host.back() == ']') {
     ep.host = ep.host.substr(1, ep.host.size() - 2);
   }
-  if (ep.host.empty()) return Result<ApiEndpoint>::Error("api base has no host");
+  if (ep.host.empty()) return Rejected("api base has no host");
   if (!ep.tls && !IsLoopbackHost(ep.host)) {
-    return Result<ApiEndpoint>::Error("plain http is allowed only for a loopback api base");
+    return Rejected("plain http is allowed only for a loopback api base");
   }
   ep.port = parsed->has_port() ? std::string(parsed->port()) : (ep.tls ? "443" : "80");
   ep.prefix = std::string(parsed->encoded_path());
@@ -262,13 +262,12 @@ TwilioClient::TwilioClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 TwilioClient::~TwilioClient() = default;
 
 Result<std::unique_ptr<TwilioClient>> TwilioClient::Create(const TwilioClientOptions& options) {
-  using R = Result<std::unique_ptr<TwilioClient>>;
   auto endpoint = ParseApiBase(options.api_base);
-  if (!endpoint) return R::Error(endpoint.error());
-  if (!IsSafeToken(options.account_sid, 64)) return R::Error("missing or malformed account sid");
-  if (options.auth_token.empty()) return R::Error("missing auth token");
+  if (!endpoint) return endpoint.status();
+  if (!IsSafeToken(options.account_sid, 64)) return Rejected("missing or malformed account sid");
+  if (options.auth_token.empty()) return Rejected("missing auth token");
   if (options.from.empty() && options.messaging_service_sid.empty()) {
-    return R::Error("missing sender (from number or messaging service sid)");
+    return Rejected("missing sender (from number or messaging service sid)");
   }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
@@ -277,7 +276,7 @@ Result<std::unique_ptr<TwilioClient>> TwilioClient::Create(const TwilioClientOpt
   impl->ssl.set_verify_mode(asio::ssl::verify_peer, ec);
   if (!ec) impl->ssl.set_default_verify_paths(ec);
   if (!ec && !options.ca_file.empty()) impl->ssl.load_verify_file(options.ca_file, ec);
-  if (ec) return R::Error("tls setup: " + ec.message());
+  if (ec) return Rejected("tls setup: " + ec.message());
   impl->target =
       impl->endpoint.prefix + "/2010-04-01/Accounts/" + options.account_sid + "/Messages.json";
   impl->authorization = "Basic " + Base64Encode(options.account_sid + ":" + options.auth_token);

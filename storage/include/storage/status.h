@@ -43,6 +43,7 @@ class Result {
   Result(Status status) : v_(std::move(status)) {}  // NOLINT: must be non-ok
 
   bool ok() const { return std::holds_alternative<T>(v_); }
+  explicit operator bool() const { return ok(); }
   const T& value() const& { return std::get<T>(v_); }
   T& value() & { return std::get<T>(v_); }
   T&& value() && { return std::get<T>(std::move(v_)); }
