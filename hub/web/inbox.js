@@ -697,10 +697,17 @@
     $('audit-list').replaceChildren(...(entries.length ? entries.map((e) => h('li', { class: 'ib-audit' }, [
       h('button', { type: 'button', class: 'ib-link', text: e.caseworker || '#' + e.caseworker_id,
         onclick: () => loadAudit({ caseworker_id: e.caseworker_id, name: e.caseworker }) }),
-      ' · ' + t('inbox.audit.action.' + e.action) + ' · ' + fmtDateTime(e.at) +
+      ' · ' + auditAction(e.action) + ' · ' + fmtDateTime(e.at) +
         (filter.caseworker_id ? ' · #' + e.thread_id : ''),
     ])) : [h('li', { class: 'ib-empty', text: t('inbox.audit.empty') })]));
     pane.hidden = false;
+  }
+
+  // The store's account rows are named with spaces ("caseworker disabled"): their keys use "_";
+  // an action without a string is shown as the hub names it.
+  function auditAction(action) {
+    const key = 'inbox.audit.action.' + String(action).replace(/ /g, '_');
+    return I.has(key) ? t(key) : action;
   }
 
   // ---------- canned replies (in the thread's language) ----------
