@@ -33,6 +33,10 @@
     canned: {}, // lang -> the canned replies last loaded for the composer
     cannedEdit: null, // the canned reply the manager's form edits (null: it adds one)
     cannedDelete: null, // the canned reply whose deletion waits for confirmation
+    accounts: null, // the accounts the manager lists (supervisors)
+    accountDisable: null, // the account whose disabling waits for confirmation
+    accountReset: null, // the account the password form is for
+    accountsStatus: null, // {key, params}: the manager's status line, kept to follow the language
   };
 
   function ss(op, k, v) {
@@ -209,6 +213,9 @@
     $('who').hidden = true;
     $('canned-manage').hidden = true;
     if ($('canned-dialog').open) $('canned-dialog').close();
+    $('accounts-manage').hidden = true;
+    if ($('accounts-dialog').open) $('accounts-dialog').close();
+    S.accounts = null;
     $('live-state').textContent = '';
     showError($('login-error'), reasonKey ? t(reasonKey) : '');
     $('username').focus();
@@ -228,6 +235,7 @@
     renderWho();
     $('reports-toggle').hidden = !S.me.supervisor;
     $('canned-manage').hidden = !S.me.supervisor;
+    $('accounts-manage').hidden = !S.me.supervisor;
     await refreshLists();
     connectWs();
     const first = document.querySelector('#thread-list button');
@@ -701,10 +709,17 @@
     $('audit-list').replaceChildren(...(entries.length ? entries.map((e) => h('li', { class: 'ib-audit' }, [
       h('button', { type: 'button', class: 'ib-link', text: e.caseworker || '#' + e.caseworker_id,
         onclick: () => loadAudit({ caseworker_id: e.caseworker_id, name: e.caseworker }) }),
-      ' · ' + t('inbox.audit.action.' + e.action) + ' · ' + fmtDateTime(e.at) +
+      ' · ' + auditAction(e.action) + ' · ' + fmtDateTime(e.at) +
         (filter.caseworker_id ? ' · #' + e.thread_id : ''),
     ])) : [h('li', { class: 'ib-empty', text: t('inbox.audit.empty') })]));
     pane.hidden = false;
+  }
+
+  // The store's account rows are named with spaces ("caseworker disabled"): their keys use "_";
+  // an action without a string is shown as the hub names it.
+  function auditAction(action) {
+    const key = 'inbox.audit.action.' + String(action).replace(/ /g, '_');
+    return I.has(key) ? t(key) : action;
   }
 
   // ---------- canned replies (in the thread's language) ----------
@@ -1298,6 +1313,154 @@
     reportStatus('inbox.reports.downloaded');
   }
 
+  // ---------- accounts (supervisors, issue 19) ----------
+  // The accounts in a table; Disable asks first (the person is signed out at once), Enable does
+  // not; Reset password opens a form under the table. A password is only ever in its two fields,
+  // emptied whatever happens.
+  function openAccounts() {
+    $('accounts-dialog').showModal();
+    $('accounts-title').focus();
+    loadAccounts();
+  }
+  function accountsStatus(key, params) {
+    S.accountsStatus = key ? { key, params } : null;
+    $('accounts-status').textContent = key ? t(key, params) : '';
+  }
+  async function loadAccounts(focus) {
+    showError($('accounts-error'), '');
+    if (!S.accounts) accountsStatus('inbox.accounts.loading');
+    let list;
+    try {
+      list = (await api('GET', '/api/inbox/accounts')).accounts || [];
+    } catch (e) {
+      if (e.status !== 401) showError($('accounts-error'), t('inbox.accounts.error.load'));
+      return;
+    }
+    S.accounts = list;
+    renderAccounts();
+    if (!focus) accountsStatus('inbox.accounts.shown', { count: list.length });
+    else {
+      const b = document.querySelector('#accounts-rows [data-' + focus.kind + '="' + CSS.escape(focus.username) + '"]');
+      if (b) b.focus();
+    }
+  }
+  function renderAccounts() {
+    const muted = (key) => h('td', { class: 'ib-report-muted', text: t(key) });
+    $('accounts-rows').replaceChildren(...(S.accounts || []).map((a) => {
+      const self = S.me && a.username === S.me.username;
+      const actions = self ? [h('span', { class: 'ib-report-muted', text: t('inbox.accounts.you') })] : [
+        a.disabled
+          ? h('button', { type: 'button', class: 'ib-btn', 'data-enable': a.username, text: t('inbox.accounts.enable'),
+            'aria-label': t('inbox.accounts.enableNamed', { username: a.username }), onclick: () => setDisabled(a, false) })
+          : h('button', { type: 'button', class: 'ib-btn', 'data-disable': a.username, text: t('inbox.accounts.disable'),
+            'aria-label': t('inbox.accounts.disableNamed', { username: a.username }), onclick: () => askDisable(a) }),
+        h('button', { type: 'button', class: 'ib-btn', 'data-reset': a.username, text: t('inbox.accounts.reset'),
+          'aria-label': t('inbox.accounts.resetNamed', { username: a.username }), onclick: () => openPasswordForm(a) }),
+      ];
+      return h('tr', {}, [
+        h('th', { scope: 'row', text: a.username }),
+        a.display_name ? h('td', { text: a.display_name }) : muted('inbox.accounts.noName'),
+        a.county ? h('td', { text: a.county }) : muted('inbox.accounts.noCounty'),
+        h('td', { text: t(a.supervisor ? 'inbox.accounts.role.supervisor' : 'inbox.accounts.role.caseworker') }),
+        h('td', { class: a.disabled ? 'ib-account-disabled' : null,
+          text: t(a.disabled ? 'inbox.accounts.status.disabled' : 'inbox.accounts.status.active') }),
+        h('td', {}, actions),
+      ]);
+    }));
+    if (S.accountDisable) {
+      $('accounts-confirm-text').textContent = t('inbox.accounts.confirmDisable', { username: S.accountDisable.username });
+    }
+    if (S.accountReset) {
+      $('password-legend').textContent = t('inbox.accounts.passwordLegend', { username: S.accountReset.username });
+    }
+  }
+  function askDisable(a) {
+    closePasswordForm(false);
+    S.accountDisable = a;
+    $('accounts-confirm-text').textContent = t('inbox.accounts.confirmDisable', { username: a.username });
+    $('accounts-confirm').hidden = false;
+    $('accounts-confirm-no').focus();
+  }
+  function cancelDisable(refocus) {
+    const a = S.accountDisable;
+    S.accountDisable = null;
+    $('accounts-confirm').hidden = true;
+    if (refocus && a) {
+      const b = document.querySelector('#accounts-rows [data-disable="' + CSS.escape(a.username) + '"]');
+      if (b) b.focus();
+    }
+  }
+  function accountError(e) {
+    if (e.status === 401) return;
+    showError($('accounts-error'), e.status === 404 ? t('inbox.accounts.error.gone')
+      : e.status === 409 ? t('inbox.accounts.error.self') : t('inbox.error.action'));
+  }
+  async function setDisabled(a, disabled) {
+    cancelDisable(false);
+    showError($('accounts-error'), '');
+    try {
+      await api('POST', '/api/inbox/accounts/' + encodeURIComponent(a.username) + (disabled ? '/disable' : '/enable'));
+    } catch (e) {
+      accountError(e);
+      return;
+    }
+    // Focus goes to the button that takes the change back (Enable after a disable).
+    await loadAccounts({ kind: disabled ? 'enable' : 'disable', username: a.username });
+    accountsStatus(disabled ? 'inbox.accounts.disabled' : 'inbox.accounts.enabled', { username: a.username });
+  }
+  function openPasswordForm(a) {
+    cancelDisable(false);
+    S.accountReset = a;
+    $('password-new').value = '';
+    $('password-again').value = '';
+    showError($('password-error'), '');
+    $('password-legend').textContent = t('inbox.accounts.passwordLegend', { username: a.username });
+    $('password-form').hidden = false;
+    $('password-new').focus();
+  }
+  function closePasswordForm(refocus) {
+    const a = S.accountReset;
+    S.accountReset = null;
+    $('password-new').value = '';
+    $('password-again').value = '';
+    showError($('password-error'), '');
+    $('password-form').hidden = true;
+    if (refocus && a) {
+      const b = document.querySelector('#accounts-rows [data-reset="' + CSS.escape(a.username) + '"]');
+      if (b) b.focus();
+    }
+  }
+  async function savePassword(ev) {
+    ev.preventDefault();
+    const a = S.accountReset;
+    if (!a) return;
+    const password = $('password-new').value;
+    const err = $('password-error');
+    if ([...password].length < 8) {
+      showError(err, t('inbox.accounts.error.short'));
+      $('password-new').focus();
+      return;
+    }
+    if (password !== $('password-again').value) {
+      showError(err, t('inbox.accounts.error.mismatch'));
+      $('password-again').value = '';
+      $('password-again').focus();
+      return;
+    }
+    $('password-save').disabled = true;
+    try {
+      await api('POST', '/api/inbox/accounts/' + encodeURIComponent(a.username) + '/reset-password', { password });
+    } catch (e) {
+      if (e.status === 400) showError(err, t('inbox.accounts.error.short'));
+      else if (e.status !== 401) showError(err, e.status === 404 ? t('inbox.accounts.error.gone') : t('inbox.error.action'));
+      return;
+    } finally {
+      $('password-save').disabled = false;
+    }
+    closePasswordForm(true);
+    accountsStatus('inbox.accounts.passwordReset', { username: a.username });
+  }
+
   // ---------- language ----------
   let uiLang = I.pick(ss('get', LANG_KEY));
   async function setUiLang(l) {
@@ -1320,6 +1483,8 @@
       }
       renderCannedList();
     }
+    if ($('accounts-dialog').open) renderAccounts();
+    if (S.accountsStatus) accountsStatus(S.accountsStatus.key, S.accountsStatus.params);
   }
 
   // ---------- start ----------
@@ -1361,6 +1526,18 @@
     $('canned-cancel').addEventListener('click', () => { resetCannedForm(); $('canned-label').focus(); });
     $('canned-confirm-yes').addEventListener('click', confirmCannedDelete);
     $('canned-confirm-no').addEventListener('click', () => cancelCannedDelete(true));
+    $('accounts-manage').addEventListener('click', openAccounts);
+    $('accounts-close').addEventListener('click', () => $('accounts-dialog').close());
+    $('accounts-dialog').addEventListener('close', () => {
+      cancelDisable(false);
+      closePasswordForm(false);
+      accountsStatus(null);
+      $('accounts-manage').focus();
+    });
+    $('accounts-confirm-yes').addEventListener('click', () => { if (S.accountDisable) setDisabled(S.accountDisable, true); });
+    $('accounts-confirm-no').addEventListener('click', () => cancelDisable(true));
+    $('password-form').addEventListener('submit', savePassword);
+    $('password-cancel').addEventListener('click', () => closePasswordForm(true));
     for (const r of document.querySelectorAll('input[name="mode"]')) {
       r.addEventListener('change', () => { S.composeTouched = true; renderComposeMode(); });
     }

@@ -285,6 +285,7 @@ class Hub {
                           .require_mfa = options_.inbox_mfa,
                           .triage_counties = options_.triage_counties},
                          [this](const std::string& token) { registry_.EndSession(token); },
+                         [this] { registry_.RecheckAll(); },
                          inbox::MakeReplyTarget(office_hours_.get(), options_.reply_target_hours),
                          MediaFetcher(options_)});
 

@@ -429,6 +429,71 @@ void RegisterCannedApi(http::Router& router, const std::shared_ptr<const InboxDe
              });
 }
 
+// --- Accounts (issue 19): supervisors list, disable, enable and reset caseworkers ---------------
+
+json::object AccountJson(const storage::Caseworker& c) {
+  return json::object{
+      {"id", c.id},         {"username", c.username},     {"display_name", c.display_name},
+      {"county", c.county}, {"supervisor", c.supervisor}, {"disabled", c.disabled}};
+}
+
+void RegisterAccountsApi(http::Router& router, const std::shared_ptr<const InboxDeps>& holder) {
+  router.Add("GET", "/api/inbox/accounts", [holder](const HttpRequest& req, const PathParams&) {
+    const InboxDeps& deps = *holder;
+    return WithSupervisor(deps, req, [&](const storage::Caseworker&, int64_t) {
+      auto all = deps.store.ListCaseworkers();
+      if (!all.ok()) return StoreError(all.status());
+      json::array list;
+      for (const auto& c : *all) list.push_back(AccountJson(c));
+      return Json(200, json::object{{"accounts", std::move(list)}});
+    });
+  });
+
+  // disable / enable / reset-password: the store audits each (on the account, thread 0) and
+  // ends the account's sessions; the hub's live sockets re-check theirs at once.
+  for (std::string verb : {"disable", "enable", "reset-password"}) {
+    router.Add(
+        "POST", "/api/inbox/accounts/{username}/" + verb,
+        [holder, verb](const HttpRequest& req, const PathParams& params) {
+          const InboxDeps& deps = *holder;
+          return WithSupervisor(deps, req, [&](const storage::Caseworker& cw, int64_t now) {
+            const std::string& username = params.at("username");
+            if (username.empty() || username.size() > 128) return ErrorResponse(404, "not found");
+            std::string password;
+            if (verb == "reset-password") {
+              HttpResponse error;
+              auto body = ParseBody(req, &error);
+              if (!body) return error;
+              auto given = StringField(*body, "password");
+              if (!given || given->size() < 8 || given->size() > 1024) {
+                return ErrorResponse(400, "\"password\" must be a string of 8 to 1024 characters");
+              }
+              password = std::move(*given);
+            } else if (verb == "disable" && username == cw.username) {
+              return ErrorResponse(409, "supervisors cannot disable their own account");
+            }
+            auto done = verb == "reset-password"
+                            ? deps.store.ResetCaseworkerPassword(username, password, now)
+                            : deps.store.SetCaseworkerDisabled(username, verb == "disable", now);
+            std::fill(password.begin(), password.end(), '\0');
+            if (!done.ok()) {
+              if (done.status().code() == storage::Code::kNotFound) {
+                return ErrorResponse(404, "no such caseworker");
+              }
+              if (done.status().code() == storage::Code::kInvalid) {
+                return ErrorResponse(400, done.status().message());
+              }
+              return StoreError(done.status());
+            }
+            Log(LogLevel::kInfo, "account_changed",
+                {{"caseworker_id", cw.id}, {"account_id", done->id}, {"action", verb}});
+            if (verb != "enable" && deps.sessions_changed) deps.sessions_changed();
+            return Json(200, json::object{{"account", AccountJson(*done)}});
+          });
+        });
+  }
+}
+
 }  // namespace
 
 void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
@@ -906,6 +971,7 @@ void RegisterInboxApi(http::Router& router, const InboxDeps& deps_in) {
 
   RegisterAssignmentApi(router, holder);
   RegisterCannedApi(router, holder);
+  RegisterAccountsApi(router, holder);
 }
 
 }  // namespace connecthub::hub::inbox

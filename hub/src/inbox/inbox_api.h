@@ -38,6 +38,9 @@ struct InboxDeps {
   InboxApiOptions options;
   // Called with the token after a logout (closes the sockets bound to it). May be empty.
   std::function<void(const std::string& token)> session_ended;
+  // Called after the accounts API ended an account's sessions (disable, reset-password): the
+  // hub's live sockets re-check theirs at once (server::Registry::RecheckAll). May be empty.
+  std::function<void()> sessions_changed;
   // Due times of waiting threads (serve --reply-target-hours, office hours).
   ReplyTarget reply_target;
   // Fetches a picture a parent sent by MMS from the provider, with the account's credentials

@@ -1,6 +1,7 @@
 #include "inbox/inbox_session.h"
 
 #include <boost/json.hpp>
+#include <utility>
 
 #include "inbox/inbox_api.h"
 #include "inbox/inbox_json.h"
@@ -71,6 +72,7 @@ void InboxSession::OnText(std::string text) {
       self->authenticating_ = false;
       if (self->closed_) return;
       if (!cw.ok()) {
+        self->recheck_again_ = false;
         self->Send(Error("unauthenticated", "invalid or expired token"));
         if (auto c2 = self->conn_.lock()) c2->Close(4401, "unauthenticated");
         return;
@@ -82,6 +84,7 @@ void InboxSession::OnText(std::string text) {
       self->deps_.registry.AddInbox(self);
       self->Send(
           json::serialize(json::object{{"type", "ready"}, {"caseworker", CaseworkerJson(*cw)}}));
+      if (std::exchange(self->recheck_again_, false)) self->StartCheck();
     });
   });
 }
@@ -173,7 +176,14 @@ void InboxSession::SessionEnded(const std::string& token) {
 }
 
 void InboxSession::StartCheck() {
-  if (checking_ || closed_ || !caseworker_) return;
+  if (closed_) return;
+  // A re-check asked while a check (or the login) is under way may follow a change that one did
+  // not see: it runs again once that one is done.
+  if (checking_ || authenticating_) {
+    recheck_again_ = true;
+    return;
+  }
+  if (!caseworker_) return;
   auto conn = conn_.lock();
   if (!conn) return;
   checking_ = true;
@@ -193,6 +203,7 @@ void InboxSession::StartCheck() {
         return self->End();
       }
       self->checked_ms_ = now;
+      if (std::exchange(self->recheck_again_, false)) return self->StartCheck();
       self->Pump();
     });
   });

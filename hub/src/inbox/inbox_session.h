@@ -60,6 +60,7 @@ class InboxSession : public server::WsHandler,
   std::string token_;
   int64_t checked_ms_ = 0;  // when the session was last found live
   bool checking_ = false;
+  bool recheck_again_ = false;  // a Recheck() came while checking_ or authenticating_
   bool auditing_ = false;
   std::deque<events::HubEvent> held_;  // events waiting for a session check or their audit
   // Transferred threads this caseworker no longer sees, already told as "gone" (ids only).
