@@ -117,7 +117,10 @@ Result<std::vector<ReportRow>> SqliteStore::Report(const ReportQuery& query) {
         escalations.emplace_back(q->getColumn(0).getInt64(), q->getColumn(1).getInt64());
       }
     }
-    for (auto [thread_id, at] : escalations) {
+    for (const auto& escalation : escalations) {
+      // Plain locals, not a structured binding: clang 14 cannot capture those in the lambda.
+      const int64_t thread_id = escalation.first;
+      const int64_t at = escalation.second;
       std::optional<int64_t> reply;
       {
         auto q = c.Prep(kFirstReply);
