@@ -4,8 +4,8 @@
 #include <chrono>
 #include <optional>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "bot/facts.h"
 #include "inbox/reply_target.h"
