@@ -2,23 +2,15 @@
 // Issue 16, item 9: supervisors read the access log in the inbox (headless Chromium against the
 // real hub): who listed, opened and acted on the open conversation, then everything one
 // caseworker did; English and Spanish.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startHub, PARENTS, CASEWORKERS } = require('./lib/hub');
+const { PARENTS, CASEWORKERS } = require('./lib/hub');
 const B = require('./lib/browser');
 
 const SUPERVISOR = { username: 'sup.reyes', password: 'correct horse battery 9' };
 let hub;
 let browser;
-before(async () => {
-  hub = await startHub();
-  hub.addSupervisor(SUPERVISOR);
-  browser = await B.launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (hub) await hub.stop();
-});
+B.supervisorSuite(SUPERVISOR, (h, b) => { hub = h; browser = b; });
 
 test('a supervisor sees who read and claimed a conversation, then filters by caseworker',
   async () => {

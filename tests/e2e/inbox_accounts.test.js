@@ -4,24 +4,16 @@
 // caseworker's open inbox is signed out at once: its socket closes with 4401), enables the
 // account again in Spanish, and resets another caseworker's password (mismatch refused in an
 // alert, the new password works); keyboard focus and axe-core throughout.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startHub, CASEWORKERS } = require('./lib/hub');
+const { CASEWORKERS } = require('./lib/hub');
 const B = require('./lib/browser');
 
 const SUPERVISOR = { username: 'sup.reyes', password: 'correct horse battery 9' };
 const NEW_PASSWORD = 'a brand new password 7';
 let hub;
 let browser;
-before(async () => {
-  hub = await startHub();
-  hub.addSupervisor(SUPERVISOR);
-  browser = await B.launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (hub) await hub.stop();
-});
+B.supervisorSuite(SUPERVISOR, (h, b) => { hub = h; browser = b; });
 
 const focused = (page) => page.evaluate(() => document.activeElement.id || document.activeElement.getAttribute('aria-label'));
 

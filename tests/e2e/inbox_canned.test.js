@@ -3,9 +3,9 @@
 // supervisor adds a Spanish reply in the "Canned replies" dialog (keyboard focus, confirmation
 // before a delete, axe-core), and a caseworker who opens a Spanish conversation picks it in the
 // composer and inserts it with the parent's first name filled in.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startHub, PARENTS, CASEWORKERS } = require('./lib/hub');
+const { PARENTS, CASEWORKERS } = require('./lib/hub');
 const B = require('./lib/browser');
 
 const SUPERVISOR = { username: 'sup.reyes', password: 'correct horse battery 9' };
@@ -13,15 +13,7 @@ const LABEL = 'Documentos pendientes';
 const TEXT = 'Hola, {name}: para continuar necesitamos una copia de su talón de pago. Puede subirla en el portal.';
 let hub;
 let browser;
-before(async () => {
-  hub = await startHub();
-  hub.addSupervisor(SUPERVISOR);
-  browser = await B.launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (hub) await hub.stop();
-});
+B.supervisorSuite(SUPERVISOR, (h, b) => { hub = h; browser = b; });
 
 test('a supervisor adds a Spanish canned reply; a caseworker inserts it in a Spanish thread',
   async () => {

@@ -3,24 +3,16 @@
 // chat over /ws/chat, a caseworker answers and resolves one; the supervisor opens Reports, reads
 // the table, downloads the CSV (fetched with the bearer token, saved from a blob) and switches to
 // Spanish. A caseworker who is not a supervisor has no Reports button.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { startHub, PARENTS, CASEWORKERS } = require('./lib/hub');
+const { PARENTS, CASEWORKERS } = require('./lib/hub');
 const B = require('./lib/browser');
 
 const SUPERVISOR = { username: 'sup.reyes', password: 'correct horse battery 9' };
 let hub;
 let browser;
-before(async () => {
-  hub = await startHub();
-  hub.addSupervisor(SUPERVISOR);
-  browser = await B.launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (hub) await hub.stop();
-});
+B.supervisorSuite(SUPERVISOR, (h, b) => { hub = h; browser = b; });
 
 // The table's rows as {header: cell text}.
 async function tableRows(page) {

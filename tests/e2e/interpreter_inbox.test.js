@@ -2,23 +2,15 @@
 // Issue 23: a parent who writes Vietnamese is shown to caseworkers as "Vietnamese, interpreter
 // needed" in the thread list and the thread view (headless Chromium against the real hub),
 // in English and in Spanish.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startHub, PARENTS } = require('./lib/hub');
+const { PARENTS } = require('./lib/hub');
 const B = require('./lib/browser');
 
 const SUPERVISOR = { username: 'sup.tran', password: 'correct horse battery 7' };
 let hub;
 let browser;
-before(async () => {
-  hub = await startHub();
-  hub.addSupervisor(SUPERVISOR);
-  browser = await B.launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (hub) await hub.stop();
-});
+B.supervisorSuite(SUPERVISOR, (h, b) => { hub = h; browser = b; });
 
 test('the inbox shows the language a thread needs an interpreter for', async () => {
   const parent = await B.wsParent(hub.url, PARENTS.lena, ['Tôi nợ bao nhiêu tiền'], 'en');

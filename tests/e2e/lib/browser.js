@@ -171,3 +171,24 @@ async function wsParent(base, parent, texts, lang) {
   return { ws, frames, waitFor, close: () => ws.close() };
 }
 module.exports.wsParent = wsParent;
+
+// The set-up every supervisor browser test shares: before its tests, a hub (`startHub(opts)`)
+// with `supervisor` added and enrolled, and Chromium; after them, both stopped. `ready(hub,
+// browser)` receives them once started.
+function supervisorSuite(supervisor, ready, opts = {}) {
+  const { before, after } = require('node:test');
+  const { startHub } = require('./hub');
+  let hub;
+  let browser;
+  before(async () => {
+    hub = await startHub(opts);
+    hub.addSupervisor(supervisor);
+    browser = await launch();
+    ready(hub, browser);
+  });
+  after(async () => {
+    if (browser) await browser.close();
+    if (hub) await hub.stop();
+  });
+}
+module.exports.supervisorSuite = supervisorSuite;
