@@ -771,7 +771,10 @@
       m.from === 'caseworker';
     if (isNew) {
       m.el.classList.add('ch-new');
-      m.el.prepend(h('p', { class: 'ch-new-label' }, t(firstNewShown ? 'widget.newReply' : 'widget.newReplyFirst')));
+      // Its text is set with the rest of the meta, so it follows a language switch.
+      m.newKey = firstNewShown ? 'widget.newReply' : 'widget.newReplyFirst';
+      m.newEl = h('p', { class: 'ch-new-label' });
+      m.el.prepend(m.newEl);
     }
     renderMessageMeta(m);
     messages.push(m);
@@ -814,6 +817,7 @@
       who = n ? t('widget.from.caseworker', { name: n }) : t('widget.from.caseworkerGeneric');
     } else who = t('widget.from.system');
     m.who.textContent = who;
+    if (m.newEl) m.newEl.textContent = t(m.newKey);
     m.timeEl.textContent = m.at ? formatTime(m.at) : '';
     let st = '';
     if (m.from === 'participant') {

@@ -166,7 +166,14 @@ for (const c of CASES) {
       assert.ok(msg.y >= box.y - 1 && msg.y + msg.height <= box.y + box.height + 1,
         `first new reply inside the log: ${JSON.stringify(msg)} in ${JSON.stringify(box)}`);
       assert.ok(await first.locator('.ch-new-label').isVisible());
-      if (c.lang === 'en') await B.shot(s.page, 'widget-new-reply');
+      if (c.lang === 'en') {
+        await B.shot(s.page, 'widget-new-reply');
+        // The marks follow a switch of the widget's language.
+        await s.page.locator('#connecthub-widget .ch-hactions .ch-hbtn').first().click();
+        await first.locator(':scope > .ch-new-label',
+          { hasText: 'Nuevo: un trabajador de casos le respondió mientras no estaba' }).waitFor();
+        assert.equal((await second.locator(':scope > .ch-new-label').textContent()).trim(), 'Nuevo');
+      }
       assert.deepEqual(s.problems, []);
       await s.ctx.close();
 
