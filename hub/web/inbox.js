@@ -410,10 +410,11 @@
       d = await api('GET', '/api/inbox/threads/' + id);
     } catch (e) {
       if (e.status === 404) {
-        S.threads.delete(id);
-        S.openId = null;
-        toast(t('inbox.error.notFound'));
-        renderList();
+        if (S.threads.has(id)) dropThread(id);
+        else {
+          S.openId = null;
+          toast(t('inbox.error.notFound'));
+        }
       } else if (e.status !== 401) toast(t('inbox.error.network'));
       return;
     }
@@ -980,7 +981,8 @@
       closeTransfer();
       const sel = $('transfer-target');
       const label = sel.selectedOptions.length ? sel.selectedOptions[0].dataset.name || target : target;
-      if (r.thread && stillMine(r.thread)) upsertThread(r.thread);
+      // The hub says whether this caseworker still sees the thread (a county's queue may not).
+      if (r.thread && r.visible !== false) upsertThread(r.thread);
       else dropThread(id, true);
       toast(t('inbox.toast.transferred', { to: label }));
       $('thread-title').focus();
@@ -1047,11 +1049,6 @@
       if (!quiet) toast(t('inbox.error.notFound'));
     }
     renderList();
-  }
-  // Whether this caseworker still sees a thread the hub just answered with (a transfer to another
-  // county's queue takes it away).
-  function stillMine(th) {
-    return !th.queue_county || (S.me && (S.me.supervisor || S.me.county === th.queue_county));
   }
   function upsertThread(th) {
     const prev = S.threads.get(th.id);

@@ -158,6 +158,7 @@ test('transfer to a county: waiting in that queue, seen there only; resolve ends
   assert.equal(r.status, 200, r.text);
   assert.deepEqual([r.json.thread.state, r.json.thread.assigned_to, r.json.thread.queue_county],
     ['waiting', null, 'FRESNO']);
+  assert.equal(r.json.visible, false, 'the MADERA mover no longer sees it');
   const pushed = await fresnoInbox.next((f) => f.type === 'thread' && f.thread.id === id);
   assert.equal(pushed.thread.queue_county, 'FRESNO');
   const list = await api(hub, 'GET', '/api/inbox/threads?state=waiting', { token: tokens.fresno });

@@ -240,28 +240,35 @@ std::optional<storage::Caseworker> FindCaseworker(const std::vector<storage::Cas
   return std::nullopt;
 }
 
+// A move's answer: the thread afterwards, and whether the mover still sees it (a thread put in
+// another county's queue leaves their lists).
+HttpResponse MovedJson(const InboxDeps& deps, const storage::Caseworker& mover,
+                       const storage::ThreadRecord& moved, int64_t now) {
+  return Json(200, json::object{{"thread", ThreadSummaryJson(moved, deps.reply_target, now)},
+                                {"visible", Visible(mover, moved, deps.options.triage_counties)}});
+}
+
 void RegisterAssignmentApi(http::Router& router, const std::shared_ptr<const InboxDeps>& holder) {
-  router.Add(
-      "POST", "/api/inbox/threads/{id}/release",
-      [holder](const HttpRequest& req, const PathParams& params) {
-        const InboxDeps& deps = *holder;
-        return WithThread(
-            deps, req, params,
-            [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
-              auto moved = deps.conversations.Move(
-                  t.id, cw, std::nullopt, std::nullopt, "release", now,
-                  [&](const storage::ThreadRecord& current) -> storage::Status {
-                    if (storage::Status s = CheckMovable(deps, cw, current); !s.ok()) return s;
-                    if (current.state != storage::ThreadState::kAssigned) {
-                      return {storage::Code::kConflict, "the thread is not claimed"};
-                    }
-                    return storage::Status::Ok();
-                  });
-              if (!moved.ok()) return MoveError(moved.status());
-              return Json(
-                  200, json::object{{"thread", ThreadSummaryJson(*moved, deps.reply_target, now)}});
-            });
-      });
+  router.Add("POST", "/api/inbox/threads/{id}/release",
+             [holder](const HttpRequest& req, const PathParams& params) {
+               const InboxDeps& deps = *holder;
+               return WithThread(
+                   deps, req, params,
+                   [&](const storage::Caseworker& cw, const storage::ThreadRecord& t, int64_t now) {
+                     auto moved = deps.conversations.Move(
+                         t.id, cw, std::nullopt, std::nullopt, "release", now,
+                         [&](const storage::ThreadRecord& current) -> storage::Status {
+                           if (storage::Status s = CheckMovable(deps, cw, current); !s.ok())
+                             return s;
+                           if (current.state != storage::ThreadState::kAssigned) {
+                             return {storage::Code::kConflict, "the thread is not claimed"};
+                           }
+                           return storage::Status::Ok();
+                         });
+                     if (!moved.ok()) return MoveError(moved.status());
+                     return MovedJson(deps, cw, *moved, now);
+                   });
+             });
 
   // {"username": …} hands the thread to that caseworker; {"county": …} puts it, waiting and
   // unassigned, in that county's queue.
@@ -311,8 +318,7 @@ void RegisterAssignmentApi(http::Router& router, const std::shared_ptr<const Inb
                       return storage::Status::Ok();
                     });
                 if (!moved.ok()) return MoveError(moved.status());
-                return Json(200, json::object{{"thread",
-                                               ThreadSummaryJson(*moved, deps.reply_target, now)}});
+                return MovedJson(deps, cw, *moved, now);
               }
               bool staffed = false;
               for (const auto& c : *all) {
@@ -330,8 +336,7 @@ void RegisterAssignmentApi(http::Router& router, const std::shared_ptr<const Inb
                     return storage::Status::Ok();
                   });
               if (!moved.ok()) return MoveError(moved.status());
-              return Json(
-                  200, json::object{{"thread", ThreadSummaryJson(*moved, deps.reply_target, now)}});
+              return MovedJson(deps, cw, *moved, now);
             });
       });
 }

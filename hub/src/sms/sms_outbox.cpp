@@ -24,8 +24,7 @@ void SmsService::OnEvent(const events::HubEvent& event) {
     return;
   }
   if (event.thread.channel == storage::Channel::kWeb) {
-    NoticeReplyWhileAway(ctx_, event, options_.link_ttl_ms);
-    if (event.message.sender == storage::Sender::kCaseworker) Wake();
+    if (NoticeReplyWhileAway(ctx_, event, options_.link_ttl_ms) > 0) Wake();
     return;
   }
   if (event.thread.channel != storage::Channel::kSms) return;
