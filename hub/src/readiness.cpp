@@ -6,12 +6,12 @@
 
 namespace connecthub::hub {
 
-void RegisterReadiness(http::Router& router, storage::Store& store, Clock clock,
-                       ReadinessOptions options) {
+void RegisterReadiness(http::Router& router, storage::Operations& ops,
+                       storage::Outbox& outbox_store, Clock clock, ReadinessOptions options) {
   router.Add(
       "GET", "/readyz",
-      [&store, clock = std::move(clock), options](const http::HttpRequest&,
-                                                  const http::PathParams&) {
+      [&ops, &outbox_store, clock = std::move(clock), options](const http::HttpRequest&,
+                                                               const http::PathParams&) {
         int64_t now = clock();
         boost::json::object checks;
         bool ready = true;
@@ -20,12 +20,12 @@ void RegisterReadiness(http::Router& router, storage::Store& store, Clock clock,
           ready = false;
         };
         boost::json::object db{{"status", "ok"}};
-        if (!store.CheckWritable().ok()) fail(db);
+        if (!ops.CheckWritable().ok()) fail(db);
         checks["database"] = db;
 
         boost::json::object outbox{{"status", "ok"}};
         boost::json::object sms{{"status", options.sms_enabled ? "ok" : "disabled"}};
-        auto health = store.GetOutboxHealth();
+        auto health = outbox_store.GetOutboxHealth();
         if (!health.ok()) {
           fail(outbox);
           if (options.sms_enabled) fail(sms);

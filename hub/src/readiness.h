@@ -4,7 +4,8 @@
 
 #include "clock.h"
 #include "http/router.h"
-#include "storage/store.h"
+#include "storage/operations.h"
+#include "storage/outbox.h"
 
 namespace connecthub::hub {
 
@@ -16,7 +17,7 @@ struct ReadinessOptions {
 // GET /readyz (hub/API.md): the database, the outbox and the SMS provider as separate checks;
 // 503 when one fails. /healthz stays the liveness check. Everything referenced must outlive the
 // router.
-void RegisterReadiness(http::Router& router, storage::Store& store, Clock clock,
-                       ReadinessOptions options);
+void RegisterReadiness(http::Router& router, storage::Operations& ops,
+                       storage::Outbox& outbox_store, Clock clock, ReadinessOptions options);
 
 }  // namespace connecthub::hub

@@ -145,27 +145,28 @@ void RegisterStaticPages(http::Router& router, const locales::Catalog& catalog,
              });
 }
 
-void RegisterOps(http::Router& router, storage::Store& store, Metrics& metrics,
-                 std::function<void()> gauges) {
-  router.Add("GET", "/healthz", [&store](const HttpRequest&, const PathParams&) {
-    storage::Status s = store.CheckWritable();
+void RegisterOps(http::Router& router, storage::Operations& ops, storage::Outbox& outbox,
+                 Metrics& metrics, std::function<void()> gauges) {
+  router.Add("GET", "/healthz", [&ops](const HttpRequest&, const PathParams&) {
+    storage::Status s = ops.CheckWritable();
     if (!s.ok()) {
       Log(LogLevel::kError, "unhealthy", {{"code", static_cast<int>(s.code())}});
       return http::JsonResponse(503, R"({"status":"unavailable"})");
     }
     return http::JsonResponse(200, R"({"status":"ok"})");
   });
-  router.Add("GET", "/metrics",
-             [&store, &metrics, gauges = std::move(gauges)](const HttpRequest&, const PathParams&) {
-               if (gauges) gauges();
-               if (auto depth = store.OutboxDepth(); depth.ok()) {
-                 metrics.Set("connecthub_outbox_depth", {}, static_cast<double>(*depth));
-               }
-               HttpResponse r;
-               r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-               r.body = metrics.Render();
-               return r;
-             });
+  router.Add(
+      "GET", "/metrics",
+      [&outbox, &metrics, gauges = std::move(gauges)](const HttpRequest&, const PathParams&) {
+        if (gauges) gauges();
+        if (auto depth = outbox.OutboxDepth(); depth.ok()) {
+          metrics.Set("connecthub_outbox_depth", {}, static_cast<double>(*depth));
+        }
+        HttpResponse r;
+        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        r.body = metrics.Render();
+        return r;
+      });
 }
 
 }  // namespace connecthub::hub

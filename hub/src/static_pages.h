@@ -31,7 +31,7 @@ std::string_view ContentTypeFor(std::string_view path);
 void RegisterStaticPages(http::Router& router, const locales::Catalog& catalog,
                          std::vector<std::string> allowed_origins,
                          const std::string& public_url = "");
-void RegisterOps(http::Router& router, storage::Store& store, Metrics& metrics,
-                 std::function<void()> gauges);
+void RegisterOps(http::Router& router, storage::Operations& ops, storage::Outbox& outbox,
+                 Metrics& metrics, std::function<void()> gauges);
 
 }  // namespace connecthub::hub

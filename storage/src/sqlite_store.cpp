@@ -130,56 +130,6 @@ Result<bool> SqliteStore::CheckPin(const std::string& participant_id, const std:
   return true;
 }
 
-Result<int64_t> SqliteStore::RecordPinFailure(const std::string& participant_id, int64_t now_ms,
-                                              int max_failures, int64_t window_ms,
-                                              int64_t lock_ms) {
-  return writer_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
-    int64_t failures = 0, window_start = now_ms, locked_until = 0;
-    {
-      auto q = c.Prep(
-          "SELECT failures, window_start_ms, locked_until_ms FROM pin_failures "
-          "WHERE participant_id = ?");
-      q->bind(1, participant_id);
-      if (q->executeStep()) {
-        failures = q->getColumn(0).getInt64();
-        window_start = q->getColumn(1).getInt64();
-        locked_until = q->getColumn(2).getInt64();
-      }
-    }
-    if (locked_until > now_ms) return locked_until;
-    if (now_ms - window_start > window_ms) {
-      failures = 0;
-      window_start = now_ms;
-    }
-    ++failures;
-    if (failures >= max_failures) {
-      locked_until = now_ms + lock_ms;
-      failures = 0;
-      window_start = now_ms;
-    }
-    auto u = c.Prep(
-        "INSERT INTO pin_failures(participant_id, failures, window_start_ms, locked_until_ms) "
-        "VALUES(?,?,?,?) ON CONFLICT(participant_id) DO UPDATE SET failures = excluded.failures, "
-        "window_start_ms = excluded.window_start_ms, locked_until_ms = excluded.locked_until_ms");
-    u->bind(1, participant_id);
-    u->bind(2, failures);
-    u->bind(3, window_start);
-    u->bind(4, locked_until);
-    u->exec();
-    return locked_until > now_ms ? locked_until : 0;
-  });
-}
-
-Result<int64_t> SqliteStore::LockedUntil(const std::string& participant_id, int64_t now_ms) {
-  return readers_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
-    auto q = c.Prep("SELECT locked_until_ms FROM pin_failures WHERE participant_id = ?");
-    q->bind(1, participant_id);
-    if (!q->executeStep()) return int64_t{0};
-    int64_t until = q->getColumn(0).getInt64();
-    return until > now_ms ? until : 0;
-  });
-}
-
 Status SqliteStore::ClearPinFailures(const std::string& participant_id) {
   return writer_->Run([&](Conn& c) -> Status {
     auto q = c.Prep("DELETE FROM pin_failures WHERE participant_id = ?");

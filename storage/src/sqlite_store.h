@@ -30,9 +30,6 @@ class SqliteStore final : public Store {
                                           int64_t now_ms) override;
 
   Result<bool> CheckPin(const std::string& participant_id, const std::string& pin) override;
-  Result<int64_t> RecordPinFailure(const std::string& participant_id, int64_t now_ms,
-                                   int max_failures, int64_t window_ms, int64_t lock_ms) override;
-  Result<int64_t> LockedUntil(const std::string& participant_id, int64_t now_ms) override;
   Status ClearPinFailures(const std::string& participant_id) override;
   Result<PinCounter> UpdatePinCounter(
       const std::string& key, const std::function<PinCounter(const PinCounter&)>& update) override;

@@ -70,12 +70,20 @@ Status OwnerOnly(const std::string& db_path) {
 
 }  // namespace
 
+Backend BackendOf(std::string_view db) {
+  return db.starts_with("postgresql://") || db.starts_with("postgres://") ? Backend::kPostgres
+                                                                          : Backend::kSqlite;
+}
+
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  if (BackendOf(options.db) == Backend::kPostgres) {
+    return Status(Code::kInvalid, "this build has no PostgreSQL backend yet: use a SQLite file");
+  }
   StoreOptions opts = options;
-  if (opts.key_file.empty()) opts.key_file = opts.db_path + ".key";
-  if (Status s = OwnerOnly(opts.db_path); !s.ok()) return s;
+  if (opts.key_file.empty()) opts.key_file = opts.db + ".key";
+  if (Status s = OwnerOnly(opts.db); !s.ok()) return s;
   try {
-    auto conn = std::make_unique<Conn>(opts.db_path, /*read_only=*/false, opts.busy_timeout_ms);
+    auto conn = std::make_unique<Conn>(opts.db, /*read_only=*/false, opts.sqlite.busy_timeout_ms);
     Status s = Migrate(conn->db());
     if (!s.ok()) return s;
     bool has_keys = conn->db().execAndGet("SELECT count(*) FROM data_keys").getInt64() > 0;
@@ -96,13 +104,13 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
       throw;
     }
     if (!s.ok()) return s;
-    auto readers =
-        std::make_unique<ReadPool>(opts.db_path, opts.read_connections, opts.busy_timeout_ms);
-    auto writer = std::make_unique<Writer>(std::move(conn), opts.max_write_batch);
+    auto readers = std::make_unique<ReadPool>(opts.db, opts.sqlite.read_connections,
+                                              opts.sqlite.busy_timeout_ms);
+    auto writer = std::make_unique<Writer>(std::move(conn), opts.sqlite.max_write_batch);
     return std::unique_ptr<Store>(
         new SqliteStore(opts, std::move(keys), std::move(writer), std::move(readers)));
   } catch (const std::exception& e) {
-    return Status(Code::kIo, "cannot open database " + opts.db_path + ": " + e.what());
+    return Status(Code::kIo, "cannot open database " + opts.db + ": " + e.what());
   }
 }
 

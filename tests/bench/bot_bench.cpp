@@ -87,7 +87,7 @@ std::vector<double> Run(const Bot& bot, const std::vector<Message>& mix, size_t 
 int RunAgainstDatabase(const Bot& bot, const std::vector<Message>& mix, const std::string& db,
                        const std::string& key_file, int64_t participants, size_t iterations) {
   connecthub::storage::StoreOptions options;
-  options.db_path = db;
+  options.db = db;
   options.key_file = key_file.empty() ? db + ".key" : key_file;
   options.create_key_if_missing = false;
   auto store = connecthub::storage::Store::Open(options);

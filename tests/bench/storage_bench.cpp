@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
   int rc = 0;
   {
     connecthub::storage::StoreOptions options;
-    options.db_path = (dir / "bench.db").string();
+    options.db = (dir / "bench.db").string();
     auto opened = Store::Open(options);
     if (!opened.ok()) {
       std::cerr << "open: " << opened.status().message() << "\n";

@@ -26,7 +26,7 @@ storage::Store* OpenStore() {
     const char* dir = mkdtemp(dir_template);
     if (dir == nullptr) std::abort();
     storage::StoreOptions options;
-    options.db_path = std::string(dir) + "/fuzz.db";
+    options.db = std::string(dir) + "/fuzz.db";
     auto opened = storage::Store::Open(options);
     if (!opened.ok()) std::abort();
     return std::move(opened).value();

@@ -16,7 +16,7 @@ struct Fixture {
   std::unique_ptr<storage::Store> store = storage::testing::OpenStore(dir);
   hub::chat::LoginLimiter addresses{20, 15 * 60'000};
   hub::auth::ParentAuth auth{
-      *store, addresses, {.max_failures = 5, .lock_ms = 60'000, .hard_cap = 12}};
+      *store, *store, addresses, {.max_failures = 5, .lock_ms = 60'000, .hard_cap = 12}};
   Fixture() { storage::testing::MustImport(*store, storage::testing::SampleExtract()); }
 };
 

@@ -95,7 +95,7 @@ TEST_CASE("backup writes a checked 0600 copy the key file opens", "[storage][ops
 
   // The copy opens with the original key file and holds the data.
   StoreOptions options;
-  options.db_path = out;
+  options.db = out;
   options.key_file = dir.File("t.db.key");
   options.create_key_if_missing = false;
   auto copy = Store::Open(options);

@@ -16,7 +16,7 @@ namespace {
 
 std::unique_ptr<Store> OpenNoSettle(const TempDir& dir) {
   StoreOptions options;
-  options.db_path = dir.File("t.db");
+  options.db = dir.File("t.db");
   options.retire_settle_ms = 0;
   auto store = Store::Open(options);
   if (!store.ok()) throw std::runtime_error(store.status().message());

@@ -79,7 +79,7 @@ TEST_CASE("migrations: a newer database is refused with a clear message", "[stor
     raw.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion + 1));
   }
   StoreOptions options;
-  options.db_path = dir.File("t.db");
+  options.db = dir.File("t.db");
   auto store = Store::Open(options);
   REQUIRE_FALSE(store.ok());
   CHECK(store.status().code() == Code::kVersion);
@@ -93,7 +93,7 @@ TEST_CASE("a wrong, missing or too open key file is refused", "[storage]") {
     MustImport(*store, SampleExtract());
   }
   StoreOptions options;
-  options.db_path = dir.File("t.db");
+  options.db = dir.File("t.db");
   options.key_file = dir.File("other.key");  // a fresh key: not this database's
   auto wrong = Store::Open(options);
   CHECK(wrong.status().code() == Code::kKey);
@@ -216,7 +216,7 @@ TEST_CASE("LoadFacts: cached answers follow imports, here at once and from anoth
           "[storage]") {
   TempDir dir;
   StoreOptions options;
-  options.db_path = dir.File("t.db");
+  options.db = dir.File("t.db");
   options.case_data_check_ms = 1000;
   auto store = std::move(Store::Open(options)).value();
   MustImport(*store, SampleExtract());
@@ -272,21 +272,30 @@ TEST_CASE("PIN check, plain Argon2id hashes from an extract, lockout bookkeeping
   CHECK(*store->CheckPin("100000005", "246810"));
   CHECK_FALSE(*store->CheckPin("100000005", "246811"));
 
+  // The store keeps failed-login counters as the lockout policy (hub/src/auth/lockout.h, tested
+  // in tests/hub/auth_lockout_test.cpp) writes them: one atomic read-modify-write per attempt.
   int64_t now = TestNowMs();
-  for (int i = 0; i < 4; ++i) {
-    CHECK(*store->RecordPinFailure("100000001", now + i, 5, 15 * kMinute, 15 * kMinute) == 0);
-  }
-  CHECK(*store->LockedUntil("100000001", now) == 0);
-  int64_t until = *store->RecordPinFailure("100000001", now + 5, 5, 15 * kMinute, 15 * kMinute);
-  CHECK(until == now + 5 + 15 * kMinute);
-  CHECK(*store->LockedUntil("100000001", now + 10) == until);
-  CHECK(*store->LockedUntil("100000001", until + 1) == 0);
-  // Failures spread beyond the window do not lock.
+  auto bump = [&](int64_t at) {
+    return store->UpdatePinCounter("100000001", [&](const PinCounter& c) {
+      PinCounter n = c;
+      ++n.failures;
+      ++n.consecutive;
+      if (n.window_start_ms == 0) n.window_start_ms = at;
+      if (n.failures >= 5) n.locked_until_ms = at + 15 * kMinute;
+      return n;
+    });
+  };
+  for (int i = 0; i < 4; ++i) CHECK(bump(now + i)->locked_until_ms == 0);
+  auto locked = bump(now + 5);
+  REQUIRE(locked.ok());
+  CHECK(locked->locked_until_ms == now + 5 + 15 * kMinute);
+  CHECK(locked->failures == 5);
+  CHECK(locked->window_start_ms == now);
   REQUIRE(store->ClearPinFailures("100000001").ok());
-  for (int i = 0; i < 8; ++i) {
-    CHECK(*store->RecordPinFailure("100000001", now + i * 16 * kMinute, 5, 15 * kMinute,
-                                   15 * kMinute) == 0);
-  }
+  auto fresh = store->UpdatePinCounter("100000001", [](const PinCounter& c) { return c; });
+  REQUIRE(fresh.ok());
+  CHECK(fresh->failures == 0);
+  CHECK(fresh->locked_until_ms == 0);
 }
 
 TEST_CASE("sessions store only a hash of the token and expire when idle", "[storage]") {
@@ -964,7 +973,7 @@ TEST_CASE("key rotation: rows under two key ids stay readable, then all move", "
   // A second store on the same files rotates while the first keeps working (as
   // `connecthub rotate-key` beside a running hub).
   StoreOptions options;
-  options.db_path = dir.File("t.db");
+  options.db = dir.File("t.db");
   auto rotator = Store::Open(options);
   REQUIRE(rotator.ok());
   auto stats = (*rotator)->RotateKey(2);  // tiny batches: many transactions
@@ -1157,7 +1166,7 @@ TEST_CASE("a write that returned ok survives the process being killed", "[storag
   if (child == 0) {
     // The child appends, then dies at once: no destructor, no checkpoint, no clean close.
     StoreOptions options;
-    options.db_path = dir.File("t.db");
+    options.db = dir.File("t.db");
     auto store = Store::Open(options);
     if (!store.ok()) ::_exit(3);
     for (int i = 0; i < kMessages; ++i) {

@@ -38,7 +38,7 @@ inline int64_t TestNowMs() {
 
 inline std::unique_ptr<Store> OpenStore(const TempDir& dir, const std::string& name = "t.db") {
   StoreOptions options;
-  options.db_path = dir.File(name);
+  options.db = dir.File(name);
   auto store = Store::Open(options);
   if (!store.ok()) throw std::runtime_error(store.status().message());
   return std::move(store).value();

@@ -6,7 +6,7 @@ namespace connecthub::hub::auth {
 
 storage::Result<Reservation> ParentAuth::Reserve(const std::string& key, int64_t now_ms) {
   Reservation r;
-  auto counted = store_.UpdatePinCounter(
+  auto counted = counters_.UpdatePinCounter(
       key, [&](const storage::PinCounter& c) { return ReserveAttempt(c, now_ms, options_, &r); });
   if (!counted.ok()) return counted.status();
   return r;
@@ -59,12 +59,12 @@ ParentAuthResult ParentAuth::Verify(const std::string& participant_id, const std
     forgive_address();
     return locked(by_participant->locked_until_ms);
   }
-  auto ok = store_.CheckPin(participant_id, pin);
+  auto ok = pins_.CheckPin(participant_id, pin);
   if (!ok.ok()) return failed(ok.status());
   if (*ok) {
     forgive_address();
-    (void)store_.ClearPinFailures(ParticipantKey(participant_id));
-    if (!source.counter_key.empty()) (void)store_.ClearPinFailures(source.counter_key);
+    (void)counters_.ClearPinFailures(ParticipantKey(participant_id));
+    if (!source.counter_key.empty()) (void)counters_.ClearPinFailures(source.counter_key);
     out.outcome = ParentAuthResult::Outcome::kOk;
     return out;
   }

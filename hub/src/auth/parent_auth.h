@@ -5,7 +5,8 @@
 
 #include "auth/lockout.h"
 #include "chat/limits.h"
-#include "storage/store.h"
+#include "storage/case_data.h"
+#include "storage/sessions.h"
 
 namespace connecthub::hub::auth {
 
@@ -27,8 +28,10 @@ struct ParentAuthResult {
 // Argon2id PIN check. Thread-safe; Verify() blocks (Store, Argon2id): never on an I/O thread.
 class ParentAuth {
  public:
-  ParentAuth(storage::Store& store, chat::LoginLimiter& address_limiter, LockoutOptions options)
-      : store_(store), address_limiter_(address_limiter), options_(options) {}
+  // `pins` checks PINs against the case data; `counters` keeps the lockout's counters.
+  ParentAuth(storage::CaseData& pins, storage::Sessions& counters,
+             chat::LoginLimiter& address_limiter, LockoutOptions options)
+      : pins_(pins), counters_(counters), address_limiter_(address_limiter), options_(options) {}
 
   ParentAuthResult Verify(const std::string& participant_id, const std::string& pin,
                           const AttemptSource& source, int64_t now_ms);
@@ -43,15 +46,16 @@ class ParentAuth {
  private:
   storage::Result<Reservation> Reserve(const std::string& key, int64_t now_ms);
 
-  storage::Store& store_;
+  storage::CaseData& pins_;
+  storage::Sessions& counters_;
   chat::LoginLimiter& address_limiter_;
   LockoutOptions options_;
 };
 
 // The agency's reset (`connecthub unlock`, a supervisor's API call): lifts every lock under the
 // counter key, hard ones too. Blocking (Store).
-inline storage::Status ResetLockout(storage::Store& store, const std::string& key) {
-  return store.ClearPinFailures(key);
+inline storage::Status ResetLockout(storage::Sessions& counters, const std::string& key) {
+  return counters.ClearPinFailures(key);
 }
 
 }  // namespace connecthub::hub::auth

@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "storage/store.h"
+#include "storage/sessions.h"
 
 namespace connecthub::hub::auth {
 
@@ -22,14 +22,14 @@ inline bool SessionLive(const storage::Session& session, int64_t now_ms,
 
 // ResolveSession (which touches the session) plus the absolute lifetime: a session past its
 // lifetime is ended and reported kNotFound. Blocking (Store).
-inline storage::Result<storage::Session> ResolveLiveSession(storage::Store& store,
+inline storage::Result<storage::Session> ResolveLiveSession(storage::Sessions& sessions,
                                                             const std::string& token,
                                                             int64_t now_ms,
                                                             const SessionLimits& limits) {
-  auto session = store.ResolveSession(token, now_ms, limits.idle_ms);
+  auto session = sessions.ResolveSession(token, now_ms, limits.idle_ms);
   if (!session.ok()) return session;
   if (now_ms - session->created_ms >= limits.max_age_ms) {
-    (void)store.EndSession(token);
+    (void)sessions.EndSession(token);
     return storage::Status(storage::Code::kNotFound, "session past its lifetime");
   }
   return session;
@@ -37,10 +37,10 @@ inline storage::Result<storage::Session> ResolveLiveSession(storage::Store& stor
 
 // PeekSession (no touch) plus SessionLive: what a live socket's re-check asks. kNotFound when
 // the session is gone or over either limit. Blocking (Store).
-inline storage::Result<storage::Session> CheckLiveSession(storage::Store& store,
+inline storage::Result<storage::Session> CheckLiveSession(storage::Sessions& sessions,
                                                           const std::string& token, int64_t now_ms,
                                                           const SessionLimits& limits) {
-  auto session = store.PeekSession(token);
+  auto session = sessions.PeekSession(token);
   if (!session.ok()) return session;
   if (!SessionLive(*session, now_ms, limits)) {
     return storage::Status(storage::Code::kNotFound, "session ended");

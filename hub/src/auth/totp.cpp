@@ -114,7 +114,7 @@ std::string OtpAuthUri(std::string_view issuer, std::string_view account, std::s
          "&period=" + std::to_string(options.step_ms / 1000);
 }
 
-storage::Result<std::string> EnrollCaseworkerTotp(storage::Store& store,
+storage::Result<std::string> EnrollCaseworkerTotp(storage::Caseworkers& store,
                                                   const std::string& username) {
   if (sodium_init() < 0) return storage::Status(storage::Code::kInternal, "libsodium failed");
   std::string secret(kTotpSecretBytes, '\0');
@@ -127,8 +127,8 @@ storage::Result<std::string> EnrollCaseworkerTotp(storage::Store& store,
   return secret;
 }
 
-TotpCheck CheckCaseworkerTotp(storage::Store& store, int64_t caseworker_id, std::string_view code,
-                              int64_t now_ms, const TotpOptions& options) {
+TotpCheck CheckCaseworkerTotp(storage::Caseworkers& store, int64_t caseworker_id,
+                              std::string_view code, int64_t now_ms, const TotpOptions& options) {
   auto totp = store.GetCaseworkerTotp(caseworker_id);
   if (!totp.ok()) return TotpCheck::kError;
   if (totp->secret.empty()) return TotpCheck::kNotEnrolled;

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "storage/store.h"
+#include "storage/caseworkers.h"
 
 namespace connecthub::hub::auth {
 
@@ -48,13 +48,13 @@ std::string OtpAuthUri(std::string_view issuer, std::string_view account, std::s
 
 // Gives the caseworker `username` a fresh 160-bit secret from libsodium (stored sealed, replacing
 // any earlier one) and returns it, for OtpAuthUri. Errors as Store::SetCaseworkerTotpSecret.
-storage::Result<std::string> EnrollCaseworkerTotp(storage::Store& store,
+storage::Result<std::string> EnrollCaseworkerTotp(storage::Caseworkers& store,
                                                   const std::string& username);
 
 // The second-factor check of a caseworker login, against the store. Records the step on success
 // so the same code is refused the next time (atomically: two racing logins cannot both pass).
 enum class TotpCheck { kOk, kNotEnrolled, kMissing, kWrong, kReused, kError };
-TotpCheck CheckCaseworkerTotp(storage::Store& store, int64_t caseworker_id, std::string_view code,
-                              int64_t now_ms, const TotpOptions& options);
+TotpCheck CheckCaseworkerTotp(storage::Caseworkers& store, int64_t caseworker_id,
+                              std::string_view code, int64_t now_ms, const TotpOptions& options);
 
 }  // namespace connecthub::hub::auth

@@ -255,7 +255,7 @@ class Hub {
         chat_limiter_(options_.max_address_failures, options_.lockout_ms),
         inbox_limiter_(options_.max_address_failures, options_.lockout_ms),
         inbox_user_limiter_(options_.max_username_failures, options_.lockout_ms),
-        parent_auth_(*store_, chat_limiter_,
+        parent_auth_(*store_, *store_, chat_limiter_,
                      {.max_failures = options_.max_pin_failures,
                       .window_ms = options_.lockout_ms,
                       .lock_ms = options_.lockout_ms,
@@ -266,11 +266,11 @@ class Hub {
         context_{*store_,   *bot_,  *catalog_, bus_,     conversations_, router_,  io_,
                  blocking_, clock_, metrics_,  options_, parent_auth_,   registry_} {
     RegisterStaticPages(router_, *catalog_, options_.allowed_origins, options_.public_url);
-    RegisterOps(router_, *store_, metrics_, [this] {
+    RegisterOps(router_, *store_, *store_, metrics_, [this] {
       metrics_.Set("connecthub_chat_subscriptions", {},
                    static_cast<double>(registry_.chat_count()));
     });
-    RegisterReadiness(router_, *store_, clock_,
+    RegisterReadiness(router_, *store_, *store_, clock_,
                       {.sms_enabled = !options_.twilio_account_sid.empty(),
                        .outbox_max_age_ms = options_.ready_outbox_max_ms});
     inbox::RegisterInboxApi(
@@ -516,7 +516,7 @@ int RunServe(const Options& o) {
     return kUsageError;
   }
   storage::StoreOptions store_options;
-  store_options.db_path = o.DbPath();
+  store_options.db = o.DbPath();
   store_options.key_file = o.KeyFilePath();
   auto store = storage::Store::Open(store_options);
   if (!store.ok()) {

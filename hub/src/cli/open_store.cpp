@@ -7,7 +7,7 @@ namespace connecthub::hub::cli {
 std::unique_ptr<storage::Store> OpenStore(const Options& options, std::string_view command,
                                           KeyFile key_file) {
   storage::StoreOptions store_options;
-  store_options.db_path = options.DbPath();
+  store_options.db = options.DbPath();
   store_options.key_file = options.KeyFilePath();
   store_options.create_key_if_missing = key_file == KeyFile::kCreateIfMissing;
   auto store = storage::Store::Open(store_options);
