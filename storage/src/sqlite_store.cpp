@@ -1616,19 +1616,16 @@ Status SqliteStore::MarkOutboundFailed(int64_t id, const std::string& error) {
   });
 }
 
-Status SqliteStore::RecordDeliveryStatus(const std::string& provider_sid, const std::string& status,
-                                         int64_t now_ms,
+Status SqliteStore::RecordDeliveryStatus(const std::string& provider_sid, OutboxState outcome,
+                                         const std::string& reason_text, int64_t now_ms,
                                          std::vector<std::pair<int64_t, int64_t>>* changed) {
   if (provider_sid.empty()) return Status(Code::kInvalid, "empty provider sid");
-  // Twilio's many status words come down to the three the inbox shows: "read" is delivered,
-  // "undelivered" and "canceled" failed, anything else (queued, sending, sent, accepted, ...)
-  // sent. Delivered and failed are final: callbacks arrive in any order, and a late "sent" must
-  // not undo "delivered". The message's label is the outbox state it ends in.
-  std::string state = (status == "delivered" || status == "read") ? "delivered"
-                      : (status == "failed" || status == "undelivered" || status == "canceled")
-                          ? "failed"
-                          : "sent";
-  std::string reason = status.substr(0, 32);
+  std::string state = outcome == OutboxState::kDelivered ? "delivered"
+                      : outcome == OutboxState::kFailed  ? "failed"
+                      : outcome == OutboxState::kSent    ? "sent"
+                                                         : "";
+  if (state.empty()) return Status(Code::kInvalid, "a delivery is sent, delivered or failed");
+  std::string reason = reason_text.substr(0, 32);
   return writer_->Run([&](Conn& c) -> Status {
     if (changed != nullptr) changed->clear();  // the job may run again after a busy retry
     auto q = c.Prep(

@@ -100,8 +100,8 @@ class SqliteStore final : public Store {
                            std::optional<int64_t> unconfirmed_since_ms) override;
   Result<bool> ProviderSidKnown(const std::string& provider_sid) override;
   Status MarkOutboundFailed(int64_t id, const std::string& error) override;
-  Status RecordDeliveryStatus(const std::string& provider_sid, const std::string& status,
-                              int64_t now_ms,
+  Status RecordDeliveryStatus(const std::string& provider_sid, OutboxState state,
+                              const std::string& reason, int64_t now_ms,
                               std::vector<std::pair<int64_t, int64_t>>* changed) override;
   Status RecoverOutbound(int64_t now_ms) override;
   Result<int64_t> OutboxDepth() override;

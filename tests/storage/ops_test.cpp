@@ -247,7 +247,7 @@ TEST_CASE(
                     .value();
   REQUIRE(store->TakeDueOutbound(now + 5, 10).value().size() == 1);
   REQUIRE(store->MarkOutboundSent(out, "SM1", now + 5).ok());
-  REQUIRE(store->RecordDeliveryStatus("SM1", "delivered", now + 6).ok());
+  REQUIRE(store->RecordDeliveryStatus("SM1", OutboxState::kDelivered, "delivered", now + 6).ok());
   // A phone call from another number in which the caller entered the participant's PIN.
   auto voice = store->OpenVoiceThread("+15595550199", "100000001", "es", now + 7).value();
   REQUIRE(store->Append({.thread_id = voice.id, .body = "cuánto debo", .at_ms = now + 7}).ok());

@@ -783,13 +783,17 @@ TEST_CASE("outbox: dedupe, due order, retry, sent, delivery status, recovery", "
   CHECK(*store->ProviderSidKnown("SM123"));
   CHECK(store->Messages(thread->id, 0, 10, false)->at(0).delivery == "sent");
   std::vector<std::pair<int64_t, int64_t>> changed;
-  REQUIRE(store->RecordDeliveryStatus("SM123", "delivered", now + 7000, &changed).ok());
+  REQUIRE(store
+              ->RecordDeliveryStatus("SM123", OutboxState::kDelivered, "delivered", now + 7000,
+                                     &changed)
+              .ok());
   CHECK(changed == std::vector<std::pair<int64_t, int64_t>>{{thread->id, msg->seq}});
   CHECK(store->Messages(thread->id, 0, 10, false)->at(0).delivery == "delivered");
   // Callbacks come in any order: a late "sent" does not undo "delivered".
-  REQUIRE(store->RecordDeliveryStatus("SM123", "sent", now + 7500).ok());
+  REQUIRE(store->RecordDeliveryStatus("SM123", OutboxState::kSent, "sent", now + 7500).ok());
   CHECK(store->Messages(thread->id, 0, 10, false)->at(0).delivery == "delivered");
-  CHECK(store->RecordDeliveryStatus("SMnope", "delivered", now).code() == Code::kNotFound);
+  CHECK(store->RecordDeliveryStatus("SMnope", OutboxState::kDelivered, "delivered", now).code() ==
+        Code::kNotFound);
   REQUIRE(store->MarkOutboundFailed(*later, "HTTP 400").ok());
   CHECK(*store->OutboxDepth() == 0);
 
@@ -810,7 +814,7 @@ TEST_CASE("outbox: dedupe, due order, retry, sent, delivery status, recovery", "
   CHECK(*store->OutboxDepth() == 0);
 }
 
-TEST_CASE("delivery callbacks: Twilio's words become the inbox's sent/delivered/failed",
+TEST_CASE("delivery callbacks: the state they report labels the message (sent/delivered/failed)",
           "[storage]") {
   TempDir dir;
   auto store = OpenStore(dir);
@@ -818,7 +822,7 @@ TEST_CASE("delivery callbacks: Twilio's words become the inbox's sent/delivered/
   int64_t now = TestNowMs();
   auto cw = store->AddCaseworker("cw", "correct horse", "MADERA", false);
   auto thread = store->OpenSmsThread("+15595550123", "es", now);
-  auto label = [&](const char* sid, const char* status) {
+  auto label = [&](const char* sid, OutboxState state, const char* word) {
     auto msg =
         store->Append({thread->id, Sender::kCaseworker, "", "Recibimos sus papeles", "", *cw, now});
     REQUIRE(msg.ok());
@@ -826,14 +830,19 @@ TEST_CASE("delivery callbacks: Twilio's words become the inbox's sent/delivered/
         {"+15595550123", "Recibimos sus papeles", thread->id, msg->seq, sid}, now);
     REQUIRE(store->TakeDueOutbound(now, 10)->size() == 1);
     REQUIRE(store->MarkOutboundSent(*id, sid, now).ok());
-    REQUIRE(store->RecordDeliveryStatus(sid, status, now + 1).ok());
+    REQUIRE(store->RecordDeliveryStatus(sid, state, word, now + 1).ok());
     return store->Messages(thread->id, msg->seq - 1, 1, false)->at(0).delivery;
   };
-  CHECK(label("SM1", "undelivered") == "failed");  // the parent did not get it
-  CHECK(label("SM2", "canceled") == "failed");
-  CHECK(label("SM3", "read") == "delivered");
-  CHECK(label("SM4", "sending") == "sent");
-  CHECK(label("SM5", "partially_delivered") == "sent");
+  // Twilio's words are mapped in hub/src/sms (tests/hub/sms_delivery_status_test.cpp).
+  CHECK(label("SM1", OutboxState::kFailed, "undelivered") ==
+        "failed");  // the parent did not get it
+  CHECK(label("SM2", OutboxState::kFailed, "canceled") == "failed");
+  CHECK(label("SM3", OutboxState::kDelivered, "read") == "delivered");
+  CHECK(label("SM4", OutboxState::kSent, "sending") == "sent");
+  CHECK(label("SM5", OutboxState::kSent, "partially_delivered") == "sent");
+  // Only those three are outcomes of a callback.
+  CHECK(store->RecordDeliveryStatus("SM5", OutboxState::kPending, "queued", now + 2).code() ==
+        Code::kInvalid);
 }
 
 TEST_CASE("reminder candidates: linked and consented numbers, status, what was sent", "[storage]") {

@@ -1,6 +1,7 @@
 // The SMS webhooks: POST /sms/twilio (checks, idempotency by MessageSid, TwiML) and the status
 // callback.
 #include "log.h"
+#include "sms/delivery_status.h"
 #include "sms/mms.h"
 #include "sms/sms_internal.h"
 #include "sms/sms_service.h"
@@ -100,7 +101,8 @@ http::HttpResponse SmsService::HandleStatus(const http::HttpRequest& request) {
     return http::ErrorResponse(400, "missing or malformed MessageSid or MessageStatus");
   }
   std::vector<std::pair<int64_t, int64_t>> changed;
-  Status s = ctx_.store.RecordDeliveryStatus(sid, status, ctx_.clock(), &changed);
+  Status s =
+      ctx_.store.RecordDeliveryStatus(sid, DeliveryStateOf(status), status, ctx_.clock(), &changed);
   if (!s.ok() && s.code() != storage::Code::kNotFound) {
     return http::ErrorResponse(500, "storage unavailable");
   }

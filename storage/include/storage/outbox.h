@@ -63,10 +63,15 @@ class Outbox {
   // unconfirmed attempt never claims another item's message).
   virtual Result<bool> ProviderSidKnown(const std::string& provider_sid) = 0;
   virtual Status MarkOutboundFailed(int64_t id, const std::string& error) = 0;
-  // From the provider's status callback ("delivered", "undelivered", "failed", ...).
-  // `changed`, when given, receives the (thread id, seq) of each thread message it updated.
+  // What the provider's status callback said of the item it accepted as `provider_sid`: kSent,
+  // kDelivered or kFailed (the provider's words are mapped above the store, in hub/src/sms);
+  // `reason` (at most 32 bytes kept) is recorded as the last error of a failure. Delivered and
+  // failed are final: callbacks arrive in any order, and a late "sent" never undoes them. The
+  // message's delivery label is the state the item ends in. `changed`, when given, receives the
+  // (thread id, seq) of each thread message it updated. kInvalid for another state or an empty
+  // sid; kNotFound when no item has that sid.
   virtual Status RecordDeliveryStatus(
-      const std::string& provider_sid, const std::string& status, int64_t now_ms,
+      const std::string& provider_sid, OutboxState state, const std::string& reason, int64_t now_ms,
       std::vector<std::pair<int64_t, int64_t>>* changed = nullptr) = 0;
   // kSending items left by a crash become kPending again, unconfirmed since their attempt began
   // (called once at start-up).
