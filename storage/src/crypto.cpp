@@ -147,14 +147,8 @@ std::optional<std::string> NormalizeE164(std::string_view phone) {
 }
 
 KeyRing::~KeyRing() {
-  for (auto& [id, key] : keys_) {
-    sodium_memzero(key.seal.data(), key.seal.size());
-    sodium_memzero(key.check.data(), key.check.size());
-  }
+  for (auto& entry : keys_) sodium_memzero(&entry.second, sizeof entry.second);
   sodium_memzero(blind_.data(), blind_.size());
-  sodium_memzero(pepper_.data(), pepper_.size());
-  sodium_memzero(token_.data(), token_.size());
-  sodium_memzero(audit_.data(), audit_.size());
 }
 
 Result<std::unique_ptr<KeyRing>> KeyRing::Load(const std::string& path, bool create) {
@@ -192,7 +186,8 @@ Status KeyRing::LoadLocked() {
   std::ifstream in(path_);
   if (!in) return {Code::kKey, "cannot read key file " + path_};
   std::map<uint32_t, Key> keys;
-  uint32_t current = 0, first = 0;
+  uint32_t current = 0, first = 0, last = 0, blind = 0;
+  std::array<unsigned char, 32> blind_key{};
   std::string line;
   int n = 0;
   while (std::getline(in, line)) {
@@ -212,41 +207,54 @@ Status KeyRing::LoadLocked() {
       }
       id = id * 10 + static_cast<uint32_t>(line[i] - '0');
     }
+    std::string_view rest = std::string_view(line).substr(sp + 1);
+    constexpr std::string_view kAuditOnly = "audit-only ";
+    bool audit_only = rest.starts_with(kAuditOnly);
+    if (audit_only) rest.remove_prefix(kAuditOnly.size());
     unsigned char master[kMasterBytes];
     size_t len = 0;
-    std::string_view b64 = std::string_view(line).substr(sp + 1);
-    int rc = sodium_base642bin(master, sizeof master, b64.data(), b64.size(), " \r", &len, nullptr,
-                               sodium_base64_VARIANT_ORIGINAL);
+    int rc = sodium_base642bin(master, sizeof master, rest.data(), rest.size(), " \r", &len,
+                               nullptr, sodium_base64_VARIANT_ORIGINAL);
     sodium_memzero(line.data(), line.size());
     if (rc != 0 || len != kMasterBytes) {
       sodium_memzero(master, sizeof master);
       return {Code::kKey, where + "key is not 32 bytes of base64"};
     }
-    if (id == 0 || id <= current) {
+    if (id == 0 || id <= last) {
       sodium_memzero(master, sizeof master);
       return {Code::kKey, where + "key ids must increase"};
     }
     Key key;
-    Derive(&key.seal, 1, "chseal__", master);
-    Derive(&key.check, 2, "chcheck_", master);
-    if (first == 0) {
-      first = id;
-      Derive(&blind_, 3, "chblind_", master);
-      Derive(&pepper_, 4, "chpepper", master);
-      Derive(&token_, 5, "chtoken_", master);
-      Derive(&audit_, 6, "chaudit_", master);
+    if (audit_only) {
+      key.full = false;
+      std::memcpy(key.audit.data(), master, kMasterBytes);
+    } else {
+      Derive(&key.seal, 1, "chseal__", master);
+      Derive(&key.check, 2, "chcheck_", master);
+      Derive(&key.pepper, 4, "chpepper", master);
+      Derive(&key.token, 5, "chtoken_", master);
+      Derive(&key.audit, 6, "chaudit_", master);
+      if (blind == 0) {
+        blind = id;
+        Derive(&blind_key, 3, "chblind_", master);
+      }
+      current = id;
     }
+    if (first == 0) first = id;
     sodium_memzero(master, sizeof master);
     keys[id] = key;
     sodium_memzero(&key, sizeof key);
-    current = id;
+    last = id;
   }
-  if (keys.empty()) return {Code::kKey, "key file " + path_ + " holds no key"};
-  for (auto& [id, key] : keys_) {
-    sodium_memzero(key.seal.data(), key.seal.size());
-    sodium_memzero(key.check.data(), key.check.size());
+  if (current == 0 || !keys.at(last).full) {
+    for (auto& entry : keys) sodium_memzero(&entry.second, sizeof entry.second);
+    sodium_memzero(blind_key.data(), blind_key.size());
+    return {Code::kKey, "key file " + path_ + " holds no key (its last line must be a full key)"};
   }
+  for (auto& entry : keys_) sodium_memzero(&entry.second, sizeof entry.second);
   keys_ = std::move(keys);
+  blind_ = blind_key;
+  sodium_memzero(blind_key.data(), blind_key.size());
   stamp_ = FileStamp{static_cast<uint64_t>(st.st_ino), static_cast<int64_t>(st.st_size),
                      static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
   current_ = current;
@@ -270,23 +278,31 @@ Status KeyRing::ReplaceFileLocked(std::string& text) {
   return LoadLocked();
 }
 
-Status KeyRing::RemoveKey(uint32_t key_id) {
+Status KeyRing::RemoveKey(uint32_t key_id, bool keep_audit) {
   std::unique_lock lock(mu_);
-  if (keys_.find(key_id) == keys_.end()) {
+  auto it = keys_.find(key_id);
+  if (it == keys_.end()) {
     return {Code::kNotFound, "no key " + std::to_string(key_id) + " in the key file"};
   }
   if (key_id == current_) return {Code::kConflict, "key " + std::to_string(key_id) + " is current"};
-  if (key_id == first_) {
-    return {Code::kConflict, "key " + std::to_string(key_id) +
-                                 " is the first key: phone lookups, PINs, passwords, sessions and "
-                                 "the audit chain are keyed from it"};
-  }
+  if (!it->second.full && keep_audit) return Status::Ok();  // already audit-only
   std::ifstream in(path_, std::ios::binary);
   if (!in) return Status(Code::kKey, "cannot read key file " + path_);
   std::string text, line;
   std::string prefix = std::to_string(key_id) + " ";
   while (std::getline(in, line)) {
-    if (!line.starts_with(prefix)) text += line + "\n";
+    if (!line.starts_with(prefix)) {
+      text += line + "\n";
+    } else if (keep_audit) {
+      const auto& audit = it->second.audit;
+      std::string b64(sodium_base64_ENCODED_LEN(audit.size(), sodium_base64_VARIANT_ORIGINAL),
+                      '\0');
+      sodium_bin2base64(b64.data(), b64.size(), audit.data(), audit.size(),
+                        sodium_base64_VARIANT_ORIGINAL);
+      b64.resize(std::strlen(b64.c_str()));
+      text += prefix + "audit-only " + b64 + "\n";
+      sodium_memzero(b64.data(), b64.size());
+    }
     sodium_memzero(line.data(), line.size());
   }
   return ReplaceFileLocked(text);
@@ -326,14 +342,16 @@ uint32_t KeyRing::current_id() const {
 std::vector<uint32_t> KeyRing::key_ids() const {
   std::shared_lock lock(mu_);
   std::vector<uint32_t> ids;
-  for (const auto& [id, key] : keys_) ids.push_back(id);
+  for (const auto& entry : keys_) {
+    if (entry.second.full) ids.push_back(entry.first);
+  }
   return ids;
 }
 
 std::string KeyRing::CheckValue(uint32_t key_id) const {
   std::shared_lock lock(mu_);
   auto it = keys_.find(key_id);
-  if (it == keys_.end()) return {};
+  if (it == keys_.end() || !it->second.full) return {};
   std::string out(32, '\0');
   crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
                      reinterpret_cast<const unsigned char*>(kCheckConstant.data()),
@@ -403,7 +421,7 @@ Result<std::string> KeyRing::Open(std::string_view sealed, std::string_view tabl
     {
       std::shared_lock lock(mu_);
       auto it = keys_.find(id);
-      if (it != keys_.end()) {
+      if (it != keys_.end() && it->second.full) {
         std::string ad = Ad(table, column, row, id);
         std::string out(sealed.size() - kHeaderBytes - kTagBytes, '\0');
         unsigned long long mlen = 0;
@@ -436,30 +454,88 @@ std::string KeyRing::BlindIndex(std::string_view e164) const {
   return out;
 }
 
-std::string KeyRing::AuditMac(std::string_view data) const {
+namespace {
+
+std::string IdPrefix(uint32_t id) {
+  return {static_cast<char>(id >> 24), static_cast<char>(id >> 16), static_cast<char>(id >> 8),
+          static_cast<char>(id)};
+}
+
+std::string Mac(std::string_view data, const std::array<unsigned char, 32>& key) {
   std::string out(32, '\0');
-  std::shared_lock lock(mu_);
   crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
-                     reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-                     audit_.data(), audit_.size());
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size(), key.data(),
+                     key.size());
   return out;
+}
+
+}  // namespace
+
+uint32_t KeyRing::RecordedKeyId(std::string_view hash_or_link) const {
+  if (hash_or_link.size() == 36) return SealedKeyId(hash_or_link);
+  std::shared_lock lock(mu_);
+  return first_;
+}
+
+std::string KeyRing::AuditMac(std::string_view data) const {
+  std::shared_lock lock(mu_);
+  return IdPrefix(current_) + Mac(data, keys_.at(current_).audit);
+}
+
+bool KeyRing::AuditMacMatches(std::string_view data, std::string_view link) const {
+  std::shared_lock lock(mu_);
+  uint32_t id = first_;
+  std::string_view mac = link;
+  if (link.size() == 36) {
+    id = SealedKeyId(link);
+    mac.remove_prefix(4);
+  } else if (link.size() != 32) {
+    return false;
+  }
+  auto it = keys_.find(id);
+  if (it == keys_.end()) return false;
+  std::string expect = Mac(data, it->second.audit);
+  return sodium_memcmp(expect.data(), mac.data(), 32) == 0;
 }
 
 std::string KeyRing::TokenHash(std::string_view token) const {
-  std::string out(32, '\0');
   std::shared_lock lock(mu_);
-  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
-                     reinterpret_cast<const unsigned char*>(token.data()), token.size(),
-                     token_.data(), token_.size());
+  return IdPrefix(current_) + Mac(token, keys_.at(current_).token);
+}
+
+std::vector<std::string> KeyRing::TokenHashes(std::string_view token) const {
+  std::shared_lock lock(mu_);
+  std::vector<std::string> out;
+  out.push_back(IdPrefix(current_) + Mac(token, keys_.at(current_).token));
+  for (auto it = keys_.rbegin(); it != keys_.rend(); ++it) {
+    if (!it->second.full || it->first == current_) continue;
+    out.push_back(IdPrefix(it->first) + Mac(token, it->second.token));
+  }
+  auto first = keys_.find(first_);
+  if (first != keys_.end() && first->second.full) out.push_back(Mac(token, first->second.token));
   return out;
 }
 
-std::string KeyRing::Peppered(std::string_view secret) const {
+uint32_t KeyRing::SecretKeyId(std::string_view hash) {
+  if (hash.starts_with("!")) hash.remove_prefix(1);
+  if (!hash.starts_with("k")) return 0;
+  uint32_t id = 0;
+  size_t i = 1;
+  for (; i < hash.size() && i < 11 && hash[i] >= '0' && hash[i] <= '9'; ++i) {
+    id = id * 10 + static_cast<uint32_t>(hash[i] - '0');
+  }
+  if (i == 1 || i >= hash.size() || hash[i] != ':') return 0;
+  return id;
+}
+
+std::string KeyRing::Peppered(std::string_view secret, uint32_t key_id) const {
   unsigned char mac[32];
   {
     std::shared_lock lock(mu_);
+    auto it = keys_.find(key_id);
+    if (it == keys_.end() || !it->second.full) return {};
     crypto_generichash(mac, sizeof mac, reinterpret_cast<const unsigned char*>(secret.data()),
-                       secret.size(), pepper_.data(), pepper_.size());
+                       secret.size(), it->second.pepper.data(), it->second.pepper.size());
   }
   std::string hex = ToHex(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
   sodium_memzero(mac, sizeof mac);
@@ -501,22 +577,43 @@ class Argon2Slot {
 }  // namespace
 
 Result<std::string> KeyRing::HashSecret(std::string_view secret) const {
-  std::string input = Peppered(secret);
+  uint32_t id = current_id();
+  std::string input = Peppered(secret, id);
   Argon2Slot slot;
   char out[crypto_pwhash_STRBYTES];
   int rc = crypto_pwhash_str(out, input.data(), input.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                              crypto_pwhash_MEMLIMIT_INTERACTIVE);
   sodium_memzero(input.data(), input.size());
   if (rc != 0) return Status(Code::kInternal, "Argon2id hashing failed (out of memory)");
-  return std::string(out);
+  return "k" + std::to_string(id) + ":" + std::string(out);
 }
 
 bool KeyRing::VerifySecret(const std::string& hash, std::string_view secret, bool peppered) const {
-  std::string input = peppered ? Peppered(secret) : std::string(secret);
+  std::string_view stored = hash;
+  std::string input;
+  if (peppered) {
+    uint32_t id = SecretKeyId(stored);
+    if (id != 0) {
+      stored.remove_prefix(stored.find(':') + 1);
+    } else {
+      id = first_id();
+    }
+    input = Peppered(secret, id);
+  } else {
+    input = std::string(secret);
+  }
+  std::string str(stored);
   Argon2Slot slot;
-  bool ok = crypto_pwhash_str_verify(hash.c_str(), input.data(), input.size()) == 0;
+  // An unknown key still spends the Argon2id time (its input is then empty and cannot match a
+  // peppered hash, whose input is 64 hex digits).
+  bool ok =
+      crypto_pwhash_str_verify(str.c_str(), input.data(), input.size()) == 0 && !input.empty();
   sodium_memzero(input.data(), input.size());
   return ok;
+}
+
+bool KeyRing::NeedsRehash(const std::string& hash, bool peppered) const {
+  return !peppered || SecretKeyId(hash) != current_id();
 }
 
 }  // namespace connecthub::storage

@@ -29,9 +29,15 @@ std::optional<std::string> NormalizeE164(std::string_view phone);
 //
 // Key file format: text, one line per key, `<key_id> <base64 32-byte master key>`; the last line
 // is the current key (new values are sealed under it). The file must not be readable or writable
-// by group or other. Per key id a sealing subkey and a key-check subkey are derived with
-// crypto_kdf. The blind-index key, the pepper and the session-hash key are derived from the FIRST
-// key of the file only, so rotation never changes phone lookups or PIN/password verification.
+// by group or other. Per key id a sealing, key-check, pepper, session-hash and audit-MAC subkey
+// are derived with crypto_kdf; new hashes, sessions and audit links use the current key's and
+// record its id. A retired key whose audit links remain is kept as
+// `<key_id> audit-only <base64 audit-MAC subkey>`: it verifies the chain and opens nothing. The
+// blind-index key still comes from the FIRST key of the file (phone lookups do not rotate yet).
+//
+// Recorded key ids: a peppered hash is `k<id>:` + the Argon2id string; a session hash and an audit
+// link are key_id (4 bytes, big endian) || 32-byte BLAKE2b. Values without (from before schema 15)
+// are under the first key of the file.
 //
 // Sealed value layout: key_id (4 bytes, big endian) || nonce (24) || XChaCha20-Poly1305
 // ciphertext+tag; associated data "table|column|row|key_id" binds it to its row and column.
@@ -52,15 +58,17 @@ class KeyRing {
   // Appends a fresh key with the next id to the key file (atomically, via rename) and makes it
   // current. Returns the new id.
   Result<uint32_t> AddKey();
-  // Removes key `key_id` from the key file (atomically and durably, like AddKey). Refuses the
-  // current key and the first one (the blind index, pepper, session and audit keys derive from
-  // it): kConflict; an unknown id: kNotFound. The caller makes sure nothing is sealed under it.
-  Status RemoveKey(uint32_t key_id);
+  // Removes key `key_id` from the key file (atomically and durably, like AddKey); with
+  // `keep_audit` its line becomes audit-only (verification of audit links only). Refuses the
+  // current key: kConflict; an unknown id: kNotFound. The caller makes sure nothing else uses it.
+  Status RemoveKey(uint32_t key_id, bool keep_audit);
+  // The first key of the file (full or audit-only): values without a recorded key id are under it.
   uint32_t first_id() const;
   // When the key file was last replaced (ms since the epoch; 0 if unknown).
   int64_t replaced_ms() const;
 
   uint32_t current_id() const;
+  // The ids of the full keys (audit-only lines left out).
   std::vector<uint32_t> key_ids() const;
   // Keyed BLAKE2b of a constant under `key_id`'s check subkey (recorded in the database so a wrong
   // key file is refused at open). Empty when the id is unknown.
@@ -80,28 +88,46 @@ class KeyRing {
 
   // 32-byte keyed BLAKE2b of an already normalised E.164 number.
   std::string BlindIndex(std::string_view e164) const;
-  // 32-byte keyed BLAKE2b of a session token (the only form of a token that is stored).
+  // A session token's stored form under the current key: key id (4 bytes) || keyed BLAKE2b.
   std::string TokenHash(std::string_view token) const;
-  // 32-byte keyed BLAKE2b under the audit-chain key (first key, like the blind index): links an
-  // audit row to the one before it, so an edit by anyone without the key file breaks the chain.
+  // Every form the token may be stored in: one per full key (and the legacy 32-byte form under
+  // the first key), the current key's first.
+  std::vector<std::string> TokenHashes(std::string_view token) const;
+  // The key id a stored session hash or audit link was made with (the first key for legacy).
+  uint32_t RecordedKeyId(std::string_view hash_or_link) const;
+  // Audit link under the current key: key id (4 bytes) || keyed BLAKE2b of `data`. Links an audit
+  // row to the one before it, so an edit by anyone without the key file breaks the chain.
   std::string AuditMac(std::string_view data) const;
-  // Argon2id (crypto_pwhash_str) over a keyed BLAKE2b of the secret with the pepper.
-  // kInternal when out of memory.
+  // Whether `link` is the audit link of `data` under the key it records (full or audit-only).
+  bool AuditMacMatches(std::string_view data, std::string_view link) const;
+  // Argon2id (crypto_pwhash_str) over a keyed BLAKE2b of the secret with the current key's
+  // pepper, prefixed `k<id>:`. kInternal when out of memory.
   Result<std::string> HashSecret(std::string_view secret) const;
-  // Verifies against a stored hash; `peppered` false for plain Argon2id strings from an extract.
+  // Verifies against a stored hash with the pepper of the key it records; `peppered` false for
+  // plain Argon2id strings from an extract. False when that key is not in the ring.
   bool VerifySecret(const std::string& hash, std::string_view secret, bool peppered) const;
+  // True when a verified hash should be re-made under the current pepper (unpeppered, or made
+  // under an older key).
+  bool NeedsRehash(const std::string& hash, bool peppered) const;
+  // The key id recorded in a peppered hash; 0 when it has none (legacy: the first key).
+  static uint32_t SecretKeyId(std::string_view hash);
 
  private:
   struct Key {
-    std::array<unsigned char, 32> seal;
-    std::array<unsigned char, 32> check;
+    bool full = true;  // false: an audit-only line (only `audit` is set)
+    std::array<unsigned char, 32> seal{};
+    std::array<unsigned char, 32> check{};
+    std::array<unsigned char, 32> pepper{};
+    std::array<unsigned char, 32> token{};
+    std::array<unsigned char, 32> audit{};
   };
   KeyRing() = default;
   Status LoadLocked();
   // Writes `text` as the new key file (a temporary file renamed over it, the directory synced)
   // and loads it.
   Status ReplaceFileLocked(std::string& text);
-  std::string Peppered(std::string_view secret) const;
+  // Keyed BLAKE2b of the secret under key `key_id`'s pepper; empty when not a full key.
+  std::string Peppered(std::string_view secret, uint32_t key_id) const;
 
   std::string path_;
   mutable std::shared_mutex mu_;
@@ -109,9 +135,6 @@ class KeyRing {
   uint32_t current_ = 0;
   uint32_t first_ = 0;
   std::array<unsigned char, 32> blind_{};
-  std::array<unsigned char, 32> pepper_{};
-  std::array<unsigned char, 32> token_{};
-  std::array<unsigned char, 32> audit_{};
   // The key file as last loaded (inode, size, mtime), and when Seal last compared it.
   struct FileStamp {
     uint64_t ino = 0;

@@ -111,23 +111,35 @@ Result<bool> SqliteStore::CheckPin(const std::string& participant_id, const std:
     return false;
   }
   if (!keys_->VerifySecret(row->first, pin, row->second)) return false;
-  if (!row->second) {
-    // An imported hash has no pepper: re-hashed with it now that the PIN is known. Only if the
-    // row still holds that hash (an import meanwhile wins); a failure keeps the old hash usable.
-    if (auto peppered = keys_->HashSecret(pin); peppered.ok()) {
-      (void)writer_->Run([&](Conn& c) -> Status {
-        auto q = c.Prep(
-            "UPDATE participants SET pin_hash = ?, pin_peppered = 1 "
-            "WHERE participant_id = ? AND pin_hash = ? AND pin_peppered = 0");
-        q->bind(1, *peppered);
-        q->bind(2, participant_id);
-        q->bind(3, row->first);
-        q->exec();
-        return Status::Ok();
-      });
-    }
-  }
+  RehashIfStale("participants", "pin_hash", "participant_id = ? AND pin_peppered = ?",
+                participant_id, row->second, row->first, pin);
   return true;
+}
+
+void SqliteStore::RehashIfStale(const char* table, const char* column, const char* where,
+                                const std::string& row_id, bool peppered, const std::string& hash,
+                                const std::string& secret) {
+  // An imported hash has no pepper, and one made under an older key has that key's pepper:
+  // re-hashed with the current key's now that the secret is known. Only if the row still holds
+  // that hash (an import or a reset meanwhile wins); a failure keeps the old hash usable.
+  if (!keys_->NeedsRehash(hash, peppered)) return;
+  auto fresh = keys_->HashSecret(secret);
+  if (!fresh.ok()) return;
+  std::string extra = std::string(table) == "participants" ? ", pin_peppered = 1" : "";
+  (void)writer_->Run([&](Conn& c) -> Status {
+    SQLite::Statement q(c.db(), std::string("UPDATE ") + table + " SET " + column + " = ?" + extra +
+                                    " WHERE " + where + " AND " + column + " = ?");
+    q.bind(1, *fresh);
+    q.bind(2, row_id);
+    if (std::string(table) == "participants") {
+      q.bind(3, peppered ? 1 : 0);
+      q.bind(4, hash);
+    } else {
+      q.bind(3, hash);
+    }
+    q.exec();
+    return Status::Ok();
+  });
 }
 
 Status SqliteStore::ClearPinFailures(const std::string& participant_id) {
@@ -241,10 +253,24 @@ bool FreshSession(const Session& session, int64_t now_ms, int64_t idle_ttl_ms) {
 
 }  // namespace
 
+std::string SqliteStore::StoredTokenHash(Conn& c, const std::string& token) {
+  // New sessions are under the current key; older ones under the key that was current then.
+  auto hashes = keys_->TokenHashes(token);
+  for (const auto& h : hashes) {
+    auto q = c.Prep("SELECT 1 FROM sessions WHERE token_hash = ?");
+    BindBlob(q, 1, h);
+    if (q->executeStep()) return h;
+  }
+  return hashes.front();
+}
+
 Result<Session> SqliteStore::ResolveSession(const std::string& token, int64_t now_ms,
                                             int64_t idle_ttl_ms) {
-  std::string hash = keys_->TokenHash(token);
-  auto read = readers_->Call<Session>([&](Conn& c) { return ReadSession(c, hash); });
+  std::string hash;
+  auto read = readers_->Call<Session>([&](Conn& c) {
+    hash = StoredTokenHash(c, token);
+    return ReadSession(c, hash);
+  });
   if (read.ok() && FreshSession(*read, now_ms, idle_ttl_ms)) return read;
   auto resolved = writer_->Call<Session>(
       [&](Conn& c) { return ResolveSessionIn(c, hash, now_ms, idle_ttl_ms); });
@@ -275,8 +301,8 @@ Result<Session> SqliteStore::ResolveSessionIn(Conn& c, const std::string& hash, 
 }
 
 Result<Session> SqliteStore::PeekSession(const std::string& token) {
-  std::string hash = keys_->TokenHash(token);
-  return readers_->Call<Session>([&](Conn& c) { return ReadSession(c, hash); });
+  return readers_->Call<Session>(
+      [&](Conn& c) { return ReadSession(c, StoredTokenHash(c, token)); });
 }
 
 Result<int64_t> SqliteStore::PurgeSessions(int64_t used_before_ms, int64_t created_before_ms) {
@@ -289,11 +315,13 @@ Result<int64_t> SqliteStore::PurgeSessions(int64_t used_before_ms, int64_t creat
 }
 
 Status SqliteStore::EndSession(const std::string& token) {
-  std::string hash = keys_->TokenHash(token);
+  auto hashes = keys_->TokenHashes(token);
   return writer_->Run([&](Conn& c) -> Status {
-    auto q = c.Prep("DELETE FROM sessions WHERE token_hash = ?");
-    BindBlob(q, 1, hash);
-    q->exec();
+    for (const auto& hash : hashes) {
+      auto q = c.Prep("DELETE FROM sessions WHERE token_hash = ?");
+      BindBlob(q, 1, hash);
+      q->exec();
+    }
     return Status::Ok();
   });
 }
@@ -858,12 +886,12 @@ void SqliteStore::SubmitTurn(TurnRequest request, std::function<void(Result<Turn
     TurnResult result;
   };
   auto turn = std::make_shared<Turn>();
-  if (!request.session_token.empty()) turn->token_hash = keys_->TokenHash(request.session_token);
   turn->request = std::move(request);
   auto job = [this, turn](Conn& c) -> Status {
     const TurnRequest& req = turn->request;
     TurnResult& out = turn->result;
     int64_t thread_id = req.parent.thread_id;
+    if (!req.session_token.empty()) turn->token_hash = StoredTokenHash(c, req.session_token);
     if (!turn->token_hash.empty()) {
       auto session = ResolveSessionIn(c, turn->token_hash, req.now_ms, req.session_idle_ms);
       if (!session.ok() && session.status().code() != Code::kNotFound) return session.status();
@@ -1054,6 +1082,8 @@ Result<Caseworker> SqliteStore::CheckCaseworkerPassword(const std::string& usern
   if (!keys_->VerifySecret(disabled ? DummyHash() : hash, password, true) || disabled) {
     return Status(Code::kNotFound, "unknown username or wrong password");
   }
+  RehashIfStale("caseworkers", "password_hash", "CAST(id AS TEXT) = ?", std::to_string(row->id),
+                true, hash, password);
   return row;
 }
 
@@ -1257,12 +1287,13 @@ Result<AuditCheck> SqliteStore::VerifyAudit() {
         fail("row ids are not consecutive (a row was removed before this one)");
         break;
       }
-      std::string expect = keys_->AuditMac(
-          AuditLinkInput(id, q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
-                         q.getColumn(3).getString(), q.getColumn(4).getInt64(), prev));
+      // Each link records the key it was made with (KeyRing::AuditMac); a retired key's MAC
+      // subkey stays in the key file, audit-only, for this check.
       std::string link = q.getColumn(5).getString();
-      if (link.size() != expect.size() ||
-          sodium_memcmp(link.data(), expect.data(), link.size()) != 0) {
+      if (!keys_->AuditMacMatches(
+              AuditLinkInput(id, q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
+                             q.getColumn(3).getString(), q.getColumn(4).getInt64(), prev),
+              link)) {
         fail("chain link does not match the row (changed, inserted or reordered)");
         break;
       }

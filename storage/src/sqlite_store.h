@@ -164,6 +164,15 @@ class SqliteStore final : public Store {
   void AuditIn(Conn& c, int64_t caseworker_id, int64_t thread_id, const std::string& action,
                int64_t now_ms);
   const std::string& DummyHash();
+  // After a successful verify: re-hashes `secret` under the current pepper when `hash` is
+  // unpeppered or under an older key, if the row (`where` binds row_id, then for participants
+  // pin_peppered) still holds `hash`.
+  void RehashIfStale(const char* table, const char* column, const char* where,
+                     const std::string& row_id, bool peppered, const std::string& hash,
+                     const std::string& secret);
+  // The stored form of a session token: the first of KeyRing::TokenHashes present in sessions
+  // (the current key's when none is).
+  std::string StoredTokenHash(Conn& c, const std::string& token);
   // Where the audit log starts after the newest audit purge (from_id 0: never purged), and the
   // link of the row before it.
   struct AuditAnchor {

@@ -121,9 +121,10 @@ Status SqliteStore::RetireKey(uint32_t key_id) {
   if (std::find(ids.begin(), ids.end(), key_id) == ids.end()) {
     return {Code::kNotFound, "no key " + std::to_string(key_id) + " in the key file"};
   }
-  if (key_id == keys_->current_id() || key_id == keys_->first_id()) {
-    return keys_->RemoveKey(key_id);  // its kConflict says why
+  if (key_id == keys_->current_id()) {
+    return keys_->RemoveKey(key_id, false);  // its kConflict says why
   }
+  bool first = key_id == keys_->first_id();
   // A hub re-reads a replaced key file within a second of its next seal: after the settle time
   // nothing new is sealed under an old key.
   for (;;) {
@@ -155,7 +156,74 @@ Status SqliteStore::RetireKey(uint32_t key_id) {
     return {Code::kConflict, std::to_string(*in_use) + " sealed value(s) still use key " +
                                  std::to_string(key_id) + ": run rotate-key first"};
   }
-  if (Status s = keys_->RemoveKey(key_id); !s.ok()) return s;
+  // Everything else keyed from it. Values without a recorded key id are the first key's.
+  struct Uses {
+    int64_t blind = 0, hashes = 0, sessions = 0, audit = 0;
+  };
+  std::string k = "k" + std::to_string(key_id) + ":%";
+  auto uses = readers_->Call<Uses>([&](Conn& c) -> Result<Uses> {
+    Uses u;
+    auto count = [&](const std::string& sql, bool bind_prefix, bool bind_k) {
+      SQLite::Statement q(c.db(), sql);
+      if (bind_prefix) q.bind(1, prefix.data(), static_cast<int>(prefix.size()));
+      if (bind_k) q.bind(bind_prefix ? 2 : 1, k);
+      q.executeStep();
+      return q.getColumn(0).getInt64();
+    };
+    if (first) {
+      // Phone blind indexes are still keyed from the first key (they do not rotate yet).
+      for (const char* t : {"participant_phones", "threads", "linked_phones", "sms_optouts"}) {
+        u.blind +=
+            count(std::string("SELECT count(*) FROM ") + t + " WHERE phone_index IS NOT NULL",
+                  false, false);
+      }
+      u.blind += count("SELECT count(*) FROM outbox", false, false);
+    }
+    std::string legacy_pin = first ? " OR pin_hash NOT LIKE 'k%'" : "";
+    std::string legacy_pw =
+        first ? " OR (password_hash NOT LIKE 'k%' AND password_hash NOT LIKE '!k%')" : "";
+    u.hashes =
+        count("SELECT count(*) FROM participants WHERE pin_peppered = 1 AND (pin_hash LIKE ?1" +
+                  legacy_pin + ")",
+              false, true) +
+        count(
+            "SELECT count(*) FROM caseworkers WHERE password_hash LIKE ?1 OR "
+            "password_hash LIKE '!' || ?1" +
+                legacy_pw,
+            false, true);
+    std::string legacy_len = first ? " OR length(token_hash) = 32" : "";
+    u.sessions = count(
+        "SELECT count(*) FROM sessions WHERE substr(token_hash, 1, 4) = ?1 AND length(token_hash) "
+        "= 36" +
+            legacy_len,
+        true, false);
+    std::string legacy_link = first ? " OR length(link) = 32" : "";
+    u.audit = count(
+        "SELECT count(*) FROM audit_log WHERE link IS NOT NULL AND "
+        "((substr(link, 1, 4) = ?1 AND length(link) = 36)" +
+            legacy_link + ")",
+        true, false);
+    return u;
+  });
+  if (!uses.ok()) return uses.status();
+  std::string id = std::to_string(key_id);
+  if (uses->blind > 0) {
+    return {Code::kConflict, std::to_string(uses->blind) + " phone blind index(es) still use key " +
+                                 id + ": phone look-ups do not rotate yet, so the first key stays"};
+  }
+  if (uses->hashes > 0) {
+    return {Code::kConflict,
+            std::to_string(uses->hashes) + " PIN/password hash(es) still use key " + id +
+                "'s pepper: each is re-hashed at its holder's next login; until then reset those "
+                "PINs/passwords or keep the key"};
+  }
+  if (uses->sessions > 0) {
+    return {Code::kConflict, std::to_string(uses->sessions) + " session(s) still use key " + id +
+                                 ": they end within the 12 h session lifetime (or purge them)"};
+  }
+  // Audit links under it stay verifiable: its line becomes audit-only (the MAC subkey, which
+  // opens nothing).
+  if (Status s = keys_->RemoveKey(key_id, uses->audit > 0); !s.ok()) return s;
   return writer_->Run([&](Conn& c) -> Status {
     SQLite::Statement q(c.db(), "DELETE FROM data_keys WHERE key_id = ?");
     q.bind(1, static_cast<int64_t>(key_id));

@@ -114,7 +114,7 @@ TEST_CASE("secrets: Argon2id with pepper, plain hashes from an extract", "[stora
   auto b = KeyRing::Load(dir.File("b.key"), true);
   auto hash = (*a)->HashSecret("482913");
   REQUIRE(hash.ok());
-  CHECK(hash->rfind("$argon2id$", 0) == 0);
+  CHECK(hash->rfind("k1:$argon2id$", 0) == 0);  // records the pepper's key id
   CHECK((*a)->VerifySecret(*hash, "482913", true));
   CHECK_FALSE((*a)->VerifySecret(*hash, "482914", true));
   CHECK_FALSE((*a)->VerifySecret(*hash, "482913", false));

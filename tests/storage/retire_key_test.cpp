@@ -88,3 +88,46 @@ TEST_CASE("a key that still seals a value is not retired, and says how many", "[
   CHECK(refused.message().find("1 sealed value(s) still use key 2") != std::string::npos);
   CHECK(KeyIds(dir) == "1,2,3,");
 }
+
+TEST_CASE("peppers, sessions and audit links rotate; the first key retires once unused",
+          "[storage]") {
+  TempDir dir;
+  auto store = OpenNoSettle(dir);
+  int64_t now = TestNowMs();
+  REQUIRE(store->AddCaseworker("kim", "correct horse", "", false).ok());
+  auto old_session = store->CreateSession(SessionKind::kCaseworker, "1", now);
+  REQUIRE(old_session.ok());
+  REQUIRE(store->Audit(1, 0, "read", now).ok());
+  REQUIRE(store->RotateKey(100).ok());  // 2 current
+  // Made under key 1, still good under 2.
+  CHECK(store->ResolveSession(*old_session, now + 1, 3'600'000).ok());
+  auto new_session = store->CreateSession(SessionKind::kCaseworker, "1", now);
+  REQUIRE(new_session.ok());
+  CHECK(store->ResolveSession(*new_session, now + 1, 3'600'000).ok());
+  REQUIRE(store->Audit(1, 0, "read", now + 2).ok());
+  // Key 1 still peppers the password and keys a session: refused, with counts.
+  Status refused = store->RetireKey(1);
+  CHECK(refused.code() == Code::kConflict);
+  CHECK(refused.message().find("1 PIN/password hash(es) still use key 1") != std::string::npos);
+  REQUIRE(store->CheckCaseworkerPassword("kim", "correct horse").ok());  // re-hashed under 2
+  refused = store->RetireKey(1);
+  CHECK(refused.message().find("1 session(s) still use key 1") != std::string::npos);
+  REQUIRE(store->EndSession(*old_session).ok());
+  REQUIRE(store->RetireKey(1).ok());
+  CHECK(KeyIds(dir) == "1,2,");  // 1 is audit-only now: it verifies links and opens nothing
+  std::ifstream in(dir.File("t.db.key"));
+  std::string first;
+  std::getline(in, first);
+  CHECK(first.rfind("1 audit-only ", 0) == 0);
+  auto check = store->VerifyAudit();
+  REQUIRE(check.ok());
+  CHECK(check->first_bad_id == 0);
+  CHECK(check->rows == 2);
+  CHECK(store->CheckCaseworkerPassword("kim", "correct horse").ok());
+  CHECK(store->ResolveSession(*new_session, now + 3, 3'600'000).ok());
+  store.reset();
+  store = OpenNoSettle(dir);  // reopens with the audit-only line
+  check = store->VerifyAudit();
+  REQUIRE(check.ok());
+  CHECK(check->first_bad_id == 0);
+}
