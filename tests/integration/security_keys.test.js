@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { BINARY, PARENTS, prepare, startHub, loginParent, ask } = require('./lib/hub');
+const { BINARY, PARENTS, Client, prepare, startHub, loginParent, ask } = require('./lib/hub');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connecthub-keys-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -111,3 +111,43 @@ test('rotate-key --retire removes an old key once nothing uses it, while the hub
       fs.rmSync(env.dir, { recursive: true, force: true });
     }
   });
+
+test('after rotate-key, a session made before it still resumes, a PIN hashed under the old ' +
+  'pepper still logs in and is re-hashed under the new key, and the audit chain verifies',
+async () => {
+  const env = prepare();
+  const hub = await startHub(env.db);
+  const pinPrefix = () => spawnSync('sqlite3', ['-cmd', '.timeout 5000', env.db,
+    `SELECT substr(pin_hash, 1, 3) FROM participants WHERE participant_id = '${PARENTS.john.id}'`],
+  { encoding: 'utf8' }).stdout.trim();
+  try {
+    const { client, welcome } = await loginParent(hub, PARENTS.john);
+    await client.close();
+    assert.equal(pinPrefix().startsWith('k2:'), false);
+    const r = spawnSync(BINARY, ['rotate-key', '--db', env.db], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    // The token was hashed under key 1: it still resumes once the hub has key 2.
+    const resumed = await Client.open(`${hub.wsUrl}/ws/chat`);
+    resumed.send({ type: 'resume', token: welcome.token, after_seq: 0 });
+    const back = await resumed.next((f) => f.type === 'welcome' || f.type === 'error');
+    assert.equal(back.type, 'welcome', JSON.stringify(back));
+    await resumed.close();
+    // Logging in again with the same PIN works, and (within the hub's 1 s key refresh) leaves
+    // the hash peppered under key 2.
+    const deadline = Date.now() + 10000;
+    while (!pinPrefix().startsWith('k2:') && Date.now() < deadline) {
+      const again = await loginParent(hub, PARENTS.john);
+      await again.client.close();
+      if (!pinPrefix().startsWith('k2:')) await new Promise((done) => setTimeout(done, 250));
+    }
+    assert.equal(pinPrefix(), 'k2:');
+    const fresh = await loginParent(hub, PARENTS.john);
+    assert.match((await ask(fresh.client, 'p-1', 'what is my balance')).reply.text, /\$/);
+    await fresh.client.close();
+    const v = spawnSync(BINARY, ['audit', 'verify', '--db', env.db], { encoding: 'utf8' });
+    assert.equal(v.status, 0, v.stdout + v.stderr);
+  } finally {
+    await hub.stop();
+    fs.rmSync(env.dir, { recursive: true, force: true });
+  }
+});
