@@ -36,8 +36,8 @@ std::optional<std::string> NormalizeE164(std::string_view phone);
 // blind-index key still comes from the FIRST key of the file (phone lookups do not rotate yet).
 //
 // Recorded key ids: a peppered hash is `k<id>:` + the Argon2id string; a session hash and an audit
-// link are key_id (4 bytes, big endian) || 32-byte BLAKE2b. Values without (from before schema 15)
-// are under the first key of the file.
+// link are key_id (4 bytes, big endian) || 32-byte BLAKE2b. Values without one (written before key
+// ids were recorded; no schema change) are under the first key of the file.
 //
 // Sealed value layout: key_id (4 bytes, big endian) || nonce (24) || XChaCha20-Poly1305
 // ciphertext+tag; associated data "table|column|row|key_id" binds it to its row and column.
