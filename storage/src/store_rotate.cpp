@@ -191,18 +191,16 @@ Status SqliteStore::RetireKey(uint32_t key_id) {
             "password_hash LIKE '!' || ?1" +
                 legacy_pw,
             false, true);
-    std::string legacy_len = first ? " OR length(token_hash) = 32" : "";
-    u.sessions = count(
-        "SELECT count(*) FROM sessions WHERE substr(token_hash, 1, 4) = ?1 AND length(token_hash) "
-        "= 36" +
-            legacy_len,
-        true, false);
-    std::string legacy_link = first ? " OR length(link) = 32" : "";
-    u.audit = count(
-        "SELECT count(*) FROM audit_log WHERE link IS NOT NULL AND "
-        "((substr(link, 1, 4) = ?1 AND length(link) = 36)" +
-            legacy_link + ")",
-        true, false);
+    // A session hash or an audit link is the key id (4 bytes) || a 32-byte BLAKE2b; a legacy one
+    // (32 bytes, no id) is the first key's.
+    auto keyed = [&](const std::string& table, const std::string& column, const std::string& also) {
+      std::string legacy = first ? " OR length(" + column + ") = 32" : "";
+      return count("SELECT count(*) FROM " + table + " WHERE " + also + "((substr(" + column +
+                       ", 1, 4) = ?1 AND length(" + column + ") = 36)" + legacy + ")",
+                   true, false);
+    };
+    u.sessions = keyed("sessions", "token_hash", "");
+    u.audit = keyed("audit_log", "link", "link IS NOT NULL AND ");
     return u;
   });
   if (!uses.ok()) return uses.status();
