@@ -204,7 +204,7 @@ TEST_CASE("a first unknown explains, the second hands over (es)", "[bot][es]") {
                    "de casos, que le responderá aquí.");
 }
 
-TEST_CASE("an understood message resets the misses; low confidence is a miss", "[bot][en][es]") {
+TEST_CASE("an understood message resets the misses, low confidence is a miss", "[bot][en][es]") {
   for (const char* lang : {"en", "es"}) {
     Reply reply = ScriptedBot().Answer("balance", &kPayer, Web(lang, 1), fixture::Now());
     CHECK(reply.intent == "balance");

@@ -81,7 +81,7 @@ TEST_CASE("real classifier: switching language by asking", "[bot][en][es]") {
   CHECK(reply.text == "OK, I will answer in English from now on.");
 }
 
-TEST_CASE("real classifier: gibberish twice escalates; safety words at once", "[bot][en][es]") {
+TEST_CASE("real classifier: gibberish twice escalates, safety words at once", "[bot][en][es]") {
   Reply first = RealBot().Answer("qwzx vlorp grimble", &kPayer, Web("en"), fixture::Now());
   CHECK(first.intent == "unknown");
   CHECK(first.misses == 1);

@@ -94,7 +94,7 @@ TEST_CASE("inbox socket: the absolute lifetime ends a busy session", "[hub][inbo
   CHECK(f.conn->close_code == hub::server::kCloseSessionEnded);
 }
 
-TEST_CASE("inbox socket: a logout of its token closes it; another token's does not",
+TEST_CASE("inbox socket: a logout of its token closes it, another token's does not",
           "[hub][inbox]") {
   InboxFixture f;
   f.registry.EndSession("some-other-token");

@@ -56,7 +56,7 @@ std::vector<std::string> ListEntries(const char* name) {
   return out;
 }
 
-TEST_CASE("every entry of safety-phrases.txt is a safety event; the exceptions are not",
+TEST_CASE("every entry of safety-phrases.txt is a safety event, the exceptions are not",
           "[intents][en][es]") {
   const Classifier& c = Shared();
   std::vector<std::string> phrases = ListEntries("safety-phrases.txt");

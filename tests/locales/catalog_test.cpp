@@ -135,7 +135,7 @@ TEST_CASE("times are in the agency's zone, across DST", "[locales]") {
   CHECK(c.FormatDateTime("en", DateTime{At(2026, 12, 3, 6, 30)}) == "December 2, 2026 at 10:30 PM");
 }
 
-TEST_CASE("another zone can be configured; an unknown zone is refused", "[locales]") {
+TEST_CASE("another zone can be configured, an unknown zone is refused", "[locales]") {
   CatalogOptions options;
   options.time_zone = "America/New_York";
   std::string error;
@@ -167,7 +167,7 @@ TEST_CASE("select on role, with money formatted per locale", "[locales]") {
   CHECK(c->Format("es", "t.role", receiving) == "Se le deben $667.93.");
 }
 
-TEST_CASE("dates, times and text arguments; trimming, escapes, apostrophes", "[locales]") {
+TEST_CASE("dates, times and text arguments, trimming, escapes, apostrophes", "[locales]") {
   auto c = MustCreate(kTestFiles);
   sys_seconds at = At(2026, 12, 2, 16, 0);
   Args args = {{"day", DateTime{at, DateTimeStyle::kFullDate}},

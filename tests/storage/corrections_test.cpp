@@ -38,7 +38,7 @@ std::vector<std::string> Rejections(Store& store, const std::string& text, Impor
 
 }  // namespace
 
-TEST_CASE("a reversed payment leaves the answers; sent again unreversed it comes back",
+TEST_CASE("a reversed payment leaves the answers, sent again unreversed it comes back",
           "[storage][import]") {
   TempDir dir;
   auto store = OpenStore(dir);
@@ -108,7 +108,7 @@ TEST_CASE("a participant with conversations on record is not deleted", "[storage
   CHECK(store->LoadFacts("100000001", TestNowMs()).ok());
 }
 
-TEST_CASE("malformed corrections are rejected with a reason; the other lines are kept",
+TEST_CASE("malformed corrections are rejected with a reason, the other lines are kept",
           "[storage][import]") {
   TempDir dir;
   auto store = OpenStore(dir);

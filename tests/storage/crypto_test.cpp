@@ -86,7 +86,7 @@ TEST_CASE("added keys: old values stay readable, new ones use the new id", "[sto
   CHECK(*(*other)->Open(new_sealed, "t", "c", "r") == "new");
 }
 
-TEST_CASE("blind index is keyed and deterministic; E.164 normalisation", "[storage]") {
+TEST_CASE("blind index is keyed and deterministic, E.164 normalisation", "[storage]") {
   TempDir dir;
   auto a = KeyRing::Load(dir.File("a.key"), true);
   auto b = KeyRing::Load(dir.File("b.key"), true);

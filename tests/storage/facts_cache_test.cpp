@@ -61,7 +61,7 @@ TEST_CASE("facts cache: an appointment that has ended is dropped from a hit", "[
   CHECK(before->upcoming_appointments.size() == 1);  // a copy held elsewhere never changes
 }
 
-TEST_CASE("facts cache: least recently used entries go beyond capacity; 0 disables it",
+TEST_CASE("facts cache: least recently used entries go beyond capacity, 0 disables it",
           "[storage]") {
   FactsCache cache(2, 600'000);
   cache.Put("a", Facts("a"), 1, kDay, kNow);

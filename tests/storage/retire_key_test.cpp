@@ -89,7 +89,7 @@ TEST_CASE("a key that still seals a value is not retired, and says how many", "[
   CHECK(KeyIds(dir) == "1,2,3,");
 }
 
-TEST_CASE("peppers, sessions and audit links rotate; the first key retires once unused",
+TEST_CASE("peppers, sessions and audit links rotate, the first key retires once unused",
           "[storage]") {
   TempDir dir;
   auto store = OpenNoSettle(dir);
