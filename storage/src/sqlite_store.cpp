@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "records.h"
+#include "session_rules.h"
 
 namespace connecthub::storage {
 namespace {
@@ -242,15 +243,6 @@ Result<Session> ReadSession(Conn& c, const std::string& token_hash) {
   return session;
 }
 
-// A session used within the last minute is live and needs no touch: every chat message resolves
-// its session, and a write for each would cost it a group commit before any work is done; expiry
-// stays within a minute of `idle_ttl_ms`.
-bool FreshSession(const Session& session, int64_t now_ms, int64_t idle_ttl_ms) {
-  constexpr int64_t kTouchEveryMs = 60'000;
-  return now_ms >= session.last_used_ms &&
-         now_ms - session.last_used_ms < std::min(kTouchEveryMs, idle_ttl_ms);
-}
-
 }  // namespace
 
 std::string SqliteStore::StoredTokenHash(Conn& c, const std::string& token) {
@@ -284,7 +276,7 @@ Result<Session> SqliteStore::ResolveSessionIn(Conn& c, const std::string& hash, 
                                               int64_t idle_ttl_ms) {
   auto session = ReadSession(c, hash);
   if (!session.ok() || FreshSession(*session, now_ms, idle_ttl_ms)) return session;
-  if (now_ms - session->last_used_ms > idle_ttl_ms) {
+  if (IdleExpired(*session, now_ms, idle_ttl_ms)) {
     auto d = c.Prep("DELETE FROM sessions WHERE token_hash = ?");
     BindBlob(d, 1, hash);
     d->exec();

@@ -1,10 +1,8 @@
 #include <fcntl.h>
-#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
-
+#include "key_check.h"
 #include "schema.h"
 #include "sqlite_store.h"
 
@@ -15,28 +13,14 @@ namespace {
 Status VerifyKeys(Conn& conn, KeyRing& ring, int64_t now_ms) {
   auto& db = conn.db();
   SQLite::Statement select(db, "SELECT key_id, check_value FROM data_keys ORDER BY key_id");
-  std::vector<uint32_t> known;
+  std::vector<std::pair<uint32_t, std::string>> stored;
   while (select.executeStep()) {
-    auto id = static_cast<uint32_t>(select.getColumn(0).getInt64());
-    std::string stored = select.getColumn(1).getString();
-    std::string check = ring.CheckValue(id);
-    if (check.empty()) {
-      return {Code::kKey, "the key file lacks key id " + std::to_string(id) +
-                              " used by this database (wrong key file?)"};
-    }
-    if (check.size() != stored.size() ||
-        sodium_memcmp(check.data(), stored.data(), check.size()) != 0) {
-      return {Code::kKey,
-              "the key file does not match this database (key id " + std::to_string(id) + ")"};
-    }
-    known.push_back(id);
+    stored.emplace_back(static_cast<uint32_t>(select.getColumn(0).getInt64()),
+                        select.getColumn(1).getString());
   }
-  std::vector<uint32_t> ids = ring.key_ids();
-  if (!known.empty() && ids.front() != known.front()) {
-    return {Code::kKey, "the key file's first key is not this database's first key"};
-  }
-  for (uint32_t id : ids) {
-    if (std::find(known.begin(), known.end(), id) != known.end()) continue;
+  auto fresh = KeysToRecord(ring, stored);
+  if (!fresh.ok()) return fresh.status();
+  for (uint32_t id : *fresh) {
     SQLite::Statement insert(db,
                              "INSERT INTO data_keys(key_id, check_value, added_ms) VALUES(?,?,?)");
     std::string check = ring.CheckValue(id);
