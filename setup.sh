@@ -21,6 +21,7 @@ DEB_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlitecpp-dev libsqlite3-dev sqlite3 libsodium-dev libicu-dev catch2 libssl-dev strace
   nodejs npm chromium
+  postgresql-15 libpq-dev
 )
 
 missing=()

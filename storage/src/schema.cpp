@@ -321,6 +321,11 @@ static_assert(kMigrationCount == kSchemaVersion, "one migration per schema versi
 
 }  // namespace
 
+std::string CannedDefaultsSql() {
+  std::string_view migration = kMigrations[13];
+  return std::string(migration.substr(migration.find("INSERT INTO canned_replies")));
+}
+
 int SchemaVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
 
 Status Migrate(SQLite::Database& db, int target) {

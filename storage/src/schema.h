@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <string>
+
 #include "storage/status.h"
 
 namespace connecthub::storage {
@@ -15,5 +17,9 @@ Status Migrate(SQLite::Database& db, int target = kSchemaVersion);
 
 // The database's current schema version (0 for a new file).
 int SchemaVersion(SQLite::Database& db);
+
+// The canned replies a new database starts with (migration 14's INSERT), for a backend that
+// creates its schema another way.
+std::string CannedDefaultsSql();
 
 }  // namespace connecthub::storage

@@ -25,11 +25,6 @@ namespace {
 constexpr int64_t kMinute = 60'000;
 constexpr int64_t kDay = 86'400'000;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // A store with the sample extract imported and participant 100000001's web thread opened.
 struct SampleThread {
   explicit SampleThread(const std::string& lang) : thread(Open(lang)) {}
@@ -296,31 +291,6 @@ TEST_CASE("PIN check, plain Argon2id hashes from an extract, lockout bookkeeping
   REQUIRE(fresh.ok());
   CHECK(fresh->failures == 0);
   CHECK(fresh->locked_until_ms == 0);
-}
-
-TEST_CASE("sessions store only a hash of the token and expire when idle", "[storage]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  int64_t now = TestNowMs();
-  auto token = store->CreateSession(SessionKind::kParticipant, "100000001", now);
-  REQUIRE(token.ok());
-  CHECK(token->size() >= 43);
-  auto s = store->ResolveSession(*token, now + 10 * kMinute, 15 * kMinute);
-  REQUIRE(s.ok());
-  CHECK(s->subject == "100000001");
-  CHECK(s->kind == SessionKind::kParticipant);
-  CHECK(store->ResolveSession(*token, now + 24 * kMinute, 15 * kMinute).ok());  // touched at 10
-  CHECK(store->ResolveSession(*token, now + 40 * kMinute, 15 * kMinute).status().code() ==
-        Code::kNotFound);
-  CHECK(store->ResolveSession(*token, now + 41 * kMinute, 60 * kMinute).status().code() ==
-        Code::kNotFound);  // deleted when it expired
-  auto cw = store->CreateSession(SessionKind::kCaseworker, "7", now);
-  REQUIRE(store->EndSession(*cw).ok());
-  CHECK(store->ResolveSession(*cw, now, kDay).status().code() == Code::kNotFound);
-  CHECK(store->ResolveSession("garbage", now, kDay).status().code() == Code::kNotFound);
-  store.reset();
-  CHECK(ReadAll(dir.File("t.db")).find(*token) == std::string::npos);
-  CHECK(ReadAll(dir.File("t.db-wal")).find(*token) == std::string::npos);
 }
 
 TEST_CASE("threads and messages: seq, idempotent client ids, notes, updates, claim", "[storage]") {
@@ -1040,7 +1010,7 @@ TEST_CASE("the database file holds no message text, name, phone number or e-mail
     store->RecordInboundReply("SMx", "Numbatreply cached", now);
     // Check the WAL too, before and after a checkpoint.
     for (const char* file : {"t.db", "t.db-wal"}) {
-      std::string bytes = ReadAll(dir.File(file));
+      std::string bytes = ReadFile(dir.File(file));
       for (const char* secret :
            {"Zyzzyvamessage", "Quokkatext", "Wombatreply", "Numbatreply", "Mariaxq", "Lopezqz",
             "Jamesqx", "Smithqz", "5595550101", "555-0101", "5595550102", "5595550177",
@@ -1052,7 +1022,7 @@ TEST_CASE("the database file holds no message text, name, phone number or e-mail
   }
   SQLite::Database raw(dir.File("t.db"), SQLite::OPEN_READWRITE);
   raw.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-  std::string bytes = ReadAll(dir.File("t.db"));
+  std::string bytes = ReadFile(dir.File("t.db"));
   CHECK(bytes.size() > 10000);
   for (const char* secret : {"Zyzzyvamessage", "Mariaxq", "5595550177", "mxq@example.org"}) {
     CHECK(bytes.find(secret) == std::string::npos);
@@ -1193,66 +1163,4 @@ TEST_CASE("a write that returned ok survives the process being killed", "[storag
   auto store = OpenStore(dir);
   CHECK(store->Messages(thread_id, 0, 100, false)->size() == kMessages);
   CHECK(store->GetThread(thread_id)->last_seq == kMessages);
-}
-
-TEST_CASE("pin counters update atomically, and purges keep hard locks", "[storage]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  int64_t now = TestNowMs();
-  auto bump = [&](const PinCounter& c) {
-    PinCounter n = c;
-    ++n.failures;
-    n.window_start_ms = now;
-    return n;
-  };
-  CHECK(store->UpdatePinCounter("k", bump)->failures == 1);
-  CHECK(store->UpdatePinCounter("k", bump)->failures == 2);
-  // Concurrent updates see each other.
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 8; ++i)
-    threads.emplace_back([&] { (void)store->UpdatePinCounter("k", bump); });
-  for (auto& t : threads) t.join();
-  CHECK(store->UpdatePinCounter("k", [](const PinCounter& c) { return c; })->failures == 10);
-  // A hard lock survives a purge; a quiet row does not.
-  REQUIRE(store
-              ->UpdatePinCounter("hard",
-                                 [&](const PinCounter&) {
-                                   PinCounter n;
-                                   n.window_start_ms = now;
-                                   n.locked_until_ms = std::numeric_limits<int64_t>::max();
-                                   return n;
-                                 })
-              .ok());
-  CHECK(*store->PurgePinCounters(now + 1) == 1);
-  CHECK(store->UpdatePinCounter("k", [](const PinCounter& c) { return c; })->failures == 0);
-  CHECK(store->UpdatePinCounter("hard", [](const PinCounter& c) { return c; })->locked_until_ms ==
-        std::numeric_limits<int64_t>::max());
-  REQUIRE(store->ClearPinFailures("hard").ok());
-  CHECK(store->UpdatePinCounter("hard", [](const PinCounter& c) { return c; })->locked_until_ms ==
-        0);
-}
-
-TEST_CASE("sessions: peek does not touch; purge by idle and by age", "[storage]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  int64_t now = TestNowMs();
-  auto old_token = store->CreateSession(SessionKind::kParticipant, "100000001", now);
-  auto idle_token = store->CreateSession(SessionKind::kCaseworker, "1", now + 1000);
-  auto fresh_token = store->CreateSession(SessionKind::kCaseworker, "2", now + 2000);
-  REQUIRE(old_token.ok());
-  REQUIRE(idle_token.ok());
-  REQUIRE(fresh_token.ok());
-  // The old one is used (touched) later; peek reads without touching.
-  REQUIRE(store->ResolveSession(*old_token, now + 5 * 60'000, 15 * 60'000).ok());
-  auto peek = store->PeekSession(*old_token);
-  REQUIRE(peek.ok());
-  CHECK(peek->last_used_ms == now + 5 * 60'000);
-  CHECK(store->PeekSession(*idle_token)->last_used_ms == now + 1000);
-  REQUIRE(store->ResolveSession(*fresh_token, now + 5 * 60'000, 15 * 60'000).ok());
-  // Purge: idle before now+2 min (the idle one), created before now+500 (the old one).
-  CHECK(*store->PurgeSessions(now + 2 * 60'000, now + 500) == 2);
-  CHECK(store->PeekSession(*old_token).status().code() == Code::kNotFound);
-  CHECK(store->PeekSession(*idle_token).status().code() == Code::kNotFound);
-  CHECK(store->PeekSession(*fresh_token).ok());
-  CHECK(store->PeekSession("garbage").status().code() == Code::kNotFound);
 }

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -27,6 +29,12 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// A file's bytes (empty when it does not exist).
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 // 2026-11-23T12:00:00Z: tests pass time in, never read the clock.
 inline int64_t TestNowMs() {

@@ -45,10 +45,15 @@ struct SqliteOptions {
   int read_connections = 4;    // pooled read-only connections. Default 4.
 };
 
+// What only the PostgreSQL backend uses.
+struct PostgresOptions {
+  int connections = 8;  // pooled connections per hub process. Default 8.
+};
+
 struct StoreOptions {
   // Which database, and so which backend: a file path opens the SQLite backend (WAL mode).
-  // Default "connecthub.db". A "postgresql://" URI names the PostgreSQL backend, which this build
-  // does not have yet (Open refuses it with kInvalid).
+  // Default "connecthub.db". A "postgresql://" URI names the PostgreSQL backend, which Open
+  // refuses (kInvalid) until it implements every interface (storage/README.md).
   std::string db = "connecthub.db";
   std::string key_file;               // master key file. Default (SQLite): db + ".key".
   bool create_key_if_missing = true;  // create the key file (0600) when absent. Default true.
@@ -64,6 +69,7 @@ struct StoreOptions {
   // hub has re-read it (a hub looks at it at most a second before it seals). Default 5000 ms.
   int64_t retire_settle_ms = 5000;
   SqliteOptions sqlite;
+  PostgresOptions postgres;
 };
 
 // A backend: every contract above, sealed columns (XChaCha20-Poly1305), blind phone index (keyed

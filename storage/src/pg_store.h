@@ -1,0 +1,53 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "crypto.h"
+#include "pg_conn.h"
+#include "storage/sessions.h"
+#include "storage/store.h"
+
+namespace connecthub::storage::pg {
+
+// The PostgreSQL backend, built one storage interface at a time (storage/README.md, "PostgreSQL
+// backend"). What it implements passes the same contract tests as SQLite
+// (tests/storage/contract_*_test.cpp). `Store::Open` selects it only once it implements every
+// interface; until then it is opened directly, by those tests.
+//
+// Every method is one PostgreSQL transaction on a pooled connection, committed (durable, with the
+// server's default synchronous_commit) before it returns; concurrent hubs on one database see
+// each other's writes. Sealing, the blind index and the hashes come from the same KeyRing (and the
+// same key file) as SQLite's.
+class PgStore : public Sessions {
+ public:
+  // Connects to `options.db` (a libpq URI), migrates the schema, loads `options.key_file`
+  // (required: there is no database path to put it next to) and checks it against the database.
+  // kInvalid: no key file named; kKey, kVersion: as Store::Open; kIo: PostgreSQL failed.
+  static Result<std::unique_ptr<PgStore>> Open(const StoreOptions& options);
+
+  // Sessions
+  Result<PinCounter> UpdatePinCounter(
+      const std::string& key, const std::function<PinCounter(const PinCounter&)>& update) override;
+  Result<int64_t> PurgePinCounters(int64_t before_ms) override;
+  Status ClearPinFailures(const std::string& key) override;
+  Result<std::string> CreateSession(SessionKind kind, const std::string& subject,
+                                    int64_t now_ms) override;
+  Result<Session> ResolveSession(const std::string& token, int64_t now_ms,
+                                 int64_t idle_ttl_ms) override;
+  Status EndSession(const std::string& token) override;
+  Result<Session> PeekSession(const std::string& token) override;
+  Result<int64_t> PurgeSessions(int64_t used_before_ms, int64_t created_before_ms) override;
+
+ private:
+  PgStore(std::unique_ptr<KeyRing> keys, std::unique_ptr<Pool> pool)
+      : keys_(std::move(keys)), pool_(std::move(pool)) {}
+
+  // The stored form of `token` that has a row (the current key's form when none has).
+  std::string StoredTokenHash(Conn& c, const std::string& token);
+
+  std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<Pool> pool_;
+};
+
+}  // namespace connecthub::storage::pg
