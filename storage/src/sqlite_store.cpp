@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <tuple>
 
+#include "account_rules.h"
+#include "audit_chain.h"
 #include "records.h"
 #include "session_rules.h"
 
@@ -1030,8 +1032,8 @@ Result<std::vector<MessageRecord>> SqliteStore::MessagesIn(Conn& c, int64_t thre
 
 Result<int64_t> SqliteStore::AddCaseworker(const std::string& username, const std::string& password,
                                            const std::string& county, bool supervisor) {
-  if (username.empty() || username.size() > 64) return Status(Code::kInvalid, "bad username");
-  if (password.size() < 8) return Status(Code::kInvalid, "password shorter than 8 characters");
+  if (Status s = CheckUsername(username); !s.ok()) return s;
+  if (Status s = CheckPassword(password); !s.ok()) return s;
   auto hash = keys_->HashSecret(password);
   if (!hash.ok()) return hash.status();
   return writer_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
@@ -1070,7 +1072,7 @@ Result<Caseworker> SqliteStore::CheckCaseworkerPassword(const std::string& usern
     return row.status();
   }
   // A disabled account's hash carries a leading '!' (store_ops.cpp): refused at the same cost.
-  bool disabled = hash.starts_with("!");
+  bool disabled = !hash.empty() && hash[0] == kDisabledMark;
   if (!keys_->VerifySecret(disabled ? DummyHash() : hash, password, true) || disabled) {
     return Status(Code::kNotFound, "unknown username or wrong password");
   }
@@ -1093,7 +1095,7 @@ Result<Caseworker> SqliteStore::GetCaseworker(int64_t caseworker_id) {
 }
 
 Status SqliteStore::SetCaseworkerDisplayName(int64_t caseworker_id, const std::string& name) {
-  if (name.size() > 64) return Status(Code::kInvalid, "display name longer than 64 bytes");
+  if (Status s = CheckDisplayName(name); !s.ok()) return s;
   return writer_->Run([&](Conn& c) -> Status {
     auto q = c.Prep("UPDATE caseworkers SET display_name = ? WHERE id = ?");
     q->bind(1, name);
@@ -1105,9 +1107,7 @@ Status SqliteStore::SetCaseworkerDisplayName(int64_t caseworker_id, const std::s
 
 Result<Caseworker> SqliteStore::SetCaseworkerTotpSecret(const std::string& username,
                                                         const std::string& secret) {
-  if (secret.size() < 10 || secret.size() > 64) {
-    return Status(Code::kInvalid, "TOTP secret must have 10 to 64 bytes");
-  }
+  if (Status s = CheckTotpSecret(secret); !s.ok()) return s;
   return writer_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
     Caseworker cw;
     {
@@ -1162,20 +1162,6 @@ Result<bool> SqliteStore::UseCaseworkerTotpStep(int64_t caseworker_id, int64_t s
     return false;
   });
 }
-
-namespace {
-
-// The chained fields of an audit row, in a fixed encoding, followed by the previous row's link.
-std::string AuditLinkInput(int64_t id, int64_t caseworker_id, int64_t thread_id,
-                           const std::string& action, int64_t at_ms, const std::string& prev) {
-  std::string out = "audit|" + std::to_string(id) + "|" + std::to_string(caseworker_id) + "|" +
-                    std::to_string(thread_id) + "|" + std::to_string(at_ms) + "|" +
-                    std::to_string(action.size()) + ":" + action + "|";
-  out += prev;
-  return out;
-}
-
-}  // namespace
 
 void SqliteStore::AuditIn(Conn& c, int64_t caseworker_id, int64_t thread_id,
                           const std::string& action, int64_t now_ms) {
@@ -1238,63 +1224,21 @@ Result<std::vector<AuditRecord>> SqliteStore::ListAudit(const AuditQuery& query)
 
 Result<AuditCheck> SqliteStore::VerifyAudit() {
   return readers_->Call<AuditCheck>([&](Conn& c) -> Result<AuditCheck> {
-    AuditCheck check;
     // One statement, stepped row by row: constant memory however long the log is.
     SQLite::Statement q(c.db(),
                         "SELECT id, caseworker_id, thread_id, action, at_ms, link FROM audit_log "
                         "ORDER BY id");
-    std::string prev;
-    int64_t last_id = 0;
-    bool chained = false;
-    // After an audit purge the log starts where the newest purge row says, chained to the link
-    // of the row before it (Purge, store_ops.cpp).
-    AuditAnchor anchor = LatestAuditAnchor(c);
-    bool first = true;
+    AuditChainCheck check(*keys_, LatestAuditAnchor(c));
     while (q.executeStep()) {
-      int64_t id = q.getColumn(0).getInt64();
-      auto fail = [&](const std::string& why) {
-        check.first_bad_id = id;
-        check.problem = why;
-      };
-      if (first) {
-        first = false;
-        if (anchor.from_id != 0) {
-          if (id != anchor.from_id) {
-            fail("the log does not start where the last audit purge left it (rows removed)");
-            break;
-          }
-          prev = anchor.prev_link;
-        }
-      }
-      if (q.getColumn(5).isNull()) {
-        if (chained) {
-          fail("row has no chain link after chained rows");
-          break;
-        }
-        ++check.unchained;
-        last_id = id;
-        continue;
-      }
-      if (chained && id != last_id + 1) {
-        fail("row ids are not consecutive (a row was removed before this one)");
+      std::optional<std::string> link;
+      if (!q.getColumn(5).isNull()) link = q.getColumn(5).getString();
+      if (!check.Row(q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
+                     q.getColumn(2).getInt64(), q.getColumn(3).getString(),
+                     q.getColumn(4).getInt64(), std::move(link))) {
         break;
       }
-      // Each link records the key it was made with (KeyRing::AuditMac); a retired key's MAC
-      // subkey stays in the key file, audit-only, for this check.
-      std::string link = q.getColumn(5).getString();
-      if (!keys_->AuditMacMatches(
-              AuditLinkInput(id, q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
-                             q.getColumn(3).getString(), q.getColumn(4).getInt64(), prev),
-              link)) {
-        fail("chain link does not match the row (changed, inserted or reordered)");
-        break;
-      }
-      prev = std::move(link);
-      last_id = id;
-      chained = true;
-      ++check.rows;
     }
-    return check;
+    return check.result();
   });
 }
 

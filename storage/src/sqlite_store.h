@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 
+#include "audit_chain.h"
 #include "crypto.h"
 #include "db.h"
 #include "facts_cache.h"
@@ -175,10 +176,6 @@ class SqliteStore final : public Store {
   std::string StoredTokenHash(Conn& c, const std::string& token);
   // Where the audit log starts after the newest audit purge (from_id 0: never purged), and the
   // link of the row before it.
-  struct AuditAnchor {
-    int64_t from_id = 0;
-    std::string prev_link;
-  };
   static AuditAnchor LatestAuditAnchor(Conn& c);
   // The numbers a participant may be texted at (not opted out): linked ones, and the ones on file
   // when the participant consented; one entry per number, tampered numbers left out.

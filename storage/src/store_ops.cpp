@@ -7,35 +7,12 @@
 #include <cstring>
 #include <limits>
 
+#include "account_rules.h"
+#include "audit_chain.h"
 #include "sqlite_store.h"
 
 namespace connecthub::storage {
 namespace {
-
-// A disabled account keeps its hash behind this prefix (as /etc/shadow's '!'): no Argon2id
-// string starts with it, so no password matches, and enabling restores the same password.
-constexpr char kDisabledMark = '!';
-
-std::string FromHex(std::string_view hex) {
-  std::string out(hex.size() / 2, '\0');
-  size_t len = 0;
-  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(),
-                     hex.size(), nullptr, &len, nullptr) != 0) {
-    return {};
-  }
-  out.resize(len);
-  return out;
-}
-
-// The value of `name=` in a purge row's action ("purge before=... audit-from=7 ..."), or "".
-std::string Field(const std::string& action, const std::string& name) {
-  std::string key = " " + name + "=";
-  size_t at = action.find(key);
-  if (at == std::string::npos) return {};
-  at += key.size();
-  size_t end = action.find(' ', at);
-  return action.substr(at, end == std::string::npos ? std::string::npos : end - at);
-}
 
 struct AccountRow {
   Caseworker caseworker;
@@ -78,20 +55,11 @@ int64_t Changes(Conn& c, const char* sql, int64_t bound) {
 
 }  // namespace
 
-SqliteStore::AuditAnchor SqliteStore::LatestAuditAnchor(Conn& c) {
-  SQLite::Statement q(c.db(),
-                      "SELECT action FROM audit_log WHERE caseworker_id = 0 AND thread_id = 0 AND "
-                      "action LIKE 'purge %audit-from=%' ORDER BY id DESC LIMIT 1");
-  AuditAnchor anchor;
-  if (!q.executeStep()) return anchor;
-  std::string action = q.getColumn(0).getString();
-  try {
-    anchor.from_id = std::stoll(Field(action, "audit-from"));
-  } catch (...) {
-    anchor.from_id = -1;  // a purge row that names no start: nothing can match it
-  }
-  anchor.prev_link = FromHex(Field(action, "audit-prev"));
-  return anchor;
+AuditAnchor SqliteStore::LatestAuditAnchor(Conn& c) {
+  SQLite::Statement q(c.db(), std::string("SELECT action FROM audit_log WHERE ") + kAuditPurgeRows +
+                                  " ORDER BY id DESC LIMIT 1");
+  if (!q.executeStep()) return AuditAnchor{};
+  return ParseAuditAnchor(q.getColumn(0).getString());
 }
 
 Result<std::vector<Caseworker>> SqliteStore::ListCaseworkers() {
@@ -128,7 +96,7 @@ Result<Caseworker> SqliteStore::SetCaseworkerDisabled(const std::string& usernam
 Result<Caseworker> SqliteStore::ResetCaseworkerPassword(const std::string& username,
                                                         const std::string& password,
                                                         int64_t now_ms) {
-  if (password.size() < 8) return Status(Code::kInvalid, "password shorter than 8 characters");
+  if (Status s = CheckPassword(password); !s.ok()) return s;
   auto hash = keys_->HashSecret(password);  // Argon2id on the caller's thread
   if (!hash.ok()) return hash.status();
   return writer_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
