@@ -36,6 +36,7 @@ Param Param::Int(int64_t v) {
 Param Param::Text(std::string_view v) { return Param(kTextOid, std::string(v), false); }
 Param Param::Bytes(std::string_view v) { return Param(kByteaOid, std::string(v), false); }
 Param Param::Null() { return Param(kByteaOid, {}, true); }
+Param Param::NullInt() { return Param(kInt8Oid, {}, true); }
 
 int64_t Rows::Int(int row, int col) const {
   const char* v = PQgetvalue(r_.get(), row, col);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +23,8 @@ class Param {
   static Param Int(int64_t v);
   static Param Text(std::string_view v);
   static Param Bytes(std::string_view v);
-  static Param Null();
+  static Param Null();     // a NULL BYTEA
+  static Param NullInt();  // a NULL BIGINT
 
  private:
   friend class Conn;

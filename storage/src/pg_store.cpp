@@ -3,7 +3,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 
+#include "account_rules.h"
+#include "audit_chain.h"
 #include "key_check.h"
 #include "pg_schema.h"
 #include "session_rules.h"
@@ -209,6 +213,300 @@ Result<int64_t> PgStore::PurgeSessions(int64_t used_before_ms, int64_t created_b
         .Exec("DELETE FROM sessions WHERE last_used_ms < $1 OR created_ms < $2",
               {Param::Int(used_before_ms), Param::Int(created_before_ms)})
         .Affected();
+  });
+}
+
+}  // namespace connecthub::storage::pg
+
+// ---------------------------------------------------------------------------------------------
+// Caseworkers and audit
+
+namespace connecthub::storage::pg {
+namespace {
+
+constexpr const char* kAccountColumns =
+    "id, username, county, supervisor, display_name, password_hash";
+constexpr int64_t kAuditLock = 0x436f6e6e48756203;  // "ConnHub\x03": one audit writer at a time
+
+struct AccountRow {
+  Caseworker caseworker;
+  std::string hash;
+};
+
+AccountRow AccountFromRow(const Rows& r, int row) {
+  AccountRow out;
+  out.caseworker = Caseworker{r.Int(row, 0), r.Bytes(row, 1), r.Bytes(row, 2), r.Int(row, 3) != 0,
+                              r.Bytes(row, 4)};
+  out.hash = r.Bytes(row, 5);
+  out.caseworker.disabled = !out.hash.empty() && out.hash[0] == kDisabledMark;
+  return out;
+}
+
+std::optional<AccountRow> LoadAccount(Conn& c, const std::string& username) {
+  Rows r = c.Exec(
+      (std::string("SELECT ") + kAccountColumns + " FROM caseworkers WHERE username = $1").c_str(),
+      {Param::Text(username)});
+  if (r.empty()) return std::nullopt;
+  return AccountFromRow(r, 0);
+}
+
+void SetHash(Conn& c, int64_t id, const std::string& hash) {
+  c.Exec("UPDATE caseworkers SET password_hash = $2 WHERE id = $1",
+         {Param::Int(id), Param::Text(hash)});
+}
+
+void EndSessionsOf(Conn& c, int64_t id) {
+  c.Exec("DELETE FROM sessions WHERE kind = 'caseworker' AND subject = $1",
+         {Param::Text(std::to_string(id))});
+}
+
+}  // namespace
+
+const std::string& PgStore::DummyHash() {
+  std::call_once(dummy_once_, [this] {
+    auto h = keys_->HashSecret(ToHex(RandomBytes(16)));
+    dummy_hash_ = h.ok() ? *h : std::string();
+  });
+  return dummy_hash_;
+}
+
+Result<int64_t> PgStore::AddCaseworker(const std::string& username, const std::string& password,
+                                       const std::string& county, bool supervisor) {
+  if (Status s = CheckUsername(username); !s.ok()) return s;
+  if (Status s = CheckPassword(password); !s.ok()) return s;
+  auto hash = keys_->HashSecret(password);
+  if (!hash.ok()) return hash.status();
+  return pool_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
+    Rows r = c.Exec(
+        "INSERT INTO caseworkers(username, password_hash, county, supervisor) "
+        "VALUES($1, $2, $3, $4) ON CONFLICT(username) DO NOTHING RETURNING id",
+        {Param::Text(username), Param::Text(*hash), Param::Text(county),
+         Param::Int(supervisor ? 1 : 0)});
+    if (r.empty()) return Status(Code::kConflict, "username already taken");
+    return r.Int(0, 0);
+  });
+}
+
+Result<Caseworker> PgStore::CheckCaseworkerPassword(const std::string& username,
+                                                    const std::string& password) {
+  auto row = pool_->Call<AccountRow>([&](Conn& c) -> Result<AccountRow> {
+    auto account = LoadAccount(c, username);
+    if (!account) return Status(Code::kNotFound, "unknown username or wrong password");
+    return *account;
+  });
+  if (!row.ok()) {
+    if (row.status().code() == Code::kNotFound) keys_->VerifySecret(DummyHash(), password, true);
+    return row.status();
+  }
+  // A disabled account is refused at the same cost.
+  bool disabled = row->caseworker.disabled;
+  if (!keys_->VerifySecret(disabled ? DummyHash() : row->hash, password, true) || disabled) {
+    return Status(Code::kNotFound, "unknown username or wrong password");
+  }
+  // Made under an older key's pepper: re-hashed under the current one, only if the row still
+  // holds that hash (a reset meanwhile wins); a failure keeps the old hash usable.
+  if (keys_->NeedsRehash(row->hash, true)) {
+    if (auto fresh = keys_->HashSecret(password); fresh.ok()) {
+      (void)pool_->Transaction([&](Conn& c) -> Status {
+        c.Exec("UPDATE caseworkers SET password_hash = $3 WHERE id = $1 AND password_hash = $2",
+               {Param::Int(row->caseworker.id), Param::Text(row->hash), Param::Text(*fresh)});
+        return Status::Ok();
+      });
+    }
+  }
+  return row->caseworker;
+}
+
+Result<Caseworker> PgStore::GetCaseworker(int64_t caseworker_id) {
+  return pool_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
+    Rows r = c.Exec(
+        (std::string("SELECT ") + kAccountColumns + " FROM caseworkers WHERE id = $1").c_str(),
+        {Param::Int(caseworker_id)});
+    if (r.empty()) return Status(Code::kNotFound, "no such caseworker");
+    return AccountFromRow(r, 0).caseworker;
+  });
+}
+
+Status PgStore::SetCaseworkerDisplayName(int64_t caseworker_id, const std::string& name) {
+  if (Status s = CheckDisplayName(name); !s.ok()) return s;
+  return pool_->Transaction([&](Conn& c) -> Status {
+    Rows r = c.Exec("UPDATE caseworkers SET display_name = $2 WHERE id = $1",
+                    {Param::Int(caseworker_id), Param::Text(name)});
+    if (r.Affected() == 0) return Status(Code::kNotFound, "no such caseworker");
+    return Status::Ok();
+  });
+}
+
+Result<Caseworker> PgStore::SetCaseworkerTotpSecret(const std::string& username,
+                                                    const std::string& secret) {
+  if (Status s = CheckTotpSecret(secret); !s.ok()) return s;
+  return pool_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
+    auto account = LoadAccount(c, username);
+    if (!account) return Status(Code::kNotFound, "no such caseworker");
+    Caseworker cw = account->caseworker;
+    std::string sealed = keys_->Seal(secret, "caseworkers", "totp_secret", std::to_string(cw.id));
+    c.Exec("UPDATE caseworkers SET totp_secret = $2, totp_last_step = 0 WHERE id = $1",
+           {Param::Int(cw.id), Param::Bytes(sealed)});
+    return cw;
+  });
+}
+
+Result<CaseworkerTotp> PgStore::GetCaseworkerTotp(int64_t caseworker_id) {
+  std::string sealed;
+  auto row = pool_->Call<CaseworkerTotp>([&](Conn& c) -> Result<CaseworkerTotp> {
+    Rows r = c.Exec("SELECT totp_secret, totp_last_step FROM caseworkers WHERE id = $1",
+                    {Param::Int(caseworker_id)});
+    if (r.empty()) return Status(Code::kNotFound, "no such caseworker");
+    if (!r.IsNull(0, 0)) sealed = r.Bytes(0, 0);
+    CaseworkerTotp out;
+    out.last_step = r.Int(0, 1);
+    return out;
+  });
+  if (!row.ok() || sealed.empty()) return row;
+  auto secret = keys_->Open(sealed, "caseworkers", "totp_secret", std::to_string(caseworker_id));
+  if (!secret.ok()) return secret.status();
+  row->secret = std::move(*secret);
+  return row;
+}
+
+Result<bool> PgStore::UseCaseworkerTotpStep(int64_t caseworker_id, int64_t step) {
+  return pool_->Call<bool>([&](Conn& c) -> Result<bool> {
+    // One statement: two logins racing with the same code, on any hubs, cannot both pass.
+    Rows r =
+        c.Exec("UPDATE caseworkers SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2",
+               {Param::Int(caseworker_id), Param::Int(step)});
+    if (r.Affected() > 0) return true;
+    if (c.Exec("SELECT 1 FROM caseworkers WHERE id = $1", {Param::Int(caseworker_id)}).empty()) {
+      return Status(Code::kNotFound, "no such caseworker");
+    }
+    return false;
+  });
+}
+
+void PgStore::AuditIn(Conn& c, int64_t caseworker_id, int64_t thread_id, const std::string& action,
+                      int64_t now_ms) {
+  c.Exec("SELECT pg_advisory_xact_lock($1)", {Param::Int(kAuditLock)});
+  int64_t id = 1;
+  std::string prev;
+  Rows last = c.Exec("SELECT id, link FROM audit_log ORDER BY id DESC LIMIT 1");
+  if (!last.empty()) {
+    id = last.Int(0, 0) + 1;
+    if (!last.IsNull(0, 1)) prev = last.Bytes(0, 1);
+  }
+  std::string link =
+      keys_->AuditMac(AuditLinkInput(id, caseworker_id, thread_id, action, now_ms, prev));
+  c.Exec(
+      "INSERT INTO audit_log(id, caseworker_id, thread_id, action, at_ms, link) "
+      "VALUES($1, $2, $3, $4, $5, $6)",
+      {Param::Int(id), Param::Int(caseworker_id), Param::Int(thread_id), Param::Text(action),
+       Param::Int(now_ms), Param::Bytes(link)});
+}
+
+Status PgStore::Audit(int64_t caseworker_id, int64_t thread_id, const std::string& action,
+                      int64_t now_ms) {
+  return pool_->Transaction([&](Conn& c) -> Status {
+    AuditIn(c, caseworker_id, thread_id, action, now_ms);
+    return Status::Ok();
+  });
+}
+
+Status PgStore::AuditThreads(int64_t caseworker_id, const std::vector<int64_t>& thread_ids,
+                             const std::string& action, int64_t now_ms) {
+  if (thread_ids.empty()) return Status::Ok();
+  return pool_->Transaction([&](Conn& c) -> Status {
+    for (int64_t id : thread_ids) AuditIn(c, caseworker_id, id, action, now_ms);
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<AuditRecord>> PgStore::ListAudit(const AuditQuery& query) {
+  return pool_->Call<std::vector<AuditRecord>>([&](Conn& c) -> Result<std::vector<AuditRecord>> {
+    Rows r = c.Exec(
+        "SELECT a.id, a.caseworker_id, COALESCE(w.username, ''), a.thread_id, a.action, a.at_ms "
+        "FROM audit_log a LEFT JOIN caseworkers w ON w.id = a.caseworker_id "
+        "WHERE ($1::bigint IS NULL OR a.thread_id = $1) AND ($2::bigint IS NULL OR "
+        "a.caseworker_id = $2) AND ($3 <= 0 OR a.id < $3) ORDER BY a.id DESC LIMIT $4",
+        {query.thread_id ? Param::Int(*query.thread_id) : Param::NullInt(),
+         query.caseworker_id ? Param::Int(*query.caseworker_id) : Param::NullInt(),
+         Param::Int(query.before_id), Param::Int(std::clamp(query.limit, 0, 1000))});
+    std::vector<AuditRecord> out;
+    for (int i = 0; i < r.size(); ++i) {
+      out.push_back(AuditRecord{r.Int(i, 0), r.Int(i, 1), r.Bytes(i, 2), r.Int(i, 3), r.Bytes(i, 4),
+                                r.Int(i, 5)});
+    }
+    return out;
+  });
+}
+
+Result<AuditCheck> PgStore::VerifyAudit() {
+  return pool_->Call<AuditCheck>([&](Conn& c) -> Result<AuditCheck> {
+    // One snapshot for the whole check; rows are read in pages by id (a server-side cursor
+    // would need a text protocol here), so memory stays constant however long the log is.
+    c.Script("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    Rows purge = c.Exec((std::string("SELECT action FROM audit_log WHERE ") + kAuditPurgeRows +
+                         " ORDER BY id DESC LIMIT 1")
+                            .c_str());
+    AuditChainCheck check(*keys_,
+                          purge.empty() ? AuditAnchor{} : ParseAuditAnchor(purge.Bytes(0, 0)));
+    constexpr int64_t kPage = 1000;
+    int64_t after = std::numeric_limits<int64_t>::min();
+    for (;;) {
+      Rows r = c.Exec(
+          "SELECT id, caseworker_id, thread_id, action, at_ms, link FROM audit_log WHERE id > $1 "
+          "ORDER BY id LIMIT $2",
+          {Param::Int(after), Param::Int(kPage)});
+      for (int i = 0; i < r.size(); ++i) {
+        std::optional<std::string> link;
+        if (!r.IsNull(i, 5)) link = r.Bytes(i, 5);
+        if (!check.Row(r.Int(i, 0), r.Int(i, 1), r.Int(i, 2), r.Bytes(i, 3), r.Int(i, 4),
+                       std::move(link))) {
+          return check.result();
+        }
+        after = r.Int(i, 0);
+      }
+      if (r.size() < kPage) return check.result();
+    }
+  });
+}
+
+Result<std::vector<Caseworker>> PgStore::ListCaseworkers() {
+  return pool_->Call<std::vector<Caseworker>>([&](Conn& c) -> Result<std::vector<Caseworker>> {
+    Rows r = c.Exec(
+        (std::string("SELECT ") + kAccountColumns + " FROM caseworkers ORDER BY username").c_str());
+    std::vector<Caseworker> out;
+    for (int i = 0; i < r.size(); ++i) out.push_back(AccountFromRow(r, i).caseworker);
+    return out;
+  });
+}
+
+Result<Caseworker> PgStore::SetCaseworkerDisabled(const std::string& username, bool disabled,
+                                                  int64_t now_ms) {
+  return pool_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
+    auto row = LoadAccount(c, username);
+    if (!row) return Status(Code::kNotFound, "no caseworker named " + username);
+    if (row->caseworker.disabled != disabled) {
+      SetHash(c, row->caseworker.id, disabled ? kDisabledMark + row->hash : row->hash.substr(1));
+      row->caseworker.disabled = disabled;
+    }
+    if (disabled) EndSessionsOf(c, row->caseworker.id);
+    AuditIn(c, row->caseworker.id, 0, disabled ? "caseworker disabled" : "caseworker enabled",
+            now_ms);
+    return row->caseworker;
+  });
+}
+
+Result<Caseworker> PgStore::ResetCaseworkerPassword(const std::string& username,
+                                                    const std::string& password, int64_t now_ms) {
+  if (Status s = CheckPassword(password); !s.ok()) return s;
+  auto hash = keys_->HashSecret(password);  // Argon2id on the caller's thread
+  if (!hash.ok()) return hash.status();
+  return pool_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
+    auto row = LoadAccount(c, username);
+    if (!row) return Status(Code::kNotFound, "no caseworker named " + username);
+    SetHash(c, row->caseworker.id, row->caseworker.disabled ? kDisabledMark + *hash : *hash);
+    EndSessionsOf(c, row->caseworker.id);
+    AuditIn(c, row->caseworker.id, 0, "caseworker password reset", now_ms);
+    return row->caseworker;
   });
 }
 

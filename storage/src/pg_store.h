@@ -1,10 +1,13 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "crypto.h"
 #include "pg_conn.h"
+#include "storage/caseworkers.h"
 #include "storage/sessions.h"
 #include "storage/store.h"
 
@@ -19,7 +22,7 @@ namespace connecthub::storage::pg {
 // server's default synchronous_commit) before it returns; concurrent hubs on one database see
 // each other's writes. Sealing, the blind index and the hashes come from the same KeyRing (and the
 // same key file) as SQLite's.
-class PgStore : public Sessions {
+class PgStore : public Sessions, public Caseworkers {
  public:
   // Connects to `options.db` (a libpq URI), migrates the schema, loads `options.key_file`
   // (required: there is no database path to put it next to) and checks it against the database.
@@ -39,6 +42,29 @@ class PgStore : public Sessions {
   Result<Session> PeekSession(const std::string& token) override;
   Result<int64_t> PurgeSessions(int64_t used_before_ms, int64_t created_before_ms) override;
 
+  // Caseworkers
+  Result<int64_t> AddCaseworker(const std::string& username, const std::string& password,
+                                const std::string& county, bool supervisor) override;
+  Result<Caseworker> CheckCaseworkerPassword(const std::string& username,
+                                             const std::string& password) override;
+  Result<Caseworker> GetCaseworker(int64_t caseworker_id) override;
+  Status SetCaseworkerDisplayName(int64_t caseworker_id, const std::string& name) override;
+  Result<Caseworker> SetCaseworkerTotpSecret(const std::string& username,
+                                             const std::string& secret) override;
+  Result<CaseworkerTotp> GetCaseworkerTotp(int64_t caseworker_id) override;
+  Result<bool> UseCaseworkerTotpStep(int64_t caseworker_id, int64_t step) override;
+  Status Audit(int64_t caseworker_id, int64_t thread_id, const std::string& action,
+               int64_t now_ms) override;
+  Status AuditThreads(int64_t caseworker_id, const std::vector<int64_t>& thread_ids,
+                      const std::string& action, int64_t now_ms) override;
+  Result<std::vector<AuditRecord>> ListAudit(const AuditQuery& query) override;
+  Result<AuditCheck> VerifyAudit() override;
+  Result<std::vector<Caseworker>> ListCaseworkers() override;
+  Result<Caseworker> SetCaseworkerDisabled(const std::string& username, bool disabled,
+                                           int64_t now_ms) override;
+  Result<Caseworker> ResetCaseworkerPassword(const std::string& username,
+                                             const std::string& password, int64_t now_ms) override;
+
  private:
   PgStore(std::unique_ptr<KeyRing> keys, std::unique_ptr<Pool> pool)
       : keys_(std::move(keys)), pool_(std::move(pool)) {}
@@ -46,8 +72,18 @@ class PgStore : public Sessions {
   // The stored form of `token` that has a row (the current key's form when none has).
   std::string StoredTokenHash(Conn& c, const std::string& token);
 
+  // Appends one audit row in the caller's transaction. The chain needs one writer at a time
+  // across every hub: the row lock on audit_log is taken with an advisory lock for the
+  // transaction, so appends queue and each links to the one before.
+  void AuditIn(Conn& c, int64_t caseworker_id, int64_t thread_id, const std::string& action,
+               int64_t now_ms);
+  // A hash to verify against when the account is unknown or disabled (the same Argon2id cost).
+  const std::string& DummyHash();
+
   std::unique_ptr<KeyRing> keys_;
   std::unique_ptr<Pool> pool_;
+  std::once_flag dummy_once_;
+  std::string dummy_hash_;
 };
 
 }  // namespace connecthub::storage::pg

@@ -22,38 +22,6 @@ std::unique_ptr<Store> WithCaseworker(const TempDir& dir, int64_t* id) {
 
 }  // namespace
 
-TEST_CASE("caseworker TOTP: not enrolled, enrolled, steps used once and in order", "[storage]") {
-  TempDir dir;
-  int64_t id = 0;
-  auto store = WithCaseworker(dir, &id);
-  auto none = store->GetCaseworkerTotp(id);
-  REQUIRE(none.ok());
-  CHECK(none->secret.empty());
-  CHECK(store->GetCaseworkerTotp(id + 99).status().code() == Code::kNotFound);
-  CHECK(store->SetCaseworkerTotpSecret("nobody", kSecret).status().code() == Code::kNotFound);
-  CHECK(store->SetCaseworkerTotpSecret("jdoe", "short").status().code() == Code::kInvalid);
-
-  auto cw = store->SetCaseworkerTotpSecret("jdoe", kSecret);
-  REQUIRE(cw.ok());
-  CHECK(cw->id == id);
-  auto totp = store->GetCaseworkerTotp(id);
-  REQUIRE(totp.ok());
-  CHECK(totp->secret == kSecret);
-  CHECK(totp->last_step == 0);
-
-  CHECK(*store->UseCaseworkerTotpStep(id, 1000));
-  CHECK_FALSE(*store->UseCaseworkerTotpStep(id, 1000));  // the same step again: refused
-  CHECK_FALSE(*store->UseCaseworkerTotpStep(id, 999));   // an older one too
-  CHECK(*store->UseCaseworkerTotpStep(id, 1001));
-  CHECK(store->GetCaseworkerTotp(id)->last_step == 1001);
-  CHECK(store->UseCaseworkerTotpStep(id + 99, 5).status().code() == Code::kNotFound);
-
-  // Re-enrolling (a lost phone) replaces the secret and forgets the used steps.
-  REQUIRE(store->SetCaseworkerTotpSecret("jdoe", std::string(20, 'x')).ok());
-  CHECK(store->GetCaseworkerTotp(id)->secret == std::string(20, 'x'));
-  CHECK(store->GetCaseworkerTotp(id)->last_step == 0);
-}
-
 TEST_CASE("caseworker TOTP: the secret is sealed, bound to its row, and re-sealed by rotation",
           "[storage]") {
   TempDir dir;

@@ -10,6 +10,7 @@
 // fixture "pg" in tests/CMakeLists.txt) and names it in CONNECTHUB_TEST_PG; every test gets a
 // database of its own, dropped at its end.
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -31,6 +32,18 @@ struct SqliteBackend {
   std::unique_ptr<Store> store = OpenStore(dir);
 
   Sessions& sessions() { return *store; }
+  Caseworkers& caseworkers() { return *store; }
+  // Runs raw SQL as someone with the database but not the key file would; false when the
+  // database refuses it.
+  bool RawSql(const std::string& sql) {
+    try {
+      SQLite::Database raw(dir.File("t.db"), SQLite::OPEN_READWRITE);
+      raw.exec(sql);
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
   // Another process's view of the same database (a second hub, `connecthub import` beside
   // `serve`).
   std::unique_ptr<Store> OpenAnother() { return OpenStore(dir); }
@@ -57,6 +70,16 @@ struct PostgresBackend {
   std::unique_ptr<pg::PgStore> store;
 
   Sessions& sessions() { return *store; }
+  Caseworkers& caseworkers() { return *store; }
+  bool RawSql(const std::string& sql) {
+    try {
+      pg::Conn c(uri_);
+      c.Script(sql);
+      return true;
+    } catch (const pg::Error&) {
+      return false;
+    }
+  }
   std::unique_ptr<pg::PgStore> OpenAnother() { return OpenPg(); }
   // The libpq URI of this test's database.
   const std::string& uri() const { return uri_; }

@@ -16,65 +16,6 @@ using testing::TestNowMs;
 
 constexpr int64_t kDay = 86400LL * 1000;
 
-TEST_CASE("a disabled caseworker cannot log in and loses every session, at once",
-          "[storage][ops]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  int64_t now = TestNowMs();
-  int64_t id = store->AddCaseworker("jdoe", "password-123", "MADERA", false).value();
-  int64_t other = store->AddCaseworker("asmith", "password-456", "MADERA", false).value();
-  std::string token =
-      store->CreateSession(SessionKind::kCaseworker, std::to_string(id), now).value();
-  std::string kept =
-      store->CreateSession(SessionKind::kCaseworker, std::to_string(other), now).value();
-  // A participant whose id is the same digits is not a caseworker: untouched.
-  std::string parent =
-      store->CreateSession(SessionKind::kParticipant, std::to_string(id), now).value();
-
-  auto disabled = store->SetCaseworkerDisabled("jdoe", true, now);
-  REQUIRE(disabled.ok());
-  CHECK(disabled->disabled);
-  CHECK(store->PeekSession(token).status().code() == Code::kNotFound);
-  CHECK(store->PeekSession(kept).ok());
-  CHECK(store->PeekSession(parent).ok());
-  CHECK(store->CheckCaseworkerPassword("jdoe", "password-123").status().code() == Code::kNotFound);
-  CHECK(store->GetCaseworker(id)->disabled);
-
-  auto list = store->ListCaseworkers().value();
-  REQUIRE(list.size() == 2);
-  CHECK(list[0].username == "asmith");
-  CHECK(!list[0].disabled);
-  CHECK(list[1].username == "jdoe");
-  CHECK(list[1].disabled);
-
-  // A reset password keeps the account disabled; enabling lets the new password in.
-  REQUIRE(store->ResetCaseworkerPassword("jdoe", "new-password-9", now).ok());
-  CHECK(!store->CheckCaseworkerPassword("jdoe", "new-password-9").ok());
-  REQUIRE(store->SetCaseworkerDisabled("jdoe", false, now).ok());
-  CHECK(store->CheckCaseworkerPassword("jdoe", "new-password-9").ok());
-  CHECK(!store->CheckCaseworkerPassword("jdoe", "password-123").ok());
-  CHECK(!store->GetCaseworker(id)->disabled);
-
-  // A reset ends the sessions too.
-  std::string again =
-      store->CreateSession(SessionKind::kCaseworker, std::to_string(id), now).value();
-  REQUIRE(store->ResetCaseworkerPassword("jdoe", "third-password", now).ok());
-  CHECK(store->PeekSession(again).status().code() == Code::kNotFound);
-  CHECK(store->ResetCaseworkerPassword("jdoe", "short", now).status().code() == Code::kInvalid);
-  CHECK(store->SetCaseworkerDisabled("nobody", true, now).status().code() == Code::kNotFound);
-
-  // Every change is audited on the caseworker's id, and the chain holds.
-  AuditQuery q;
-  q.caseworker_id = id;
-  std::vector<std::string> actions;
-  auto rows = store->ListAudit(q);
-  REQUIRE(rows.ok());
-  for (const auto& a : *rows) actions.push_back(a.action);
-  CHECK(actions == std::vector<std::string>{"caseworker password reset", "caseworker enabled",
-                                            "caseworker password reset", "caseworker disabled"});
-  CHECK(store->VerifyAudit()->first_bad_id == 0);
-}
-
 TEST_CASE("backup writes a checked 0600 copy the key file opens", "[storage][ops]") {
   TempDir dir;
   auto store = OpenStore(dir);
