@@ -511,3 +511,198 @@ Result<Caseworker> PgStore::ResetCaseworkerPassword(const std::string& username,
 }
 
 }  // namespace connecthub::storage::pg
+
+// ---------------------------------------------------------------------------------------------
+// Outbox
+
+namespace connecthub::storage::pg {
+namespace {
+
+// Sets the delivery label of the thread message an outbox item sends (none: thread 0).
+void LabelMessage(Conn& c, int64_t thread_id, int64_t seq, const std::string& delivery) {
+  if (thread_id == 0 || seq == 0) return;
+  c.Exec("UPDATE messages SET delivery = $3 WHERE thread_id = $1 AND seq = $2",
+         {Param::Int(thread_id), Param::Int(seq), Param::Text(delivery)});
+}
+
+}  // namespace
+
+Result<int64_t> PgStore::EnqueueOutbound(const OutboundRequest& request, int64_t now_ms) {
+  auto e164 = NormalizeE164(request.to);
+  if (!e164) return Status(Code::kInvalid, "not a valid phone number");
+  std::string index = keys_->BlindIndex(*e164);
+  std::string key =
+      request.dedupe_key.empty() ? "auto:" + ToHex(RandomBytes(16)) : request.dedupe_key;
+  return pool_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
+    Rows existing = c.Exec("SELECT id FROM outbox WHERE dedupe_key = $1", {Param::Text(key)});
+    if (!existing.empty()) return existing.Int(0, 0);
+    // The id first: it is the sealed values' row identity.
+    int64_t id = c.Exec("SELECT nextval(pg_get_serial_sequence('outbox', 'id'))").Int(0, 0);
+    std::string row = std::to_string(id);
+    Rows inserted = c.Exec(
+        "INSERT INTO outbox(id, dedupe_key, to_index, to_phone, body, thread_id, message_seq, "
+        "state, next_attempt_ms, created_ms, updated_ms) "
+        "VALUES($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8, $8) "
+        "ON CONFLICT(dedupe_key) DO NOTHING RETURNING id",
+        {Param::Int(id), Param::Text(key), Param::Bytes(index),
+         Param::Bytes(keys_->Seal(*e164, "outbox", "to_phone", row)),
+         Param::Bytes(keys_->Seal(request.body, "outbox", "body", row)),
+         Param::Int(request.thread_id), Param::Int(request.message_seq), Param::Int(now_ms)});
+    if (inserted.empty()) {
+      // Another hub enqueued the same key meanwhile (this insert waited for its commit).
+      return c.Exec("SELECT id FROM outbox WHERE dedupe_key = $1", {Param::Text(key)}).Int(0, 0);
+    }
+    LabelMessage(c, request.thread_id, request.message_seq, "queued");
+    return id;
+  });
+}
+
+Result<std::vector<OutboxItem>> PgStore::TakeDueOutbound(int64_t now_ms, int limit) {
+  return pool_->Call<std::vector<OutboxItem>>([&](Conn& c) -> Result<std::vector<OutboxItem>> {
+    Rows r = c.Exec(
+        "SELECT id, to_phone, body, thread_id, message_seq, attempts, next_attempt_ms, "
+        "COALESCE(provider_sid, ''), last_error, unconfirmed_since_ms FROM outbox "
+        "WHERE state = 'pending' AND next_attempt_ms <= $1 ORDER BY next_attempt_ms, id "
+        "LIMIT $2 FOR UPDATE SKIP LOCKED",
+        {Param::Int(now_ms), Param::Int(std::max(0, limit))});
+    std::vector<OutboxItem> items;
+    for (int i = 0; i < r.size(); ++i) {
+      OutboxItem item;
+      item.id = r.Int(i, 0);
+      std::string row = std::to_string(item.id);
+      auto to = keys_->Open(r.Bytes(i, 1), "outbox", "to_phone", row);
+      auto body = keys_->Open(r.Bytes(i, 2), "outbox", "body", row);
+      if (!to.ok() || !body.ok()) {
+        // A row that fails authentication is never sent: it is failed, not returned.
+        c.Exec("UPDATE outbox SET state = 'failed', last_error = $2 WHERE id = $1",
+               {Param::Int(item.id),
+                Param::Text(!to.ok() ? to.status().message() : body.status().message())});
+        continue;
+      }
+      item.to = std::move(*to);
+      item.body = std::move(*body);
+      item.thread_id = r.Int(i, 3);
+      item.message_seq = r.Int(i, 4);
+      item.attempts = static_cast<int>(r.Int(i, 5)) + 1;
+      item.next_attempt_ms = r.Int(i, 6);
+      item.provider_sid = r.Bytes(i, 7);
+      item.last_error = r.Bytes(i, 8);
+      if (!r.IsNull(i, 9)) item.unconfirmed_since_ms = r.Int(i, 9);
+      item.state = OutboxState::kSending;
+      c.Exec(
+          "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_ms = $2 "
+          "WHERE id = $1",
+          {Param::Int(item.id), Param::Int(now_ms)});
+      items.push_back(std::move(item));
+    }
+    return items;
+  });
+}
+
+Status PgStore::MarkOutboundSent(int64_t id, const std::string& provider_sid, int64_t now_ms) {
+  return pool_->Transaction([&](Conn& c) -> Status {
+    Rows r = c.Exec(
+        "UPDATE outbox SET state = 'sent', provider_sid = $2, updated_ms = $3, last_error = '', "
+        "unconfirmed_since_ms = NULL WHERE id = $1 RETURNING thread_id, message_seq",
+        {Param::Int(id), Param::Text(provider_sid), Param::Int(now_ms)});
+    if (r.empty()) return Status(Code::kNotFound, "no such outbox item");
+    LabelMessage(c, r.Int(0, 0), r.Int(0, 1), "sent");
+    return Status::Ok();
+  });
+}
+
+Status PgStore::MarkOutboundRetry(int64_t id, int64_t next_attempt_ms, const std::string& error,
+                                  std::optional<int64_t> unconfirmed_since_ms) {
+  return pool_->Transaction([&](Conn& c) -> Status {
+    Rows r = c.Exec(
+        "UPDATE outbox SET state = 'pending', next_attempt_ms = $2, last_error = $3, "
+        "unconfirmed_since_ms = COALESCE(unconfirmed_since_ms, $4) WHERE id = $1",
+        {Param::Int(id), Param::Int(next_attempt_ms), Param::Text(error.substr(0, 500)),
+         unconfirmed_since_ms ? Param::Int(*unconfirmed_since_ms) : Param::NullInt()});
+    if (r.Affected() == 0) return Status(Code::kNotFound, "no such outbox item");
+    return Status::Ok();
+  });
+}
+
+Status PgStore::MarkOutboundFailed(int64_t id, const std::string& error) {
+  return pool_->Transaction([&](Conn& c) -> Status {
+    Rows r = c.Exec(
+        "UPDATE outbox SET state = 'failed', last_error = $2 WHERE id = $1 "
+        "RETURNING thread_id, message_seq",
+        {Param::Int(id), Param::Text(error.substr(0, 500))});
+    if (r.empty()) return Status(Code::kNotFound, "no such outbox item");
+    LabelMessage(c, r.Int(0, 0), r.Int(0, 1), "failed");
+    return Status::Ok();
+  });
+}
+
+Status PgStore::RecordDeliveryStatus(const std::string& provider_sid, OutboxState outcome,
+                                     const std::string& reason_text, int64_t now_ms,
+                                     std::vector<std::pair<int64_t, int64_t>>* changed) {
+  if (provider_sid.empty()) return Status(Code::kInvalid, "empty provider sid");
+  std::string state = outcome == OutboxState::kDelivered ? "delivered"
+                      : outcome == OutboxState::kFailed  ? "failed"
+                      : outcome == OutboxState::kSent    ? "sent"
+                                                         : "";
+  if (state.empty()) return Status(Code::kInvalid, "a delivery is sent, delivered or failed");
+  std::string reason = reason_text.substr(0, 32);
+  return pool_->Transaction([&](Conn& c) -> Status {
+    if (changed != nullptr) changed->clear();  // the transaction may run again
+    // Delivered and failed are final: a late "sent" never undoes them.
+    Rows r = c.Exec(
+        "UPDATE outbox SET "
+        "last_error = CASE WHEN state NOT IN ('delivered', 'failed') AND $2 = 'failed' THEN $3 "
+        "ELSE last_error END, "
+        "state = CASE WHEN state IN ('delivered', 'failed') THEN state ELSE $2 END, "
+        "updated_ms = $4 WHERE provider_sid = $1 RETURNING thread_id, message_seq, state",
+        {Param::Text(provider_sid), Param::Text(state), Param::Text(reason), Param::Int(now_ms)});
+    if (r.empty()) return Status(Code::kNotFound, "no outbox item with that provider sid");
+    for (int i = 0; i < r.size(); ++i) {
+      int64_t thread = r.Int(i, 0), seq = r.Int(i, 1);
+      LabelMessage(c, thread, seq, r.Bytes(i, 2));
+      if (changed != nullptr && thread != 0 && seq != 0) changed->emplace_back(thread, seq);
+    }
+    return Status::Ok();
+  });
+}
+
+Status PgStore::RecoverOutbound(int64_t now_ms) {
+  return pool_->Transaction([&](Conn& c) -> Status {
+    c.Exec(
+        "UPDATE outbox SET state = 'pending', next_attempt_ms = LEAST(next_attempt_ms, $1), "
+        "unconfirmed_since_ms = COALESCE(unconfirmed_since_ms, updated_ms) "
+        "WHERE state = 'sending'",
+        {Param::Int(now_ms)});
+    return Status::Ok();
+  });
+}
+
+Result<bool> PgStore::ProviderSidKnown(const std::string& provider_sid) {
+  return pool_->Call<bool>([&](Conn& c) -> Result<bool> {
+    return !c.Exec("SELECT 1 FROM outbox WHERE provider_sid = $1 LIMIT 1",
+                   {Param::Text(provider_sid)})
+                .empty();
+  });
+}
+
+Result<int64_t> PgStore::OutboxDepth() {
+  return pool_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
+    return c.Exec("SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')").Int(0, 0);
+  });
+}
+
+Result<OutboxHealth> PgStore::GetOutboxHealth() {
+  return pool_->Call<OutboxHealth>([&](Conn& c) -> Result<OutboxHealth> {
+    // updated_ms is the start of an item's last attempt (or its delivery report). An item the
+    // provider accepted is a success even when the carrier later failed to deliver it.
+    Rows r = c.Exec(
+        "SELECT "
+        "(SELECT COALESCE(MIN(created_ms), 0) FROM outbox WHERE state IN ('pending', 'sending')), "
+        "(SELECT COALESCE(MAX(updated_ms), 0) FROM outbox WHERE provider_sid IS NOT NULL), "
+        "(SELECT COALESCE(MAX(updated_ms), 0) FROM outbox WHERE provider_sid IS NULL AND "
+        "last_error != '' AND attempts > 0 AND state IN ('pending', 'failed'))");
+    return OutboxHealth{r.Int(0, 0), r.Int(0, 1), r.Int(0, 2)};
+  });
+}
+
+}  // namespace connecthub::storage::pg

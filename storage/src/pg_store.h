@@ -8,6 +8,7 @@
 #include "crypto.h"
 #include "pg_conn.h"
 #include "storage/caseworkers.h"
+#include "storage/outbox.h"
 #include "storage/sessions.h"
 #include "storage/store.h"
 
@@ -22,7 +23,7 @@ namespace connecthub::storage::pg {
 // server's default synchronous_commit) before it returns; concurrent hubs on one database see
 // each other's writes. Sealing, the blind index and the hashes come from the same KeyRing (and the
 // same key file) as SQLite's.
-class PgStore : public Sessions, public Caseworkers {
+class PgStore : public Sessions, public Caseworkers, public Outbox {
  public:
   // Connects to `options.db` (a libpq URI), migrates the schema, loads `options.key_file`
   // (required: there is no database path to put it next to) and checks it against the database.
@@ -64,6 +65,22 @@ class PgStore : public Sessions, public Caseworkers {
                                            int64_t now_ms) override;
   Result<Caseworker> ResetCaseworkerPassword(const std::string& username,
                                              const std::string& password, int64_t now_ms) override;
+
+  // Outbox. TakeDueOutbound claims rows with FOR UPDATE SKIP LOCKED: hubs taking at once each get
+  // other items, so every item is sent by one hub.
+  Result<int64_t> EnqueueOutbound(const OutboundRequest& request, int64_t now_ms) override;
+  Result<std::vector<OutboxItem>> TakeDueOutbound(int64_t now_ms, int limit) override;
+  Status MarkOutboundSent(int64_t id, const std::string& provider_sid, int64_t now_ms) override;
+  Status MarkOutboundRetry(int64_t id, int64_t next_attempt_ms, const std::string& error,
+                           std::optional<int64_t> unconfirmed_since_ms = std::nullopt) override;
+  Result<bool> ProviderSidKnown(const std::string& provider_sid) override;
+  Status MarkOutboundFailed(int64_t id, const std::string& error) override;
+  Status RecordDeliveryStatus(const std::string& provider_sid, OutboxState state,
+                              const std::string& reason, int64_t now_ms,
+                              std::vector<std::pair<int64_t, int64_t>>* changed) override;
+  Status RecoverOutbound(int64_t now_ms) override;
+  Result<int64_t> OutboxDepth() override;
+  Result<OutboxHealth> GetOutboxHealth() override;
 
  private:
   PgStore(std::unique_ptr<KeyRing> keys, std::unique_ptr<Pool> pool)

@@ -33,6 +33,7 @@ struct SqliteBackend {
 
   Sessions& sessions() { return *store; }
   Caseworkers& caseworkers() { return *store; }
+  Outbox& outbox() { return *store; }
   // Runs raw SQL as someone with the database but not the key file would; false when the
   // database refuses it.
   bool RawSql(const std::string& sql) {
@@ -71,6 +72,7 @@ struct PostgresBackend {
 
   Sessions& sessions() { return *store; }
   Caseworkers& caseworkers() { return *store; }
+  Outbox& outbox() { return *store; }
   bool RawSql(const std::string& sql) {
     try {
       pg::Conn c(uri_);
