@@ -1,32 +1,10 @@
 // Canned replies (issue 19): agency templates managed by supervisors, per language. Plain text:
 // they hold no personal data (placeholders are filled in the caseworker's browser).
+#include "canned_rules.h"
 #include "sqlite_store.h"
 
 namespace connecthub::storage {
 namespace {
-
-bool KnownLang(const std::string& lang) { return lang == "en" || lang == "es"; }
-
-bool Blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
-
-// Code points of valid UTF-8: every byte that does not continue a sequence starts one.
-size_t Chars(const std::string& s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
-Status CheckContent(const std::string& label, const std::string& text) {
-  if (Blank(label) || Chars(label) > CannedReply::kMaxLabelChars) {
-    return {Code::kInvalid, "the label must have 1 to " +
-                                std::to_string(CannedReply::kMaxLabelChars) + " characters"};
-  }
-  if (Blank(text) || text.size() > CannedReply::kMaxTextBytes) {
-    return {Code::kInvalid,
-            "the text must have 1 to " + std::to_string(CannedReply::kMaxTextBytes) + " bytes"};
-  }
-  return Status::Ok();
-}
 
 // The columns ReadRow reads, in its order.
 CannedReply ReadRow(SQLite::Statement& q) {
@@ -48,7 +26,7 @@ std::optional<CannedReply> LoadCanned(Conn& c, int64_t id) {
 }  // namespace
 
 Result<std::vector<CannedReply>> SqliteStore::ListCanned(const std::string& lang) {
-  if (!KnownLang(lang)) return Status(Code::kInvalid, "lang must be en or es");
+  if (!KnownCannedLang(lang)) return Status(Code::kInvalid, "lang must be en or es");
   return readers_->Call<std::vector<CannedReply>>([&](Conn& c) -> Result<std::vector<CannedReply>> {
     auto q = c.Prep(
         "SELECT id, lang, label, body, position, updated_by, updated_ms FROM canned_replies "
@@ -63,8 +41,8 @@ Result<std::vector<CannedReply>> SqliteStore::ListCanned(const std::string& lang
 Result<CannedReply> SqliteStore::AddCanned(int64_t caseworker_id, const std::string& lang,
                                            const std::string& label, const std::string& text,
                                            int64_t now_ms) {
-  if (!KnownLang(lang)) return Status(Code::kInvalid, "lang must be en or es");
-  if (Status s = CheckContent(label, text); !s.ok()) return s;
+  if (!KnownCannedLang(lang)) return Status(Code::kInvalid, "lang must be en or es");
+  if (Status s = CheckCannedContent(label, text); !s.ok()) return s;
   return writer_->Call<CannedReply>([&](Conn& c) -> Result<CannedReply> {
     int64_t count = 0;
     int64_t last = 0;
@@ -77,8 +55,7 @@ Result<CannedReply> SqliteStore::AddCanned(int64_t caseworker_id, const std::str
       last = q->getColumn(1).getInt64();
     }
     if (count >= CannedReply::kMaxPerLanguage) {
-      return Status(Code::kInvalid, "at most " + std::to_string(CannedReply::kMaxPerLanguage) +
-                                        " canned replies per language");
+      return TooManyCanned();
     }
     auto q = c.Prep(
         "INSERT INTO canned_replies(lang, label, body, position, created_by, created_ms, "
@@ -99,7 +76,7 @@ Result<CannedReply> SqliteStore::AddCanned(int64_t caseworker_id, const std::str
 Result<CannedReply> SqliteStore::UpdateCanned(int64_t caseworker_id, int64_t id,
                                               const std::string& label, const std::string& text,
                                               int64_t now_ms) {
-  if (Status s = CheckContent(label, text); !s.ok()) return s;
+  if (Status s = CheckCannedContent(label, text); !s.ok()) return s;
   return writer_->Call<CannedReply>([&](Conn& c) -> Result<CannedReply> {
     auto q = c.Prep(
         "UPDATE canned_replies SET label = ?, body = ?, updated_by = ?, updated_ms = ? "
