@@ -8,8 +8,10 @@
 
 #include "account_rules.h"
 #include "audit_chain.h"
+#include "canned_rules.h"
 #include "key_check.h"
 #include "pg_schema.h"
+#include "report_builder.h"
 #include "session_rules.h"
 
 namespace connecthub::storage::pg {
@@ -702,6 +704,138 @@ Result<OutboxHealth> PgStore::GetOutboxHealth() {
         "(SELECT COALESCE(MAX(updated_ms), 0) FROM outbox WHERE provider_sid IS NULL AND "
         "last_error != '' AND attempts > 0 AND state IN ('pending', 'failed'))");
     return OutboxHealth{r.Int(0, 0), r.Int(0, 1), r.Int(0, 2)};
+  });
+}
+
+}  // namespace connecthub::storage::pg
+
+// ---------------------------------------------------------------------------------------------
+// Supervision: reports and canned replies
+
+namespace connecthub::storage::pg {
+namespace {
+
+constexpr const char* kCannedColumns = "id, lang, label, body, position, updated_by, updated_ms";
+
+CannedReply CannedFromRow(const Rows& r, int i) {
+  return CannedReply{r.Int(i, 0), r.Bytes(i, 1), r.Bytes(i, 2), r.Bytes(i, 3),
+                     r.Int(i, 4), r.Int(i, 5),   r.Int(i, 6)};
+}
+
+}  // namespace
+
+Result<std::vector<ReportRow>> PgStore::Report(const ReportQuery& query) {
+  if (!query.day_of) return Status(Code::kInvalid, "a report needs its calendar (day_of)");
+  if (query.to_ms <= query.from_ms) return std::vector<ReportRow>{};
+  return pool_->Call<std::vector<ReportRow>>([&](Conn& c) -> Result<std::vector<ReportRow>> {
+    // One snapshot for all the queries: an escalation and its reply, or a resolve, committed
+    // between two of them would otherwise be counted half.
+    c.Script("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    ReportBuilder b(query, [&](int64_t id) {
+      ReportThread key;
+      Rows t = c.Exec("SELECT lang, participant_id FROM threads WHERE id = $1", {Param::Int(id)});
+      if (t.empty()) return key;
+      key.lang = t.Bytes(0, 0);
+      if (!t.IsNull(0, 1)) {
+        Rows counties = c.Exec(
+            "SELECT DISTINCT c.county FROM case_roles r JOIN cases c ON c.case_number = "
+            "r.case_number WHERE r.participant_id = $1 ORDER BY c.county",
+            {Param::Text(t.Bytes(0, 1))});
+        for (int i = 0; i < counties.size(); ++i) key.counties.push_back(counties.Bytes(i, 0));
+      }
+      return key;
+    });
+    std::vector<Param> range{Param::Int(query.from_ms), Param::Int(query.to_ms)};
+    Rows answers = c.Exec(
+        "SELECT thread_id, intent, at_ms FROM messages WHERE sender = 'bot' AND at_ms >= $1 AND "
+        "at_ms < $2 AND intent != ''",
+        range);
+    for (int i = 0; i < answers.size(); ++i) {
+      b.BotAnswer(answers.Int(i, 0), answers.Bytes(i, 1), answers.Int(i, 2));
+    }
+    // Each escalation with the first caseworker reply at or after it, before the thread's next
+    // escalation.
+    Rows escalations = c.Exec(
+        "SELECT e.thread_id, e.at_ms, (SELECT MIN(m.at_ms) FROM messages m WHERE m.thread_id = "
+        "e.thread_id AND m.sender = 'caseworker' AND m.at_ms >= e.at_ms AND m.at_ms < "
+        "COALESCE((SELECT MIN(n.at_ms) FROM thread_events n WHERE n.thread_id = e.thread_id AND "
+        "n.kind = 'escalated' AND n.at_ms > e.at_ms), 9223372036854775807)) FROM thread_events e "
+        "WHERE e.kind = 'escalated' AND e.at_ms >= $1 AND e.at_ms < $2",
+        range);
+    for (int i = 0; i < escalations.size(); ++i) {
+      std::optional<int64_t> reply;
+      if (!escalations.IsNull(i, 2)) reply = escalations.Int(i, 2);
+      b.Escalation(escalations.Int(i, 0), escalations.Int(i, 1), reply);
+    }
+    Rows resolves = c.Exec(
+        "SELECT thread_id, at_ms FROM audit_log WHERE action = 'resolve' AND at_ms >= $1 AND "
+        "at_ms < $2",
+        range);
+    for (int i = 0; i < resolves.size(); ++i) b.Resolve(resolves.Int(i, 0), resolves.Int(i, 1));
+    return b.Rows();
+  });
+}
+
+Result<std::vector<CannedReply>> PgStore::ListCanned(const std::string& lang) {
+  if (!KnownCannedLang(lang)) return Status(Code::kInvalid, "lang must be en or es");
+  return pool_->Call<std::vector<CannedReply>>([&](Conn& c) -> Result<std::vector<CannedReply>> {
+    Rows r = c.Exec((std::string("SELECT ") + kCannedColumns +
+                     " FROM canned_replies WHERE lang = $1 ORDER BY position, id")
+                        .c_str(),
+                    {Param::Text(lang)});
+    std::vector<CannedReply> out;
+    for (int i = 0; i < r.size(); ++i) out.push_back(CannedFromRow(r, i));
+    return out;
+  });
+}
+
+Result<CannedReply> PgStore::AddCanned(int64_t caseworker_id, const std::string& lang,
+                                       const std::string& label, const std::string& text,
+                                       int64_t now_ms) {
+  if (!KnownCannedLang(lang)) return Status(Code::kInvalid, "lang must be en or es");
+  if (Status s = CheckCannedContent(label, text); !s.ok()) return s;
+  return pool_->Call<CannedReply>([&](Conn& c) -> Result<CannedReply> {
+    // Supervisors on two hubs adding at once: one after the other, so the count and the
+    // position hold (the audit chain's lock serialises these writes anyway; taken first here).
+    c.Exec("SELECT pg_advisory_xact_lock($1)", {Param::Int(kAuditLock)});
+    Rows n =
+        c.Exec("SELECT COUNT(*), COALESCE(MAX(position), 0) FROM canned_replies WHERE lang = $1",
+               {Param::Text(lang)});
+    if (n.Int(0, 0) >= CannedReply::kMaxPerLanguage) return TooManyCanned();
+    int64_t position = n.Int(0, 1) + 1;
+    Rows r = c.Exec(
+        "INSERT INTO canned_replies(lang, label, body, position, created_by, created_ms, "
+        "updated_by, updated_ms) VALUES($1, $2, $3, $4, $5, $6, $5, $6) RETURNING id",
+        {Param::Text(lang), Param::Text(label), Param::Text(text), Param::Int(position),
+         Param::Int(caseworker_id), Param::Int(now_ms)});
+    AuditIn(c, caseworker_id, 0, "canned_add", now_ms);
+    return CannedReply{r.Int(0, 0), lang, label, text, position, caseworker_id, now_ms};
+  });
+}
+
+Result<CannedReply> PgStore::UpdateCanned(int64_t caseworker_id, int64_t id,
+                                          const std::string& label, const std::string& text,
+                                          int64_t now_ms) {
+  if (Status s = CheckCannedContent(label, text); !s.ok()) return s;
+  return pool_->Call<CannedReply>([&](Conn& c) -> Result<CannedReply> {
+    Rows r = c.Exec((std::string("UPDATE canned_replies SET label = $2, body = $3, updated_by = "
+                                 "$4, updated_ms = $5 WHERE id = $1 RETURNING ") +
+                     kCannedColumns)
+                        .c_str(),
+                    {Param::Int(id), Param::Text(label), Param::Text(text),
+                     Param::Int(caseworker_id), Param::Int(now_ms)});
+    if (r.empty()) return Status(Code::kNotFound, "no such canned reply");
+    AuditIn(c, caseworker_id, 0, "canned_edit", now_ms);
+    return CannedFromRow(r, 0);
+  });
+}
+
+Status PgStore::DeleteCanned(int64_t caseworker_id, int64_t id, int64_t now_ms) {
+  return pool_->Transaction([&](Conn& c) -> Status {
+    Rows r = c.Exec("DELETE FROM canned_replies WHERE id = $1", {Param::Int(id)});
+    if (r.Affected() == 0) return Status(Code::kNotFound, "no such canned reply");
+    AuditIn(c, caseworker_id, 0, "canned_delete", now_ms);
+    return Status::Ok();
   });
 }
 

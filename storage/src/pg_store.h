@@ -11,6 +11,7 @@
 #include "storage/outbox.h"
 #include "storage/sessions.h"
 #include "storage/store.h"
+#include "storage/supervision.h"
 
 namespace connecthub::storage::pg {
 
@@ -23,7 +24,7 @@ namespace connecthub::storage::pg {
 // server's default synchronous_commit) before it returns; concurrent hubs on one database see
 // each other's writes. Sealing, the blind index and the hashes come from the same KeyRing (and the
 // same key file) as SQLite's.
-class PgStore : public Sessions, public Caseworkers, public Outbox {
+class PgStore : public Sessions, public Caseworkers, public Outbox, public Supervision {
  public:
   // Connects to `options.db` (a libpq URI), migrates the schema, loads `options.key_file`
   // (required: there is no database path to put it next to) and checks it against the database.
@@ -81,6 +82,16 @@ class PgStore : public Sessions, public Caseworkers, public Outbox {
   Status RecoverOutbound(int64_t now_ms) override;
   Result<int64_t> OutboxDepth() override;
   Result<OutboxHealth> GetOutboxHealth() override;
+
+  // Supervision
+  Result<std::vector<ReportRow>> Report(const ReportQuery& query) override;
+  Result<std::vector<CannedReply>> ListCanned(const std::string& lang) override;
+  Result<CannedReply> AddCanned(int64_t caseworker_id, const std::string& lang,
+                                const std::string& label, const std::string& text,
+                                int64_t now_ms) override;
+  Result<CannedReply> UpdateCanned(int64_t caseworker_id, int64_t id, const std::string& label,
+                                   const std::string& text, int64_t now_ms) override;
+  Status DeleteCanned(int64_t caseworker_id, int64_t id, int64_t now_ms) override;
 
  private:
   PgStore(std::unique_ptr<KeyRing> keys, std::unique_ptr<Pool> pool)

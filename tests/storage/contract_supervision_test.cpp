@@ -1,14 +1,15 @@
-// Issue 19: canned replies managed by supervisors, per language, in the database (schema 13).
+// The Supervision contract (storage/include/storage/supervision.h), on every backend
+// (contract.h): canned replies (issue 19), and reports over rows written directly.
 #include <catch2/catch.hpp>
 
-#include "test_util.h"
+#include "contract.h"
 
 using namespace connecthub::storage;
 using namespace connecthub::storage::testing;
 
 namespace {
 
-std::vector<std::string> Labels(Store& store, const std::string& lang) {
+std::vector<std::string> Labels(Supervision& store, const std::string& lang) {
   auto list = store.ListCanned(lang);
   REQUIRE(list.ok());
   std::vector<std::string> out;
@@ -16,7 +17,7 @@ std::vector<std::string> Labels(Store& store, const std::string& lang) {
   return out;
 }
 
-std::vector<std::string> AuditActions(Store& store) {
+std::vector<std::string> AuditActions(Caseworkers& store) {
   auto rows = store.ListAudit({});
   REQUIRE(rows.ok());
   std::vector<std::string> out;
@@ -29,9 +30,10 @@ std::vector<std::string> AuditActions(Store& store) {
 
 }  // namespace
 
-TEST_CASE("canned replies: the built-in four per language after migration 13", "[storage]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
+TEMPLATE_TEST_CASE("canned replies: the built-in four per language after migration 13",
+                   "[storage][contract]", SqliteBackend, PostgresBackend) {
+  TestType backend;
+  auto* store = backend.store.get();
   using L = std::vector<std::string>;
   CHECK(Labels(*store, "en") ==
         L{"Greeting", "Payment timing", "Please call us", "Anything else?"});
@@ -49,9 +51,10 @@ TEST_CASE("canned replies: the built-in four per language after migration 13", "
   CHECK(store->ListCanned("fr").status().code() == Code::kInvalid);
 }
 
-TEST_CASE("canned replies: add, edit, delete, each audited in its transaction", "[storage]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
+TEMPLATE_TEST_CASE("canned replies: add, edit, delete, each audited in its transaction",
+                   "[storage][contract]", SqliteBackend, PostgresBackend) {
+  TestType backend;
+  auto* store = backend.store.get();
   int64_t now = TestNowMs();
   auto boss = store->AddCaseworker("boss", "supervisor-password-1", "", true);
   REQUIRE(boss.ok());
@@ -95,9 +98,10 @@ TEST_CASE("canned replies: add, edit, delete, each audited in its transaction", 
   CHECK(check->rows == 4);
 }
 
-TEST_CASE("canned replies: validation writes nothing", "[storage]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
+TEMPLATE_TEST_CASE("canned replies: validation writes nothing", "[storage][contract]",
+                   SqliteBackend, PostgresBackend) {
+  TestType backend;
+  auto* store = backend.store.get();
   int64_t now = TestNowMs();
   auto invalid = [](const Result<CannedReply>& r) { return r.status().code() == Code::kInvalid; };
   CHECK(invalid(store->AddCanned(1, "fr", "Label", "Text", now)));
@@ -135,4 +139,61 @@ TEST_CASE("canned replies: validation writes nothing", "[storage]") {
   CHECK(store->ListCanned("en")->size() == 100);
   // Only the successful writes were audited.
   CHECK(AuditActions(*store).size() == 2 + 95 + 1);
+}
+
+TEMPLATE_TEST_CASE("reports: bot answers, escalations with first replies, resolves, by day",
+                   "[storage][contract]", SqliteBackend, PostgresBackend) {
+  // Rows as Conversations writes them, written directly (the same SQL on both backends), so the
+  // report's counting is checked on every backend; reports_test.cpp drives it through threads.
+  TestType backend;
+  constexpr int64_t kDay = 86'400'000;
+  int64_t d0 = 20'000 * kDay;  // a day boundary
+  auto sql = [&](const std::string& s) { REQUIRE(backend.RawSql(s)); };
+  auto at = [](int64_t ms) { return std::to_string(ms); };
+  sql("INSERT INTO threads(id, channel, lang, state, created_ms) VALUES(1, 'web', 'es', 'bot', 0)");
+  sql("INSERT INTO threads(id, channel, lang, state, created_ms) VALUES(2, 'sms', 'en', 'bot', 0)");
+  sql("INSERT INTO messages(thread_id, seq, sender, body, intent, at_ms) VALUES"
+      "(1, 1, 'bot', '', 'balance', " +
+      at(d0 + 10) +
+      "),"
+      "(1, 2, 'bot', '', 'balance', " +
+      at(d0 + 20) +
+      "),"
+      "(2, 1, 'bot', '', 'next_appointment', " +
+      at(d0 + kDay + 5) +
+      "),"
+      "(1, 3, 'caseworker', '', '', " +
+      at(d0 + 900) +
+      "),"
+      "(1, 4, 'bot', '', 'last_payment', " +
+      at(d0 - 1) + ")");
+  sql("INSERT INTO thread_events(thread_id, kind, at_ms) VALUES(1, 'escalated', " + at(d0 + 100) +
+      "), (2, 'escalated', " + at(d0 + kDay + 50) + ")");
+  REQUIRE(backend.caseworkers().Audit(7, 1, "resolve", d0 + 1000).ok());
+  REQUIRE(backend.caseworkers().Audit(7, 1, "read", d0 + 1001).ok());
+
+  ReportQuery q;
+  q.from_ms = d0;
+  q.to_ms = d0 + 2 * kDay;
+  q.day_of = [=](int64_t ms) { return "day" + std::to_string((ms - d0) / kDay); };
+  auto rows = backend.store->Report(q);
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 2);
+  const ReportRow& first = (*rows)[0];
+  CHECK(first.date == "day0");
+  CHECK(first.county.empty());  // no participant: no county
+  CHECK(first.lang == "es");
+  CHECK(first.intents == std::vector<std::pair<std::string, int64_t>>{{"balance", 2}});
+  CHECK(first.escalations == 1);
+  CHECK(first.first_reply_ms == std::vector<int64_t>{800});
+  CHECK(first.resolved == 1);
+  const ReportRow& second = (*rows)[1];
+  CHECK(second.date == "day1");
+  CHECK(second.lang == "en");
+  CHECK(second.intents == std::vector<std::pair<std::string, int64_t>>{{"next_appointment", 1}});
+  CHECK(second.escalations == 1);
+  CHECK(second.first_reply_ms.empty());  // not answered yet
+  CHECK(second.resolved == 0);
+  CHECK(backend.store->Report({d0, d0 + kDay, nullptr}).status().code() == Code::kInvalid);
+  CHECK(backend.store->Report({d0 + kDay, d0, q.day_of})->empty());
 }
