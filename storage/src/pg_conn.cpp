@@ -146,10 +146,12 @@ Status Pool::Transaction(const std::function<Status(Conn&)>& fn) {
   constexpr int kAttempts = 10;
   for (int attempt = 1;; ++attempt) {
     std::unique_ptr<Conn> c;
+    bool committing = false;
     try {
       c = Take();
       c->Script("BEGIN");
       Status s = fn(*c);
+      committing = s.ok();
       c->Script(s.ok() ? "COMMIT" : "ROLLBACK");
       Give(std::move(c));
       return s;
@@ -162,8 +164,18 @@ Status Pool::Transaction(const std::function<Status(Conn&)>& fn) {
           broken = true;
         }
       }
-      Give(broken ? nullptr : std::move(c));
-      if (e.retryable() && attempt < kAttempts) continue;
+      if (broken) {
+        // The server went away (a restart, a failover, an ended session): the other idle
+        // connections are likely gone too, so they are all opened anew.
+        Give(nullptr);
+        DropIdle();
+      } else {
+        Give(std::move(c));
+      }
+      // A transaction whose connection broke before COMMIT was rolled back by the server, so
+      // it runs again; one that broke during COMMIT may have committed: the caller is told.
+      bool again = e.retryable() || (broken && !committing);
+      if (again && attempt < kAttempts) continue;
       return Status(Code::kIo, std::string("PostgreSQL: ") + e.what());
     } catch (...) {
       if (c) {
@@ -177,6 +189,13 @@ Status Pool::Transaction(const std::function<Status(Conn&)>& fn) {
       throw;
     }
   }
+}
+
+void Pool::DropIdle() {
+  std::lock_guard lock(mu_);
+  unopened_ += static_cast<int>(idle_.size());
+  idle_.clear();
+  cv_.notify_all();
 }
 
 }  // namespace connecthub::storage::pg

@@ -79,6 +79,8 @@ class Conn {
   // Runs statements without parameters (DDL, BEGIN/COMMIT); throws Error on failure.
   void Script(const std::string& sql);
   bool Healthy() const { return PQstatus(c_.get()) == CONNECTION_OK; }
+  // The libpq connection, for what this class does not wrap (LISTEN's socket and notifications).
+  PGconn* raw() { return c_.get(); }
 
  private:
   std::unique_ptr<PGconn, decltype(&PQfinish)> c_;
@@ -91,8 +93,11 @@ class Pool {
   Pool(std::string uri, int size);
 
   // Runs `fn` in one transaction (BEGIN ... COMMIT) on a lent connection, and runs it again (up
-  // to 10 times) when PostgreSQL reports a serialization failure or deadlock. Returns fn's status
-  // (its transaction rolled back when not ok), kIo when the database failed.
+  // to 10 times) when PostgreSQL reports a serialization failure or deadlock, or when the
+  // connection broke before COMMIT (the server rolled it back; a new connection is opened).
+  // Returns fn's status (its transaction rolled back when not ok), kIo when the database failed,
+  // including a connection lost during COMMIT (the outcome is then unknown). `fn` may run more
+  // than once: CPU and database work only.
   Status Transaction(const std::function<Status(Conn&)>& fn);
   template <typename T>
   Result<T> Call(const std::function<Result<T>(Conn&)>& fn) {
@@ -108,6 +113,7 @@ class Pool {
  private:
   std::unique_ptr<Conn> Take();
   void Give(std::unique_ptr<Conn> conn);
+  void DropIdle();
 
   std::string uri_;
   std::mutex mu_;
