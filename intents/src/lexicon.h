@@ -13,8 +13,6 @@
 // Every function takes normalised tokens (see normalize.h) and is thread-safe.
 namespace connecthub::intents::internal {
 
-using Tokens = std::span<const std::string_view>;
-
 // 64-bit FNV-1a of a word: the key of every word table here.
 inline uint64_t WordHash(std::string_view word) {
   uint64_t h = 14695981039346656037ull;
@@ -24,6 +22,16 @@ inline uint64_t WordHash(std::string_view word) {
   }
   return h;
 }
+
+// A normalised word with its WordHash(), hashed once when the message is split so that the many
+// word-list lookups of one message do not hash it again.
+struct Token {
+  explicit Token(std::string_view word) : text(word), hash(WordHash(word)) {}
+  std::string_view text;
+  uint64_t hash;
+};
+
+using Tokens = std::span<const Token>;
 
 // The canonical spelling of an SMS abbreviation or common typo ("pymt" -> "payment"), possibly
 // several words; empty when `token` is not one.
