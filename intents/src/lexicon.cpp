@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstdint>
 #include <ranges>
@@ -42,15 +43,33 @@ void ForEachEntry(std::string_view text, Fn fn) {
   }
 }
 
+// A filter of word hashes (Bits bits, from the hash's top bits): most words of a message are in
+// no list, and one bit test turns them away before the binary search.
+template <size_t Bits>
+class HashFilter {
+ public:
+  void Add(uint64_t hash) { bits_[Bit(hash) / 64] |= uint64_t{1} << (Bit(hash) % 64); }
+  bool MayContain(uint64_t hash) const { return (bits_[Bit(hash) / 64] >> (Bit(hash) % 64)) & 1; }
+
+ private:
+  static_assert(Bits >= 64 && (Bits & (Bits - 1)) == 0, "a power of two");
+  static size_t Bit(uint64_t hash) {
+    return static_cast<size_t>(hash >> (64 - std::countr_zero(Bits)));
+  }
+  std::array<uint64_t, Bits / 64> bits_{};
+};
+
 // SMS spellings and frequent typos -> canonical words (data/sms-spellings.tsv), sorted by the hash
-// of the spelling, so that a lookup is a hash and a binary search on integers. Duplicated
-// spellings would be ambiguous; the first line wins (stable sort).
+// of the spelling, so that a lookup is a hash and a binary search on integers, behind a filter
+// (4,096 bits for about 240 spellings). Duplicated spellings would be ambiguous; the first line
+// wins (stable sort).
 struct SmsTable {
   struct Entry {
     uint64_t hash;
     Pair pair;
   };
   std::vector<Entry> sorted;
+  HashFilter<4096> filter;
   SmsTable() {
     ForEachEntry(ListFile("sms-spellings.tsv"), [&](std::string_view line) {
       size_t tab = line.find('\t');
@@ -60,6 +79,7 @@ struct SmsTable {
     });
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const Entry& a, const Entry& b) { return a.hash < b.hash; });
+    for (const Entry& e : sorted) filter.Add(e.hash);
   }
 };
 
@@ -177,15 +197,9 @@ class PhraseSet {
   void Sort() {
     std::stable_sort(entries_.begin(), entries_.end(),
                      [](const Entry& a, const Entry& b) { return a.first < b.first; });
-    filter_.fill(0);
-    for (const Entry& e : entries_)
-      filter_[Bit(e.first) / 64] |= uint64_t{1} << (Bit(e.first) % 64);
+    filter_ = {};
+    for (const Entry& e : entries_) filter_.Add(e.first);
   }
-
-  // A 1,024-bit filter of the first words' hashes: most words of a message are in no list, and
-  // one bit test turns them away before the binary search.
-  static size_t Bit(uint64_t hash) { return static_cast<size_t>(hash >> 54); }
-  bool MayContain(uint64_t hash) const { return (filter_[Bit(hash) / 64] >> (Bit(hash) % 64)) & 1; }
 
   struct Entry {
     uint64_t first;
@@ -194,13 +208,13 @@ class PhraseSet {
   using Iterator = std::vector<Entry>::const_iterator;
 
   std::pair<Iterator, Iterator> Range(uint64_t first) const {
-    if (!MayContain(first)) return {entries_.end(), entries_.end()};
+    if (!filter_.MayContain(first)) return {entries_.end(), entries_.end()};
     return std::equal_range(entries_.begin(), entries_.end(), Entry{first, {}},
                             [](const Entry& a, const Entry& b) { return a.first < b.first; });
   }
 
   std::vector<Entry> entries_;
-  std::array<uint64_t, 16> filter_{};
+  HashFilter<1024> filter_;  // of the first words' hashes
 };
 
 // Threats, violence and self-harm (data/safety-phrases.txt, reviewed by the agency's safety staff).
@@ -310,6 +324,7 @@ std::optional<int> MonthOf(Tokens tokens, size_t i) {
 std::string_view SmsReplacement(std::string_view token) {
   static const SmsTable table;
   uint64_t hash = WordHash(token);
+  if (!table.filter.MayContain(hash)) return {};
   auto it = std::lower_bound(table.sorted.begin(), table.sorted.end(), hash,
                              [](const SmsTable::Entry& e, uint64_t h) { return e.hash < h; });
   for (; it != table.sorted.end() && it->hash == hash; ++it) {
