@@ -76,6 +76,18 @@ void SplitTokens(std::string_view norm, std::vector<Token>* tokens) {
   }
 }
 
+// The character n-grams of `padded` ("<word>"), N bytes each, hashed from `seed`. N is a constant
+// so that the hash of each n-gram is unrolled.
+template <size_t N>
+void AddGrams(uint32_t seed, std::string_view padded, bool alpha, std::vector<uint32_t>* features,
+              std::vector<uint32_t>* lang) {
+  for (size_t i = 0; i + N <= padded.size(); ++i) {
+    uint32_t h = Fnv(seed, padded.substr(i, N)) & kMask;
+    features->push_back(h);
+    if (alpha) lang->push_back(h);
+  }
+}
+
 // Hashed features: word unigrams and bigrams, character 3- to 5-grams of "<word>". Language
 // features are the unigrams and n-grams of words with a letter (numbers say nothing about it).
 // With `ends`, ends[i] is the number of features once token i is done (the end marker counts
@@ -103,14 +115,10 @@ void Featurize(Tokens tokens, std::vector<uint32_t>* features, std::vector<uint3
     padded[0] = '<';
     std::memcpy(padded + 1, t.data(), len);
     padded[len + 1] = '>';
-    size_t plen = len + 2;
-    for (size_t n = 3; n <= 5; ++n) {
-      for (size_t i = 0; i + n <= plen; ++i) {
-        uint32_t h = Fnv(kGramSeed[n], std::string_view(padded + i, n)) & kMask;
-        features->push_back(h);
-        if (alpha) lang->push_back(h);
-      }
-    }
+    std::string_view grams(padded, len + 2);
+    AddGrams<3>(kGramSeed[3], grams, alpha, features, lang);
+    AddGrams<4>(kGramSeed[4], grams, alpha, features, lang);
+    AddGrams<5>(kGramSeed[5], grams, alpha, features, lang);
     if (ends != nullptr) ends->push_back(features->size());
   }
   if (!tokens.empty()) features->push_back(Mix(prev, kEnd) & kMask);
