@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <charconv>
 #include <cstdint>
 #include <ranges>
@@ -42,22 +41,6 @@ void ForEachEntry(std::string_view text, Fn fn) {
     fn(line);
   }
 }
-
-// A filter of word hashes (Bits bits, from the hash's top bits): most words of a message are in
-// no list, and one bit test turns them away before the binary search.
-template <size_t Bits>
-class HashFilter {
- public:
-  void Add(uint64_t hash) { bits_[Bit(hash) / 64] |= uint64_t{1} << (Bit(hash) % 64); }
-  bool MayContain(uint64_t hash) const { return (bits_[Bit(hash) / 64] >> (Bit(hash) % 64)) & 1; }
-
- private:
-  static_assert(Bits >= 64 && (Bits & (Bits - 1)) == 0, "a power of two");
-  static size_t Bit(uint64_t hash) {
-    return static_cast<size_t>(hash >> (64 - std::countr_zero(Bits)));
-  }
-  std::array<uint64_t, Bits / 64> bits_{};
-};
 
 // SMS spellings and frequent typos -> canonical words (data/sms-spellings.tsv), sorted by the hash
 // of the spelling, so that a lookup is a hash and a binary search on integers, behind a filter

@@ -180,6 +180,7 @@ OtherLanguageRules Parse(std::string_view text) {
   }
   SortUnique(&rules.letter_index);
   SortUnique(&rules.word_index);
+  for (const auto& entry : rules.word_index) rules.word_filter.Add(entry.first);
   return rules;
 }
 
@@ -280,8 +281,10 @@ std::string_view DetectOtherLanguage(const OtherLanguageRules& rules, std::strin
     if (word.empty()) return;
     UScriptCode script = word_script == USCRIPT_COMMON ? USCRIPT_LATIN : word_script;
     if (!IsUnspaced(script)) tally.AddScript(script, 1);
-    for (const auto& entry : Lookup(rules.word_index, WordHash(word)))
-      credited.push_back(entry.second);
+    uint64_t hash = WordHash(word);
+    if (rules.word_filter.MayContain(hash)) {
+      for (const auto& entry : Lookup(rules.word_index, hash)) credited.push_back(entry.second);
+    }
     if (!credited.empty()) {
       SortUnique(&credited);
       for (uint32_t l : credited) {

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "lexicon.h"
+
 // Languages other than English and Spanish (data/other-languages.txt): the rules that name the
 // language of a text the en/es classifier must not see. Thread-safe.
 namespace connecthub::intents::internal {
@@ -26,6 +28,7 @@ struct OtherLanguageRules {
   // search whatever the number of languages. Built by the parser from `languages`.
   std::vector<std::pair<char32_t, uint32_t>> letter_index;
   std::vector<std::pair<uint64_t, uint32_t>> word_index;
+  HashFilter<8192> word_filter;  // of word_index's hashes: most words are no language's
 };
 
 // The embedded rules, parsed once.
