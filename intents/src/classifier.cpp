@@ -163,6 +163,8 @@ struct Model {
     Vec4 acc[kStride / 4] = {};
     for (uint32_t f : features) {
       const float* row = &w[static_cast<size_t>(f) * kStride];
+      // Unrolled, the accumulators stay in registers instead of going through memory.
+#pragma GCC unroll 8
       for (int j = 0; j < kStride / 4; ++j) {
         Vec4 v;
         std::memcpy(&v, row + 4 * j, sizeof v);
