@@ -76,16 +76,12 @@ void SplitTokens(std::string_view norm, std::vector<Token>* tokens) {
   }
 }
 
-// The character n-grams of `padded` ("<word>"), N bytes each, hashed from `seed`. N is a constant
-// so that the hash of each n-gram is unrolled.
+// Writes the hashes (from `seed`) of the character n-grams of `padded` ("<word>"), N bytes each,
+// to out[] and returns the end. N is a constant so that the hash of each n-gram is unrolled.
 template <size_t N>
-void AddGrams(uint32_t seed, std::string_view padded, bool alpha, std::vector<uint32_t>* features,
-              std::vector<uint32_t>* lang) {
-  for (size_t i = 0; i + N <= padded.size(); ++i) {
-    uint32_t h = Fnv(seed, padded.substr(i, N)) & kMask;
-    features->push_back(h);
-    if (alpha) lang->push_back(h);
-  }
+uint32_t* AddGrams(uint32_t seed, std::string_view padded, uint32_t* out) {
+  for (size_t i = 0; i + N <= padded.size(); ++i) *out++ = Fnv(seed, padded.substr(i, N)) & kMask;
+  return out;
 }
 
 // Hashed features: word unigrams and bigrams, character 3- to 5-grams of "<word>". Language
@@ -115,10 +111,17 @@ void Featurize(Tokens tokens, std::vector<uint32_t>* features, std::vector<uint3
     padded[0] = '<';
     std::memcpy(padded + 1, t.data(), len);
     padded[len + 1] = '>';
-    std::string_view grams(padded, len + 2);
-    AddGrams<3>(kGramSeed[3], grams, alpha, features, lang);
-    AddGrams<4>(kGramSeed[4], grams, alpha, features, lang);
-    AddGrams<5>(kGramSeed[5], grams, alpha, features, lang);
+    // The token's n-grams go to a local buffer first, then to each vector in a loop of its own:
+    // pushed to both in turn, each push had to reload the other vector's end.
+    std::string_view word_grams(padded, len + 2);
+    uint32_t grams[3 * (kMaxNgramWord + 2)];
+    uint32_t* end = AddGrams<3>(kGramSeed[3], word_grams, grams);
+    end = AddGrams<4>(kGramSeed[4], word_grams, end);
+    end = AddGrams<5>(kGramSeed[5], word_grams, end);
+    for (const uint32_t* g = grams; g != end; ++g) features->push_back(*g);
+    if (alpha) {
+      for (const uint32_t* g = grams; g != end; ++g) lang->push_back(*g);
+    }
     if (ends != nullptr) ends->push_back(features->size());
   }
   if (!tokens.empty()) features->push_back(Mix(prev, kEnd) & kMask);
