@@ -4,7 +4,6 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
-#include <ranges>
 #include <string>
 #include <utility>
 #include <vector>
@@ -116,11 +115,11 @@ class PhraseSet {
     Sort();
   }
 
-  // The phrases of a range of strings.
-  template <typename Range>
-  static PhraseSet Of(Range&& phrases) {
+  // The names of a table of (name, value) pairs.
+  template <typename Pairs>
+  static PhraseSet Keys(const Pairs& pairs) {
     PhraseSet set({});
-    for (std::string_view p : phrases) set.Add(p);
+    for (const auto& pair : pairs) set.Add(pair.first);
     set.Sort();
     return set;
   }
@@ -286,7 +285,7 @@ std::optional<int> MonthOf(Tokens tokens, size_t i) {
       {"noviembre", 11}, {"december", 12}, {"dec", 12},     {"diciembre", 12}, {"dic", 12},
   };
   // Most words are no month: the set's filter turns them away before the scan.
-  static const PhraseSet kNames = PhraseSet::Of(std::views::keys(kMonths));
+  static const PhraseSet kNames = PhraseSet::Keys(kMonths);
   std::string_view t = tokens[i].text;
   if (kNames.Contains(tokens[i])) {
     for (const auto& [name, month] : kMonths) {
