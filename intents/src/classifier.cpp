@@ -23,6 +23,7 @@ std::span<const std::pair<std::string_view, std::string_view>> EmbeddedFiles();
 
 namespace {
 
+using internal::Token;
 using internal::Tokens;
 
 constexpr int kHashBits = 16;
@@ -64,15 +65,23 @@ bool HasLetter(std::string_view t) {
   return std::any_of(t.begin(), t.end(), [](char c) { return c < '0' || c > '9'; });
 }
 
-void SplitTokens(std::string_view norm, std::vector<std::string_view>* tokens) {
+void SplitTokens(std::string_view norm, std::vector<Token>* tokens) {
   tokens->clear();
   size_t i = 0;
   while (i < norm.size() && tokens->size() < kMaxTokens) {
     size_t sp = norm.find(' ', i);
     if (sp == std::string_view::npos) sp = norm.size();
-    if (sp > i) tokens->push_back(norm.substr(i, sp - i));
+    if (sp > i) tokens->emplace_back(norm.substr(i, sp - i));
     i = sp + 1;
   }
+}
+
+// Writes the hashes (from `seed`) of the character n-grams of `padded` ("<word>"), N bytes each,
+// to out[] and returns the end. N is a constant so that the hash of each n-gram is unrolled.
+template <size_t N>
+uint32_t* AddGrams(uint32_t seed, std::string_view padded, uint32_t* out) {
+  for (size_t i = 0; i + N <= padded.size(); ++i) *out++ = Fnv(seed, padded.substr(i, N)) & kMask;
+  return out;
 }
 
 // Hashed features: word unigrams and bigrams, character 3- to 5-grams of "<word>". Language
@@ -90,7 +99,8 @@ void Featurize(Tokens tokens, std::vector<uint32_t>* features, std::vector<uint3
   lang->clear();
   uint32_t prev = kStart;
   char padded[kMaxNgramWord + 2];
-  for (std::string_view t : tokens) {
+  for (const Token& token : tokens) {
+    std::string_view t = token.text;
     bool alpha = HasLetter(t);
     uint32_t word = Fnv(kWordSeed, t);
     features->push_back(word & kMask);
@@ -101,13 +111,16 @@ void Featurize(Tokens tokens, std::vector<uint32_t>* features, std::vector<uint3
     padded[0] = '<';
     std::memcpy(padded + 1, t.data(), len);
     padded[len + 1] = '>';
-    size_t plen = len + 2;
-    for (size_t n = 3; n <= 5; ++n) {
-      for (size_t i = 0; i + n <= plen; ++i) {
-        uint32_t h = Fnv(kGramSeed[n], std::string_view(padded + i, n)) & kMask;
-        features->push_back(h);
-        if (alpha) lang->push_back(h);
-      }
+    // The token's n-grams go to a local buffer first, then to each vector in a loop of its own:
+    // pushed to both in turn, each push had to reload the other vector's end.
+    std::string_view word_grams(padded, len + 2);
+    uint32_t grams[3 * (kMaxNgramWord + 2)];
+    uint32_t* end = AddGrams<3>(kGramSeed[3], word_grams, grams);
+    end = AddGrams<4>(kGramSeed[4], word_grams, end);
+    end = AddGrams<5>(kGramSeed[5], word_grams, end);
+    for (const uint32_t* g = grams; g != end; ++g) features->push_back(*g);
+    if (alpha) {
+      for (const uint32_t* g = grams; g != end; ++g) lang->push_back(*g);
     }
     if (ends != nullptr) ends->push_back(features->size());
   }
@@ -153,6 +166,8 @@ struct Model {
     Vec4 acc[kStride / 4] = {};
     for (uint32_t f : features) {
       const float* row = &w[static_cast<size_t>(f) * kStride];
+      // Unrolled, the accumulators stay in registers instead of going through memory.
+#pragma GCC unroll 8
       for (int j = 0; j < kStride / 4; ++j) {
         Vec4 v;
         std::memcpy(&v, row + 4 * j, sizeof v);
@@ -303,7 +318,7 @@ bool IsCaseQuestion(Intent intent) {
 struct Scratch {
   std::string norm;
   std::string fixed;
-  std::vector<std::string_view> tokens;
+  std::vector<Token> tokens;
   std::vector<uint32_t> features;
   std::vector<uint32_t> lang_features;
 };
@@ -330,8 +345,8 @@ class TrainedClassifier final : public Classifier {
   void Tokenize(std::string_view text, Scratch* scratch) const;
 
  private:
-  bool Known(std::string_view word) const {
-    return std::binary_search(vocabulary_.begin(), vocabulary_.end(), internal::WordHash(word));
+  bool Known(const Token& word) const {
+    return std::binary_search(vocabulary_.begin(), vocabulary_.end(), word.hash);
   }
 
   ClassifierOptions options_;
@@ -345,11 +360,11 @@ void TrainedClassifier::Tokenize(std::string_view text, Scratch* s) const {
   SplitTokens(s->norm, &s->tokens);
   bool changed = false;
   s->fixed.clear();
-  for (std::string_view t : s->tokens) {
-    std::string_view out = t;
-    if (t.size() >= 5 && HasLetter(t) && !Known(t)) {
+  for (const Token& t : s->tokens) {
+    std::string_view out = t.text;
+    if (t.text.size() >= 5 && HasLetter(t.text) && !Known(t)) {
       for (std::string_view k : internal::FuzzyKeywords()) {
-        if (WithinOneEdit(t, k)) {
+        if (WithinOneEdit(t.text, k)) {
           out = k;
           changed = true;
           break;
@@ -430,7 +445,8 @@ Classification TrainedClassifier::Classify(std::string_view text,
   double evidence = std::max(p_es, 1 - p_es);
   Lang text_lang = evident;
   // One word ("hi", "ok", "balance") is too little to move a whole conversation.
-  size_t words = std::count_if(tokens.begin(), tokens.end(), HasLetter);
+  size_t words =
+      std::count_if(tokens.begin(), tokens.end(), [](const Token& t) { return HasLetter(t.text); });
   if (conversation_lang && evident != *conversation_lang &&
       (evidence < options_.lang_switch_confidence || words < 2)) {
     text_lang = *conversation_lang;
@@ -455,9 +471,9 @@ Explanation TrainedClassifier::Explain(std::string_view text,
   Scratch& s = ThreadScratch();
   Tokenize(text, &s);
   Tokens tokens(s.tokens);
-  for (std::string_view t : tokens) {
+  for (const Token& t : tokens) {
     if (!e.normalized.empty()) e.normalized.push_back(' ');
-    e.normalized.append(t);
+    e.normalized.append(t.text);
   }
   std::vector<size_t> ends;
   Featurize(tokens, &s.features, &s.lang_features, &ends);
@@ -482,7 +498,7 @@ Explanation TrainedClassifier::Explain(std::string_view text,
       margin += (row[first] - row[second]) * scale;
     }
     begin = ends[i];
-    e.deciding.push_back({std::string(tokens[i]), margin / model_.temperature});
+    e.deciding.push_back({std::string(tokens[i].text), margin / model_.temperature});
   }
   std::stable_sort(e.deciding.begin(), e.deciding.end(),
                    [](const Explanation::Word& a, const Explanation::Word& b) {
@@ -534,7 +550,7 @@ bool ParseTsv(std::string_view tsv, int lang, std::string_view name, std::vector
     ex.intent = static_cast<int>(*intent);
     ex.lang = lang;
     Featurize(s.tokens, &ex.features, &ex.lang_features);
-    for (std::string_view t : s.tokens) vocabulary->emplace_back(t);
+    for (const Token& t : s.tokens) vocabulary->emplace_back(t.text);
     out->push_back(std::move(ex));
   }
   return true;

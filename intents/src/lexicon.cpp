@@ -42,14 +42,16 @@ void ForEachEntry(std::string_view text, Fn fn) {
 }
 
 // SMS spellings and frequent typos -> canonical words (data/sms-spellings.tsv), sorted by the hash
-// of the spelling, so that a lookup is a hash and a binary search on integers. Duplicated
-// spellings would be ambiguous; the first line wins (stable sort).
+// of the spelling, so that a lookup is a hash and a binary search on integers, behind a filter
+// (4,096 bits for about 240 spellings). Duplicated spellings would be ambiguous; the first line
+// wins (stable sort).
 struct SmsTable {
   struct Entry {
     uint64_t hash;
     Pair pair;
   };
   std::vector<Entry> sorted;
+  HashFilter<4096> filter;
   SmsTable() {
     ForEachEntry(ListFile("sms-spellings.tsv"), [&](std::string_view line) {
       size_t tab = line.find('\t');
@@ -59,6 +61,7 @@ struct SmsTable {
     });
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const Entry& a, const Entry& b) { return a.hash < b.hash; });
+    for (const Entry& e : sorted) filter.Add(e.hash);
   }
 };
 
@@ -91,7 +94,7 @@ bool PhraseAt(Tokens tokens, size_t i, std::string_view phrase) {
   while (!phrase.empty()) {
     size_t sp = phrase.find(' ');
     std::string_view word = phrase.substr(0, sp);
-    if (i >= tokens.size() || tokens[i] != word) return false;
+    if (i >= tokens.size() || tokens[i].text != word) return false;
     ++i;
     phrase = sp == std::string_view::npos ? std::string_view() : phrase.substr(sp + 1);
   }
@@ -110,6 +113,15 @@ class PhraseSet {
   PhraseSet(std::initializer_list<std::string_view> phrases) {
     for (std::string_view p : phrases) Add(p);
     Sort();
+  }
+
+  // The names of a table of (name, value) pairs.
+  template <typename Pairs>
+  static PhraseSet Keys(const Pairs& pairs) {
+    PhraseSet set({});
+    for (const auto& pair : pairs) set.Add(pair.first);
+    set.Sort();
+    return set;
   }
 
   // The entries of an embedded word list (one word or phrase a line, '#' comments); with
@@ -133,7 +145,7 @@ class PhraseSet {
 
   // True when one of the phrases starts at tokens[i].
   bool MatchAt(Tokens tokens, size_t i) const {
-    auto [lo, hi] = Range(WordHash(tokens[i]));
+    auto [lo, hi] = Range(tokens[i].hash);
     for (auto it = lo; it != hi; ++it) {
       if (PhraseAt(tokens, i, it->phrase)) return true;
     }
@@ -145,11 +157,11 @@ class PhraseSet {
     Sort();
   }
 
-  // True when `word` is one of the single-word entries.
-  bool Contains(std::string_view word) const {
-    auto [lo, hi] = Range(WordHash(word));
+  // True when `token` is one of the single-word entries.
+  bool Contains(const Token& token) const {
+    auto [lo, hi] = Range(token.hash);
     for (auto it = lo; it != hi; ++it) {
-      if (it->phrase == word) return true;
+      if (it->phrase == token.text) return true;
     }
     return false;
   }
@@ -167,15 +179,9 @@ class PhraseSet {
   void Sort() {
     std::stable_sort(entries_.begin(), entries_.end(),
                      [](const Entry& a, const Entry& b) { return a.first < b.first; });
-    filter_.fill(0);
-    for (const Entry& e : entries_)
-      filter_[Bit(e.first) / 64] |= uint64_t{1} << (Bit(e.first) % 64);
+    filter_ = {};
+    for (const Entry& e : entries_) filter_.Add(e.first);
   }
-
-  // A 1,024-bit filter of the first words' hashes: most words of a message are in no list, and
-  // one bit test turns them away before the binary search.
-  static size_t Bit(uint64_t hash) { return static_cast<size_t>(hash >> 54); }
-  bool MayContain(uint64_t hash) const { return (filter_[Bit(hash) / 64] >> (Bit(hash) % 64)) & 1; }
 
   struct Entry {
     uint64_t first;
@@ -184,13 +190,13 @@ class PhraseSet {
   using Iterator = std::vector<Entry>::const_iterator;
 
   std::pair<Iterator, Iterator> Range(uint64_t first) const {
-    if (!MayContain(first)) return {entries_.end(), entries_.end()};
+    if (!filter_.MayContain(first)) return {entries_.end(), entries_.end()};
     return std::equal_range(entries_.begin(), entries_.end(), Entry{first, {}},
                             [](const Entry& a, const Entry& b) { return a.first < b.first; });
   }
 
   std::vector<Entry> entries_;
-  std::array<uint64_t, 16> filter_{};
+  HashFilter<1024> filter_;  // of the first words' hashes
 };
 
 // Threats, violence and self-harm (data/safety-phrases.txt, reviewed by the agency's safety staff).
@@ -278,14 +284,18 @@ std::optional<int> MonthOf(Tokens tokens, size_t i) {
       {"october", 10},   {"oct", 10},      {"octubre", 10}, {"november", 11},  {"nov", 11},
       {"noviembre", 11}, {"december", 12}, {"dec", 12},     {"diciembre", 12}, {"dic", 12},
   };
-  std::string_view t = tokens[i];
-  for (const auto& [name, month] : kMonths) {
-    if (t == name) return month;
+  // Most words are no month: the set's filter turns them away before the scan.
+  static const PhraseSet kNames = PhraseSet::Keys(kMonths);
+  std::string_view t = tokens[i].text;
+  if (kNames.Contains(tokens[i])) {
+    for (const auto& [name, month] : kMonths) {
+      if (t == name) return month;
+    }
   }
   // "may" is usually the verb: count it only in "in may", "may 2024", "de may", ...
   if (t == "may") {
     bool before = i > 0 && BeforeMonthMay().Contains(tokens[i - 1]);
-    bool after = i + 1 < tokens.size() && AllDigits(tokens[i + 1]);
+    bool after = i + 1 < tokens.size() && AllDigits(tokens[i + 1].text);
     if (before || after) return 5;
   }
   return std::nullopt;
@@ -296,6 +306,7 @@ std::optional<int> MonthOf(Tokens tokens, size_t i) {
 std::string_view SmsReplacement(std::string_view token) {
   static const SmsTable table;
   uint64_t hash = WordHash(token);
+  if (!table.filter.MayContain(hash)) return {};
   auto it = std::lower_bound(table.sorted.begin(), table.sorted.end(), hash,
                              [](const SmsTable::Entry& e, uint64_t h) { return e.hash < h; });
   for (; it != table.sorted.end() && it->hash == hash; ++it) {
@@ -339,7 +350,7 @@ std::optional<Lang> RequestedLanguage(Tokens tokens, bool* only_request) {
   std::optional<Lang> found;
   bool has_request_context = tokens.size() <= 3;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    std::string_view t = tokens[i];
+    const Token& t = tokens[i];
     std::optional<Lang> lang;
     if (EnglishNames().Contains(t)) lang = Lang::kEn;
     if (SpanishNames().Contains(t)) lang = Lang::kEs;
@@ -356,7 +367,7 @@ std::optional<Lang> RequestedLanguage(Tokens tokens, bool* only_request) {
   }
   if (!found || !has_request_context) return std::nullopt;
   *only_request = std::all_of(tokens.begin(), tokens.end(),
-                              [](std::string_view t) { return kRequestWords.Contains(t); });
+                              [](const Token& t) { return kRequestWords.Contains(t); });
   return found;
 }
 
@@ -365,7 +376,7 @@ std::optional<Intent> SocialIntent(Tokens tokens) {
   static const PhraseSet kSocialWords = PhraseSet::FromList("social-words.txt");
   if (tokens.empty() || tokens.size() > 8) return std::nullopt;
   bool all_social = true;
-  for (std::string_view t : tokens) {
+  for (const Token& t : tokens) {
     if (!kSocialWords.Contains(t)) all_social = false;
   }
   if (!all_social) return std::nullopt;
@@ -386,7 +397,7 @@ bool OnlyAgentRequest(Tokens tokens) {
   // The word check fails on the first word of almost every message: do it first.
   if (tokens.empty() || tokens.size() > 12) return false;
   return std::all_of(tokens.begin(), tokens.end(),
-                     [](std::string_view t) { return AgentRequestWords().Contains(t); }) &&
+                     [](const Token& t) { return AgentRequestWords().Contains(t); }) &&
          HasAgentKeyword(tokens);
 }
 
@@ -405,7 +416,7 @@ void ExtractEntities(Tokens tokens, Entities* entities) {
   static const PhraseSet other_parent = PhraseSet::FromList("other-parent.txt");
   entities->other_parent = other_parent.MatchAnywhere(tokens);
   for (size_t i = 0; i < tokens.size(); ++i) {
-    std::string_view t = tokens[i];
+    std::string_view t = tokens[i].text;
     if (AllDigits(t)) {
       if (t.size() == 9) {
         entities->case_number = std::string(t);
@@ -415,17 +426,18 @@ void ExtractEntities(Tokens tokens, Entities* entities) {
         // "case ending 0001", "ending in 0001", "caso terminado en 0001", "last 4 0001".
         bool ending = false;
         for (size_t j = i >= 3 ? i - 3 : 0; j < i; ++j) {
-          std::string_view w = tokens[j];
+          std::string_view w = tokens[j].text;
           if (StartsWith(w, "ending") || StartsWith(w, "ends") || StartsWith(w, "termin") ||
-              EndingWords().Contains(w)) {
+              EndingWords().Contains(tokens[j])) {
             ending = true;
           }
         }
         // "case 0013", "caso 0013", "case number 0013", "caso no 0013".
-        auto case_word = [](std::string_view w) { return w == "case" || w == "caso"; };
+        auto case_word = [](const Token& w) { return w.text == "case" || w.text == "caso"; };
         if (i >= 1 && case_word(tokens[i - 1])) ending = true;
         if (i >= 2 && case_word(tokens[i - 2]) &&
-            (tokens[i - 1] == "number" || tokens[i - 1] == "numero" || tokens[i - 1] == "no")) {
+            (tokens[i - 1].text == "number" || tokens[i - 1].text == "numero" ||
+             tokens[i - 1].text == "no")) {
           ending = true;
         }
         if (ending && !entities->case_number) {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <array>
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -13,8 +16,6 @@
 // Every function takes normalised tokens (see normalize.h) and is thread-safe.
 namespace connecthub::intents::internal {
 
-using Tokens = std::span<const std::string_view>;
-
 // 64-bit FNV-1a of a word: the key of every word table here.
 inline uint64_t WordHash(std::string_view word) {
   uint64_t h = 14695981039346656037ull;
@@ -24,6 +25,32 @@ inline uint64_t WordHash(std::string_view word) {
   }
   return h;
 }
+
+// A filter of word hashes (Bits bits, from the hash's top bits): most words of a message are in
+// no list, and one bit test turns them away before the binary search.
+template <size_t Bits>
+class HashFilter {
+ public:
+  void Add(uint64_t hash) { bits_[Bit(hash) / 64] |= uint64_t{1} << (Bit(hash) % 64); }
+  bool MayContain(uint64_t hash) const { return (bits_[Bit(hash) / 64] >> (Bit(hash) % 64)) & 1; }
+
+ private:
+  static_assert(Bits >= 64 && (Bits & (Bits - 1)) == 0, "a power of two");
+  static size_t Bit(uint64_t hash) {
+    return static_cast<size_t>(hash >> (64 - std::countr_zero(Bits)));
+  }
+  std::array<uint64_t, Bits / 64> bits_{};
+};
+
+// A normalised word with its WordHash(), hashed once when the message is split so that the many
+// word-list lookups of one message do not hash it again.
+struct Token {
+  explicit Token(std::string_view word) : text(word), hash(WordHash(word)) {}
+  std::string_view text;
+  uint64_t hash;
+};
+
+using Tokens = std::span<const Token>;
 
 // The canonical spelling of an SMS abbreviation or common typo ("pymt" -> "payment"), possibly
 // several words; empty when `token` is not one.

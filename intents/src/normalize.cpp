@@ -70,6 +70,23 @@ const FastTable& Table() {
   return table;
 }
 
+// ASCII folded: letters lower-cased, digits and the apostrophe kept, anything else a space. A
+// table rather than branches: which branch a character takes is as good as random.
+constexpr std::array<char, 0x80> kAsciiFold = [] {
+  std::array<char, 0x80> table{};
+  for (size_t b = 0; b < table.size(); ++b) {
+    char c = static_cast<char>(b);
+    if (c >= 'A' && c <= 'Z') {
+      table[b] = static_cast<char>(c - 'A' + 'a');
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'') {
+      table[b] = c;
+    } else {
+      table[b] = ' ';
+    }
+  }
+  return table;
+}();
+
 // Folds ASCII and two-byte Latin characters without ICU. Returns false (leaving *out in an
 // unspecified state) when the text needs the full ICU pipeline.
 bool FastFold(std::string_view text, std::string* out) {
@@ -77,13 +94,7 @@ bool FastFold(std::string_view text, std::string* out) {
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char b = static_cast<unsigned char>(text[i]);
     if (b < 0x80) {
-      if (b >= 'A' && b <= 'Z') {
-        out->push_back(static_cast<char>(b - 'A' + 'a'));
-      } else if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '\'') {
-        out->push_back(static_cast<char>(b));
-      } else {
-        out->push_back(' ');
-      }
+      out->push_back(kAsciiFold[b]);
       continue;
     }
     if (b < 0xC2 || b > 0xC9 || i + 1 >= text.size()) return false;

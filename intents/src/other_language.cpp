@@ -90,6 +90,12 @@ bool ValidCode(std::string_view code) {
   return code.size() == 2 && code[0] >= 'a' && code[0] <= 'z' && code[1] >= 'a' && code[1] <= 'z';
 }
 
+template <typename T>
+void SortUnique(std::vector<T>* v) {
+  std::sort(v->begin(), v->end());
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
+
 OtherLanguageRules Parse(std::string_view text) {
   OtherLanguageRules rules;
   int line_number = 0;
@@ -168,6 +174,13 @@ OtherLanguageRules Parse(std::string_view text) {
     std::sort(language.letters.begin(), language.letters.end());
     std::sort(language.words.begin(), language.words.end());
   }
+  for (uint32_t l = 0; l < rules.languages.size(); ++l) {
+    for (char32_t letter : rules.languages[l].letters) rules.letter_index.push_back({letter, l});
+    for (uint64_t word : rules.languages[l].words) rules.word_index.push_back({word, l});
+  }
+  SortUnique(&rules.letter_index);
+  SortUnique(&rules.word_index);
+  for (const auto& entry : rules.word_index) rules.word_filter.Add(entry.first);
   return rules;
 }
 
@@ -182,12 +195,35 @@ bool Contains(const std::vector<int32_t>& scripts, UScriptCode script) {
   return std::find(scripts.begin(), scripts.end(), static_cast<int32_t>(script)) != scripts.end();
 }
 
-// Counts gathered over a text: words by script, and each language's own letters and words.
+// The entries of `index` (sorted (key, language) pairs) whose key is `key`.
+template <typename Key>
+std::span<const std::pair<Key, uint32_t>> Lookup(const std::vector<std::pair<Key, uint32_t>>& index,
+                                                 Key key) {
+  // Most characters (ASCII) sort before every listed letter: no search for them.
+  if (index.empty() || key < index.front().first) return {};
+  auto lo = std::lower_bound(index.begin(), index.end(), key,
+                             [](const auto& entry, Key k) { return entry.first < k; });
+  auto hi = lo;
+  while (hi != index.end() && hi->first == key) ++hi;
+  return {lo, hi};
+}
+
+// Counts gathered over a text: words by script, and each language's own letters and words. One
+// per thread, reset for each text, so that a call allocates nothing once its buffers have grown.
 struct Tally {
-  explicit Tally(size_t languages) : evidence(languages, 0) {}
+  void Reset(size_t languages) {
+    total = 0;
+    scripts.clear();
+    evidence.assign(languages, 0);
+    word.clear();
+    credited.clear();
+  }
   int total = 0;                                     // words (letters in unspaced scripts)
   std::vector<std::pair<UScriptCode, int>> scripts;  // words per script other than Latin
   std::vector<int> evidence;                         // per language
+  std::string composed;                              // the text in NFC, when it needed composing
+  std::string word;                                  // the current word, case-folded UTF-8
+  std::vector<uint32_t> credited;  // languages the current word's letters or the word belong to
   void AddScript(UScriptCode script, int weight) {
     total += weight;
     if (script == USCRIPT_LATIN) return;
@@ -217,10 +253,11 @@ const OtherLanguageRules& OtherLanguages() {
 
 std::string_view DetectOtherLanguage(const OtherLanguageRules& rules, std::string_view text) {
   if (rules.languages.empty()) return {};
+  thread_local Tally tally;
+  tally.Reset(rules.languages.size());
   text = text.substr(0, std::min(text.size(), kMaxInput));
   // Letters typed as a base and combining accents (some keyboards) are composed first, so that
   // "ơ" is one letter whichever way it came.
-  std::string composed;
   if (std::any_of(text.begin(), text.end(), [](char c) { return c == '\xCC' || c == '\xCD'; })) {
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
@@ -229,29 +266,32 @@ std::string_view DetectOtherLanguage(const OtherLanguageRules& rules, std::strin
           icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
       icu::UnicodeString n = nfc->normalize(s, status);
       if (U_SUCCESS(status)) {
-        n.toUTF8String(composed);
-        text = composed;
+        tally.composed.clear();
+        n.toUTF8String(tally.composed);
+        text = tally.composed;
       }
     }
   }
 
-  Tally tally(rules.languages.size());
-  std::string word;  // case-folded UTF-8
+  std::string& word = tally.word;
+  std::vector<uint32_t>& credited = tally.credited;
   UScriptCode word_script = USCRIPT_COMMON;
-  std::vector<bool> marked(rules.languages.size(), false);
+  // A word counts once for each language of its script that has one of its letters or the word.
   auto end_word = [&] {
     if (word.empty()) return;
-    uint64_t hash = WordHash(word);
     UScriptCode script = word_script == USCRIPT_COMMON ? USCRIPT_LATIN : word_script;
     if (!IsUnspaced(script)) tally.AddScript(script, 1);
-    for (size_t l = 0; l < rules.languages.size(); ++l) {
-      const auto& language = rules.languages[l];
-      if (!Contains(language.scripts, script)) continue;
-      if (marked[l] || std::binary_search(language.words.begin(), language.words.end(), hash)) {
-        ++tally.evidence[l];
-      }
+    uint64_t hash = WordHash(word);
+    if (rules.word_filter.MayContain(hash)) {
+      for (const auto& entry : Lookup(rules.word_index, hash)) credited.push_back(entry.second);
     }
-    std::fill(marked.begin(), marked.end(), false);
+    if (!credited.empty()) {
+      SortUnique(&credited);
+      for (uint32_t l : credited) {
+        if (Contains(rules.languages[l].scripts, script)) ++tally.evidence[l];
+      }
+      credited.clear();
+    }
     word.clear();
     word_script = USCRIPT_COMMON;
   };
@@ -267,12 +307,7 @@ std::string_view DetectOtherLanguage(const OtherLanguageRules& rules, std::strin
     if (real_script && word_script != USCRIPT_COMMON && script != word_script) end_word();
     if (real_script && word_script == USCRIPT_COMMON) word_script = script;
     char32_t folded = Fold(static_cast<char32_t>(c));
-    for (size_t l = 0; l < rules.languages.size(); ++l) {
-      const auto& letters = rules.languages[l].letters;
-      if (!letters.empty() && std::binary_search(letters.begin(), letters.end(), folded)) {
-        marked[l] = true;
-      }
-    }
+    for (const auto& entry : Lookup(rules.letter_index, folded)) credited.push_back(entry.second);
     char buf[U8_MAX_LENGTH];
     int32_t n = 0;
     U8_APPEND_UNSAFE(buf, n, static_cast<UChar32>(folded));

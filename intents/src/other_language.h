@@ -3,7 +3,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "lexicon.h"
 
 // Languages other than English and Spanish (data/other-languages.txt): the rules that name the
 // language of a text the en/es classifier must not see. Thread-safe.
@@ -19,6 +22,13 @@ struct OtherLanguageRules {
   };
   std::vector<Language> languages;  // in the file's order (ties go to the first)
   std::string error;  // the first malformed line ("other-languages.txt:12: ..."), or empty
+
+  // Every language's letters and words in one table each, (letter or word hash, index into
+  // `languages`) sorted and without duplicates, so that a character or a word costs one binary
+  // search whatever the number of languages. Built by the parser from `languages`.
+  std::vector<std::pair<char32_t, uint32_t>> letter_index;
+  std::vector<std::pair<uint64_t, uint32_t>> word_index;
+  HashFilter<8192> word_filter;  // of word_index's hashes: most words are no language's
 };
 
 // The embedded rules, parsed once.
