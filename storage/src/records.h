@@ -8,12 +8,11 @@
 #include <vector>
 
 #include "bot/facts.h"
-#include "db.h"
 
 namespace connecthub::storage {
 
-// Validated case-data records, already sealed and hashed, ready for the writer. Shared by the
-// extract import and the demo-data generator.
+// Validated case-data records, already sealed and hashed, ready for a backend to write. Shared by
+// the extract import (extract_reader.h) and the demo-data generator; no database here.
 
 struct PParticipant {
   std::string id, language, pin_hash;
@@ -55,13 +54,5 @@ using Record = std::variant<PParticipant, PCase, POrder, PPayment, PAppointment,
 // The stored appointment status ("SCHEDULED", "RESCHEDULED", "CANCELLED"; anything else reads
 // as scheduled).
 bot::AppointmentStatus ParseAppointmentStatus(std::string_view status);
-
-// Upserts (or, for PDelete, deletes) one record on the writer connection (inside the caller's
-// transaction). Returns an empty string, or the reason it was rejected (unknown case or
-// participant; a participant with conversations on record). May throw SQLite errors.
-std::string WriteRecord(Conn& c, const Record& record);
-// Marks the case data changed (meta 'case_data_version' + 1): call in every transaction that
-// writes records, so cached facts (SqliteStore::LoadFacts) are reloaded.
-void BumpCaseDataVersion(Conn& c);
 
 }  // namespace connecthub::storage

@@ -9,6 +9,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "facts_cache.h"
+#include "records.h"
 #include "storage/store.h"
 
 namespace connecthub::storage {
@@ -212,5 +213,13 @@ std::string MessageRow(int64_t thread_id, int64_t seq);
 // An audit row as ListAudit and ExportParticipant select it: a.id, a.caseworker_id,
 // COALESCE(w.username, ''), a.thread_id, a.action, a.at_ms.
 AuditRecord AuditFromRow(SQLite::Statement& q);
+
+// Upserts (or, for PDelete, deletes) one record on the writer connection (inside the caller's
+// transaction). Returns an empty string, or the reason it was rejected (unknown case or
+// participant; a participant with conversations on record). May throw SQLite errors.
+std::string WriteRecord(Conn& c, const Record& record);
+// Marks the case data changed (meta 'case_data_version' + 1): call in every transaction that
+// writes records, so cached facts (SqliteStore::LoadFacts) are reloaded.
+void BumpCaseDataVersion(Conn& c);
 
 }  // namespace connecthub::storage
