@@ -6,6 +6,7 @@
 #include <future>
 #include <random>
 
+#include "demo_data.h"
 #include "records.h"
 #include "sqlite_store.h"
 
@@ -92,18 +93,13 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
-Result<DemoSummary> SqliteStore::GenerateDemo(const DemoOptions& options) {
+Result<DemoSummary> GenerateDemoData(const DemoOptions& options, KeyRing& keys,
+                                     const DemoSink& sink) {
   using namespace std::chrono;
   if (options.participants < 0) return Status(Code::kInvalid, "participants must be >= 0");
   {
     // Demo data is for a new database only: its fixed logins must never land beside real people.
-    auto used = readers_->Call<bool>([](Conn& c) -> Result<bool> {
-      return c.db()
-                 .execAndGet(
-                     "SELECT EXISTS(SELECT 1 FROM participants) OR "
-                     "EXISTS(SELECT 1 FROM caseworkers)")
-                 .getInt() != 0;
-    });
+    auto used = sink.holds_people();
     if (!used.ok()) return used.status();
     if (*used) {
       return Status(Code::kConflict,
@@ -142,7 +138,7 @@ Result<DemoSummary> SqliteStore::GenerateDemo(const DemoOptions& options) {
   {
     auto half = [&](size_t from, size_t step) -> Status {
       for (size_t i = from; i < secrets.size(); i += step) {
-        auto h = keys_->HashSecret(secrets[i]);
+        auto h = keys.HashSecret(secrets[i]);
         if (!h.ok()) return h.status();
         hashes[i] = std::move(*h);
       }
@@ -188,20 +184,20 @@ Result<DemoSummary> SqliteStore::GenerateDemo(const DemoOptions& options) {
     p.id = pid;
     p.language = lang;
     p.pin_hash = hashes[pin_index];
-    p.first = keys_->Seal(first, "participants", "first_name", pid);
-    p.last = keys_->Seal(last, "participants", "last_name", pid);
+    p.first = keys.Seal(first, "participants", "first_name", pid);
+    p.last = keys.Seal(last, "participants", "last_name", pid);
     if (chance(0.3)) {
       p.has_email = true;
-      p.email = keys_->Seal(Lower(first) + "." + pid.substr(5) + "@example.org", "participants",
-                            "email", pid);
+      p.email = keys.Seal(Lower(first) + "." + pid.substr(5) + "@example.org", "participants",
+                          "email", pid);
     }
     if (chance(0.85)) {
       char number[16];
       std::snprintf(number, sizeof number, "+1%s55501%02d",
                     kAreaCodes[static_cast<size_t>(uniform(0, kAreaCodes.size() - 1))],
                     static_cast<int>(uniform(0, 99)));
-      p.phones.emplace_back(keys_->BlindIndex(number),
-                            keys_->Seal(number, "participant_phones", "phone", pid + ":0"));
+      p.phones.emplace_back(keys.BlindIndex(number),
+                            keys.Seal(number, "participant_phones", "phone", pid + ":0"));
     }
     batch.emplace_back(std::move(p));
     *pid_out = pid;
@@ -212,14 +208,7 @@ Result<DemoSummary> SqliteStore::GenerateDemo(const DemoOptions& options) {
 
   auto flush = [&]() -> Status {
     if (batch.empty()) return Status::Ok();
-    Status s = writer_->Run([&](Conn& c) -> Status {
-      BumpCaseDataVersion(c);
-      for (const Record& r : batch) {
-        std::string why = WriteRecord(c, r);
-        if (!why.empty()) return Status(Code::kInternal, "demo data inconsistent: " + why);
-      }
-      return Status::Ok();
-    });
+    Status s = sink.write_records(batch);
     batch.clear();
     if (s.ok() && options.progress) options.progress(created, options.participants);
     return s;
@@ -333,20 +322,11 @@ Result<DemoSummary> SqliteStore::GenerateDemo(const DemoOptions& options) {
   Status s = flush();
   if (!s.ok()) return s;
 
-  s = writer_->Run([&](Conn& c) -> Status {
-    for (int i = 0; i < 2; ++i) {
-      auto q = c.Prep(
-          "INSERT INTO caseworkers(username, password_hash, county, supervisor) VALUES(?,?,?,?) "
-          "ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, "
-          "county = excluded.county, supervisor = excluded.supervisor");
-      q->bind(1, i == 0 ? summary.caseworker_username : summary.supervisor_username);
-      q->bind(2, hashes[kPinPool + static_cast<size_t>(i)]);
-      q->bind(3, summary.caseworker_county);
-      q->bind(4, i);
-      q->exec();
-    }
-    return Status::Ok();
-  });
+  for (int i = 0; i < 2 && s.ok(); ++i) {
+    s = sink.put_caseworker(i == 0 ? summary.caseworker_username : summary.supervisor_username,
+                            hashes[kPinPool + static_cast<size_t>(i)], summary.caseworker_county,
+                            i == 1);
+  }
   if (!s.ok()) return s;
 
   for (const auto& l : logins) {
@@ -359,6 +339,46 @@ Result<DemoSummary> SqliteStore::GenerateDemo(const DemoOptions& options) {
     summary.logins.push_back({l.pid, l.pin, l.first, l.lang, d});
   }
   summary.participants = created;
+  return summary;
+}
+
+Result<DemoSummary> SqliteStore::GenerateDemo(const DemoOptions& options) {
+  DemoSink sink;
+  sink.holds_people = [&]() -> Result<bool> {
+    return readers_->Call<bool>([](Conn& c) -> Result<bool> {
+      return c.db()
+                 .execAndGet(
+                     "SELECT EXISTS(SELECT 1 FROM participants) OR "
+                     "EXISTS(SELECT 1 FROM caseworkers)")
+                 .getInt() != 0;
+    });
+  };
+  sink.write_records = [&](const std::vector<Record>& batch) -> Status {
+    return writer_->Run([&](Conn& c) -> Status {
+      BumpCaseDataVersion(c);
+      for (const Record& r : batch) {
+        std::string why = WriteRecord(c, r);
+        if (!why.empty()) return Status(Code::kInternal, "demo data inconsistent: " + why);
+      }
+      return Status::Ok();
+    });
+  };
+  sink.put_caseworker = [&](const std::string& username, const std::string& hash,
+                            const std::string& county, bool supervisor) -> Status {
+    return writer_->Run([&](Conn& c) -> Status {
+      auto q = c.Prep(
+          "INSERT INTO caseworkers(username, password_hash, county, supervisor) VALUES(?,?,?,?) "
+          "ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, "
+          "county = excluded.county, supervisor = excluded.supervisor");
+      q->bind(1, username);
+      q->bind(2, hash);
+      q->bind(3, county);
+      q->bind(4, supervisor ? 1 : 0);
+      q->exec();
+      return Status::Ok();
+    });
+  };
+  auto summary = GenerateDemoData(options, *keys_, sink);
   case_data_checked_ms_.store(0);
   case_data_version_.store(-1);
   return summary;
