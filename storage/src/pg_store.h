@@ -7,6 +7,7 @@
 
 #include "crypto.h"
 #include "pg_conn.h"
+#include "storage/case_data.h"
 #include "storage/caseworkers.h"
 #include "storage/outbox.h"
 #include "storage/sessions.h"
@@ -24,12 +25,25 @@ namespace connecthub::storage::pg {
 // server's default synchronous_commit) before it returns; concurrent hubs on one database see
 // each other's writes. Sealing, the blind index and the hashes come from the same KeyRing (and the
 // same key file) as SQLite's.
-class PgStore : public Sessions, public Caseworkers, public Outbox, public Supervision {
+class PgStore : public CaseData,
+                public Sessions,
+                public Caseworkers,
+                public Outbox,
+                public Supervision {
  public:
   // Connects to `options.db` (a libpq URI), migrates the schema, loads `options.key_file`
   // (required: there is no database path to put it next to) and checks it against the database.
   // kInvalid: no key file named; kKey, kVersion: as Store::Open; kIo: PostgreSQL failed.
   static Result<std::unique_ptr<PgStore>> Open(const StoreOptions& options);
+
+  // CaseData (pg_case_data.cpp). Facts are read from the database at every call: no cache yet.
+  Result<ImportStats> Import(
+      std::istream& jsonl,
+      const std::function<void(int64_t line, const std::string& reason)>& on_rejected) override;
+  Result<DemoSummary> GenerateDemo(const DemoOptions& options) override;
+  Result<bot::ParticipantFacts> LoadFacts(const std::string& participant_id,
+                                          int64_t now_ms) override;
+  Result<bool> CheckPin(const std::string& participant_id, const std::string& pin) override;
 
   // Sessions
   Result<PinCounter> UpdatePinCounter(

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "extract_reader.h"
+#include "facts_window.h"
 #include "records.h"
 #include "sqlite_store.h"
 
@@ -282,12 +283,8 @@ Result<std::shared_ptr<const bot::ParticipantFacts>> SqliteStore::SharedFacts(
 Result<bot::ParticipantFacts> SqliteStore::QueryFacts(Conn& c, const std::string& participant_id,
                                                       int64_t now_ms) {
   using namespace std::chrono;
-  int64_t now_s = now_ms >= 0 ? now_ms / 1000 : -((-now_ms + 999) / 1000);
-  sys_days today = floor<days>(sys_seconds(seconds(now_s)));
-  year_month_day ymd(today);
-  year_month ym = ymd.year() / ymd.month() - months(24);
-  day d = std::min(ymd.day(), (ym / last).day());
-  int64_t cutoff = sys_days(ym / d).time_since_epoch().count();
+  const FactsWindow window = FactsWindow::At(now_ms);
+  const int64_t now_s = window.now_s, cutoff = window.cutoff;
 
   {
     bot::ParticipantFacts facts;
@@ -342,7 +339,7 @@ Result<bot::ParticipantFacts> SqliteStore::QueryFacts(Conn& c, const std::string
           "ORDER BY date DESC, payment_id DESC LIMIT 100");
       q->bind(1, k.case_number);
       q->bind(2, cutoff);
-      q->bind(3, static_cast<int64_t>(today.time_since_epoch().count()));
+      q->bind(3, window.today);
       while (q->executeStep()) {
         bot::Payment p;
         p.payment_id = q->getColumn(0).getString();
