@@ -368,18 +368,22 @@ void KeyRing::RefreshIfReplaced() {
   if (now - last < kRefreshMs || !last_check_ms_.compare_exchange_strong(last, now)) {
     return;
   }
+  (void)ReloadIfReplaced();
+}
+
+bool KeyRing::ReloadIfReplaced() {
   struct stat st {};
-  if (::stat(path_.c_str(), &st) != 0) return;
+  if (::stat(path_.c_str(), &st) != 0) return false;
   FileStamp seen{static_cast<uint64_t>(st.st_ino), static_cast<int64_t>(st.st_size),
                  static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
   {
     std::shared_lock lock(mu_);
-    if (seen == stamp_) return;
+    if (seen == stamp_) return false;
   }
   std::unique_lock lock(mu_);
   // A file that does not load (e.g. opened to others) leaves the keys as they were; Open and
   // rotate-key report such a file.
-  (void)LoadLocked();
+  return LoadLocked().ok();
 }
 
 std::string KeyRing::Seal(std::string_view plaintext, std::string_view table,
@@ -503,7 +507,8 @@ std::string KeyRing::TokenHash(std::string_view token) const {
   return IdPrefix(current_) + Mac(token, keys_.at(current_).token);
 }
 
-std::vector<std::string> KeyRing::TokenHashes(std::string_view token) const {
+std::vector<std::string> KeyRing::TokenHashes(std::string_view token) {
+  RefreshIfReplaced();
   std::shared_lock lock(mu_);
   std::vector<std::string> out;
   out.push_back(IdPrefix(current_) + Mac(token, keys_.at(current_).token));
@@ -588,7 +593,7 @@ Result<std::string> KeyRing::HashSecret(std::string_view secret) const {
   return "k" + std::to_string(id) + ":" + std::string(out);
 }
 
-bool KeyRing::VerifySecret(const std::string& hash, std::string_view secret, bool peppered) const {
+bool KeyRing::VerifySecret(const std::string& hash, std::string_view secret, bool peppered) {
   std::string_view stored = hash;
   std::string input;
   if (peppered) {
@@ -599,6 +604,8 @@ bool KeyRing::VerifySecret(const std::string& hash, std::string_view secret, boo
       id = first_id();
     }
     input = Peppered(secret, id);
+    // Hashed by another process under a key added since we loaded the file (as for Open).
+    if (input.empty() && Reload().ok()) input = Peppered(secret, id);
   } else {
     input = std::string(secret);
   }

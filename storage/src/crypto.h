@@ -55,6 +55,9 @@ class KeyRing {
 
   // Re-reads the key file (e.g. another process rotated the key). kKey as Load.
   Status Reload();
+  // Re-reads the key file if it was replaced since it was loaded (inode, size, mtime; one stat()
+  // when not). True when it was reloaded.
+  bool ReloadIfReplaced();
   // Appends a fresh key with the next id to the key file (atomically, via rename) and makes it
   // current. Returns the new id.
   Result<uint32_t> AddKey();
@@ -91,8 +94,8 @@ class KeyRing {
   // A session token's stored form under the current key: key id (4 bytes) || keyed BLAKE2b.
   std::string TokenHash(std::string_view token) const;
   // Every form the token may be stored in: one per full key (and the legacy 32-byte form under
-  // the first key), the current key's first.
-  std::vector<std::string> TokenHashes(std::string_view token) const;
+  // the first key), the current key's first. Looks at the key file first, as Seal does.
+  std::vector<std::string> TokenHashes(std::string_view token);
   // The key id a stored session hash or audit link was made with (the first key for legacy).
   uint32_t RecordedKeyId(std::string_view hash_or_link) const;
   // Audit link under the current key: key id (4 bytes) || keyed BLAKE2b of `data`. Links an audit
@@ -104,8 +107,9 @@ class KeyRing {
   // pepper, prefixed `k<id>:`. kInternal when out of memory.
   Result<std::string> HashSecret(std::string_view secret) const;
   // Verifies against a stored hash with the pepper of the key it records; `peppered` false for
-  // plain Argon2id strings from an extract. False when that key is not in the ring.
-  bool VerifySecret(const std::string& hash, std::string_view secret, bool peppered) const;
+  // plain Argon2id strings from an extract. A key id the ring does not hold re-reads the key file
+  // once (another process may have rotated the key, as for Open); false when still unknown.
+  bool VerifySecret(const std::string& hash, std::string_view secret, bool peppered);
   // True when a verified hash should be re-made under the current pepper (unpeppered, or made
   // under an older key).
   bool NeedsRehash(const std::string& hash, bool peppered) const;

@@ -255,13 +255,18 @@ bool FreshSession(const Session& session, int64_t now_ms, int64_t idle_ttl_ms) {
 
 std::string SqliteStore::StoredTokenHash(Conn& c, const std::string& token) {
   // New sessions are under the current key; older ones under the key that was current then.
-  auto hashes = keys_->TokenHashes(token);
-  for (const auto& h : hashes) {
-    auto q = c.Prep("SELECT 1 FROM sessions WHERE token_hash = ?");
-    BindBlob(q, 1, h);
-    if (q->executeStep()) return h;
+  // A session another process created under a key added since the key file was read here: its
+  // hash is among the ring's once the replaced file is re-read (one stat() per miss).
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto hashes = keys_->TokenHashes(token);
+    for (const auto& h : hashes) {
+      auto q = c.Prep("SELECT 1 FROM sessions WHERE token_hash = ?");
+      BindBlob(q, 1, h);
+      if (q->executeStep()) return h;
+    }
+    if (attempt == 1 || !keys_->ReloadIfReplaced()) return hashes.front();
   }
-  return hashes.front();
+  return {};
 }
 
 Result<Session> SqliteStore::ResolveSession(const std::string& token, int64_t now_ms,
@@ -315,6 +320,7 @@ Result<int64_t> SqliteStore::PurgeSessions(int64_t used_before_ms, int64_t creat
 }
 
 Status SqliteStore::EndSession(const std::string& token) {
+  (void)keys_->ReloadIfReplaced();  // a session made under a key added by another process
   auto hashes = keys_->TokenHashes(token);
   return writer_->Run([&](Conn& c) -> Status {
     for (const auto& hash : hashes) {
