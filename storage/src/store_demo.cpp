@@ -200,8 +200,8 @@ Result<DemoSummary> SqliteStore::GenerateDemo(const DemoOptions& options) {
       std::snprintf(number, sizeof number, "+1%s55501%02d",
                     kAreaCodes[static_cast<size_t>(uniform(0, kAreaCodes.size() - 1))],
                     static_cast<int>(uniform(0, 99)));
-      p.phones.emplace_back(keys_->BlindIndex(number),
-                            keys_->Seal(number, "participant_phones", "phone", pid + ":0"));
+      auto sealed = keys_->SealPhone(number, "participant_phones", "phone", pid + ":0");
+      p.phones.emplace_back(std::move(sealed.index), std::move(sealed.sealed));
     }
     batch.emplace_back(std::move(p));
     *pid_out = pid;
