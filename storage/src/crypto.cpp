@@ -148,7 +148,6 @@ std::optional<std::string> NormalizeE164(std::string_view phone) {
 
 KeyRing::~KeyRing() {
   for (auto& entry : keys_) sodium_memzero(&entry.second, sizeof entry.second);
-  sodium_memzero(blind_.data(), blind_.size());
 }
 
 Result<std::unique_ptr<KeyRing>> KeyRing::Load(const std::string& path, bool create) {
@@ -186,8 +185,7 @@ Status KeyRing::LoadLocked() {
   std::ifstream in(path_);
   if (!in) return {Code::kKey, "cannot read key file " + path_};
   std::map<uint32_t, Key> keys;
-  uint32_t current = 0, first = 0, last = 0, blind = 0;
-  std::array<unsigned char, 32> blind_key{};
+  uint32_t current = 0, first = 0, last = 0;
   std::string line;
   int n = 0;
   while (std::getline(in, line)) {
@@ -234,10 +232,7 @@ Status KeyRing::LoadLocked() {
       Derive(&key.pepper, 4, "chpepper", master);
       Derive(&key.token, 5, "chtoken_", master);
       Derive(&key.audit, 6, "chaudit_", master);
-      if (blind == 0) {
-        blind = id;
-        Derive(&blind_key, 3, "chblind_", master);
-      }
+      Derive(&key.blind, 3, "chblind_", master);
       current = id;
     }
     if (first == 0) first = id;
@@ -248,13 +243,10 @@ Status KeyRing::LoadLocked() {
   }
   if (current == 0 || !keys.at(last).full) {
     for (auto& entry : keys) sodium_memzero(&entry.second, sizeof entry.second);
-    sodium_memzero(blind_key.data(), blind_key.size());
     return {Code::kKey, "key file " + path_ + " holds no key (its last line must be a full key)"};
   }
   for (auto& entry : keys_) sodium_memzero(&entry.second, sizeof entry.second);
   keys_ = std::move(keys);
-  blind_ = blind_key;
-  sodium_memzero(blind_key.data(), blind_key.size());
   stamp_ = FileStamp{static_cast<uint64_t>(st.st_ino), static_cast<int64_t>(st.st_size),
                      static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
   current_ = current;
@@ -368,32 +360,42 @@ void KeyRing::RefreshIfReplaced() {
   if (now - last < kRefreshMs || !last_check_ms_.compare_exchange_strong(last, now)) {
     return;
   }
+  (void)ReloadIfReplaced();
+}
+
+bool KeyRing::ReloadIfReplaced() {
   struct stat st {};
-  if (::stat(path_.c_str(), &st) != 0) return;
+  if (::stat(path_.c_str(), &st) != 0) return false;
   FileStamp seen{static_cast<uint64_t>(st.st_ino), static_cast<int64_t>(st.st_size),
                  static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
   {
     std::shared_lock lock(mu_);
-    if (seen == stamp_) return;
+    if (seen == stamp_) return false;
   }
   std::unique_lock lock(mu_);
   // A file that does not load (e.g. opened to others) leaves the keys as they were; Open and
   // rotate-key report such a file.
-  (void)LoadLocked();
+  return LoadLocked().ok();
 }
 
 std::string KeyRing::Seal(std::string_view plaintext, std::string_view table,
                           std::string_view column, std::string_view row) {
   RefreshIfReplaced();
   std::shared_lock lock(mu_);
-  const Key& key = keys_.at(current_);
-  std::string ad = Ad(table, column, row, current_);
+  return SealLocked(plaintext, table, column, row, current_);
+}
+
+std::string KeyRing::SealLocked(std::string_view plaintext, std::string_view table,
+                                std::string_view column, std::string_view row,
+                                uint32_t key_id) const {
+  const Key& key = keys_.at(key_id);
+  std::string ad = Ad(table, column, row, key_id);
   std::string out(kHeaderBytes + plaintext.size() + kTagBytes, '\0');
   auto* p = reinterpret_cast<unsigned char*>(out.data());
-  p[0] = static_cast<unsigned char>(current_ >> 24);
-  p[1] = static_cast<unsigned char>(current_ >> 16);
-  p[2] = static_cast<unsigned char>(current_ >> 8);
-  p[3] = static_cast<unsigned char>(current_);
+  p[0] = static_cast<unsigned char>(key_id >> 24);
+  p[1] = static_cast<unsigned char>(key_id >> 16);
+  p[2] = static_cast<unsigned char>(key_id >> 8);
+  p[3] = static_cast<unsigned char>(key_id);
   randombytes_buf(p + 4, kNonceBytes);
   unsigned long long clen = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(
@@ -445,15 +447,6 @@ Result<std::string> KeyRing::Open(std::string_view sealed, std::string_view tabl
                                 " which the key file does not hold");
 }
 
-std::string KeyRing::BlindIndex(std::string_view e164) const {
-  std::string out(32, '\0');
-  std::shared_lock lock(mu_);
-  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
-                     reinterpret_cast<const unsigned char*>(e164.data()), e164.size(),
-                     blind_.data(), blind_.size());
-  return out;
-}
-
 namespace {
 
 std::string IdPrefix(uint32_t id) {
@@ -470,6 +463,32 @@ std::string Mac(std::string_view data, const std::array<unsigned char, 32>& key)
 }
 
 }  // namespace
+
+std::string KeyRing::BlindIndex(std::string_view e164) const {
+  std::shared_lock lock(mu_);
+  return Mac(e164, keys_.at(current_).blind);
+}
+
+std::vector<std::string> KeyRing::BlindIndexes(std::string_view e164) {
+  RefreshIfReplaced();
+  std::shared_lock lock(mu_);
+  std::vector<std::string> out;
+  out.push_back(Mac(e164, keys_.at(current_).blind));
+  for (auto it = keys_.rbegin(); it != keys_.rend(); ++it) {
+    if (it->second.full && it->first != current_) out.push_back(Mac(e164, it->second.blind));
+  }
+  return out;
+}
+
+KeyRing::SealedPhone KeyRing::SealPhone(std::string_view e164, std::string_view table,
+                                        std::string_view column, std::string_view row) {
+  RefreshIfReplaced();
+  std::shared_lock lock(mu_);
+  SealedPhone out;
+  out.index = Mac(e164, keys_.at(current_).blind);
+  out.sealed = SealLocked(e164, table, column, row.empty() ? ToHex(out.index) : row, current_);
+  return out;
+}
 
 uint32_t KeyRing::RecordedKeyId(std::string_view hash_or_link) const {
   if (hash_or_link.size() == 36) return SealedKeyId(hash_or_link);
@@ -503,7 +522,8 @@ std::string KeyRing::TokenHash(std::string_view token) const {
   return IdPrefix(current_) + Mac(token, keys_.at(current_).token);
 }
 
-std::vector<std::string> KeyRing::TokenHashes(std::string_view token) const {
+std::vector<std::string> KeyRing::TokenHashes(std::string_view token) {
+  RefreshIfReplaced();
   std::shared_lock lock(mu_);
   std::vector<std::string> out;
   out.push_back(IdPrefix(current_) + Mac(token, keys_.at(current_).token));
@@ -588,7 +608,7 @@ Result<std::string> KeyRing::HashSecret(std::string_view secret) const {
   return "k" + std::to_string(id) + ":" + std::string(out);
 }
 
-bool KeyRing::VerifySecret(const std::string& hash, std::string_view secret, bool peppered) const {
+bool KeyRing::VerifySecret(const std::string& hash, std::string_view secret, bool peppered) {
   std::string_view stored = hash;
   std::string input;
   if (peppered) {
@@ -599,6 +619,8 @@ bool KeyRing::VerifySecret(const std::string& hash, std::string_view secret, boo
       id = first_id();
     }
     input = Peppered(secret, id);
+    // Hashed by another process under a key added since we loaded the file (as for Open).
+    if (input.empty() && Reload().ok()) input = Peppered(secret, id);
   } else {
     input = std::string(secret);
   }

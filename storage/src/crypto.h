@@ -29,11 +29,12 @@ std::optional<std::string> NormalizeE164(std::string_view phone);
 //
 // Key file format: text, one line per key, `<key_id> <base64 32-byte master key>`; the last line
 // is the current key (new values are sealed under it). The file must not be readable or writable
-// by group or other. Per key id a sealing, key-check, pepper, session-hash and audit-MAC subkey
-// are derived with crypto_kdf; new hashes, sessions and audit links use the current key's and
-// record its id. A retired key whose audit links remain is kept as
-// `<key_id> audit-only <base64 audit-MAC subkey>`: it verifies the chain and opens nothing. The
-// blind-index key still comes from the FIRST key of the file (phone lookups do not rotate yet).
+// by group or other. Per key id a sealing, key-check, pepper, session-hash, audit-MAC and
+// blind-index subkey are derived with crypto_kdf; new hashes, sessions and audit links use the
+// current key's and record its id. A retired key whose audit links remain is kept as
+// `<key_id> audit-only <base64 audit-MAC subkey>`: it verifies the chain and opens nothing. A
+// phone's blind index is made with the current key's blind subkey, together with its sealed
+// number (SealPhone), so the sealed value's key id is the index's; look-ups try every key.
 //
 // Recorded key ids: a peppered hash is `k<id>:` + the Argon2id string; a session hash and an audit
 // link are key_id (4 bytes, big endian) || 32-byte BLAKE2b. Values without one (written before key
@@ -55,6 +56,9 @@ class KeyRing {
 
   // Re-reads the key file (e.g. another process rotated the key). kKey as Load.
   Status Reload();
+  // Re-reads the key file if it was replaced since it was loaded (inode, size, mtime; one stat()
+  // when not). True when it was reloaded.
+  bool ReloadIfReplaced();
   // Appends a fresh key with the next id to the key file (atomically, via rename) and makes it
   // current. Returns the new id.
   Result<uint32_t> AddKey();
@@ -86,13 +90,26 @@ class KeyRing {
   // The key id a sealed value was written under (0 if too short).
   static uint32_t SealedKeyId(std::string_view sealed);
 
-  // 32-byte keyed BLAKE2b of an already normalised E.164 number.
+  // 32-byte keyed BLAKE2b of an already normalised E.164 number under the current key's blind
+  // subkey.
   std::string BlindIndex(std::string_view e164) const;
+  // The number's blind index under every full key, the current key's first: a row indexed under
+  // an older key (not re-indexed yet, or an opt-out recorded before indexes rotated) is found
+  // under one of them. Looks at the key file first, as Seal does.
+  std::vector<std::string> BlindIndexes(std::string_view e164);
+  // A number's blind index and its sealed form under the same key (the current one, after the
+  // key-file check Seal makes): the sealed value's key id is the index's too. An empty `row`
+  // means the row identity is hex(index) (linked_phones, sms_optouts).
+  struct SealedPhone {
+    std::string index, sealed;
+  };
+  SealedPhone SealPhone(std::string_view e164, std::string_view table, std::string_view column,
+                        std::string_view row);
   // A session token's stored form under the current key: key id (4 bytes) || keyed BLAKE2b.
   std::string TokenHash(std::string_view token) const;
   // Every form the token may be stored in: one per full key (and the legacy 32-byte form under
-  // the first key), the current key's first.
-  std::vector<std::string> TokenHashes(std::string_view token) const;
+  // the first key), the current key's first. Looks at the key file first, as Seal does.
+  std::vector<std::string> TokenHashes(std::string_view token);
   // The key id a stored session hash or audit link was made with (the first key for legacy).
   uint32_t RecordedKeyId(std::string_view hash_or_link) const;
   // Audit link under the current key: key id (4 bytes) || keyed BLAKE2b of `data`. Links an audit
@@ -104,8 +121,9 @@ class KeyRing {
   // pepper, prefixed `k<id>:`. kInternal when out of memory.
   Result<std::string> HashSecret(std::string_view secret) const;
   // Verifies against a stored hash with the pepper of the key it records; `peppered` false for
-  // plain Argon2id strings from an extract. False when that key is not in the ring.
-  bool VerifySecret(const std::string& hash, std::string_view secret, bool peppered) const;
+  // plain Argon2id strings from an extract. A key id the ring does not hold re-reads the key file
+  // once (another process may have rotated the key, as for Open); false when still unknown.
+  bool VerifySecret(const std::string& hash, std::string_view secret, bool peppered);
   // True when a verified hash should be re-made under the current pepper (unpeppered, or made
   // under an older key).
   bool NeedsRehash(const std::string& hash, bool peppered) const;
@@ -120,12 +138,16 @@ class KeyRing {
     std::array<unsigned char, 32> pepper{};
     std::array<unsigned char, 32> token{};
     std::array<unsigned char, 32> audit{};
+    std::array<unsigned char, 32> blind{};
   };
   KeyRing() = default;
   Status LoadLocked();
   // Writes `text` as the new key file (a temporary file renamed over it, the directory synced)
   // and loads it.
   Status ReplaceFileLocked(std::string& text);
+  // Seal under key `key_id` (held: the lock taken, a full key).
+  std::string SealLocked(std::string_view plaintext, std::string_view table,
+                         std::string_view column, std::string_view row, uint32_t key_id) const;
   // Keyed BLAKE2b of the secret under key `key_id`'s pepper; empty when not a full key.
   std::string Peppered(std::string_view secret, uint32_t key_id) const;
 
@@ -134,7 +156,6 @@ class KeyRing {
   std::map<uint32_t, Key> keys_;
   uint32_t current_ = 0;
   uint32_t first_ = 0;
-  std::array<unsigned char, 32> blind_{};
   // The key file as last loaded (inode, size, mtime), and when Seal last compared it.
   struct FileStamp {
     uint64_t ino = 0;

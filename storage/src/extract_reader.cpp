@@ -251,9 +251,9 @@ std::optional<Record> ParseLine(const std::string& text, KeyRing& keys, std::str
           *why = "field 'phones': not a phone number";
           return std::nullopt;
         }
-        p.phones.emplace_back(keys.BlindIndex(*e164),
-                              keys.Seal(*e164, "participant_phones", "phone",
-                                        p.id + ":" + std::to_string(position++)));
+        auto sealed = keys.SealPhone(*e164, "participant_phones", "phone",
+                                     p.id + ":" + std::to_string(position++));
+        p.phones.emplace_back(std::move(sealed.index), std::move(sealed.sealed));
       }
     }
     p.first = keys.Seal(first, "participants", "first_name", p.id);

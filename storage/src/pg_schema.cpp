@@ -237,8 +237,15 @@ CREATE INDEX canned_replies_by_lang ON canned_replies(lang, position);
 // Migrations after the baseline: kMigrations[i] takes PostgreSQL from version
 // kBaselineVersion + i to kBaselineVersion + i + 1 (the same change as schema.cpp's migration of
 // that number). Never edit a released one: append.
-constexpr const char* kMigrations[] = {nullptr};
-constexpr int kMigrationCount = 0;
+constexpr const char* kMigrations[] = {
+    // 15: blind indexes rotate (schema.cpp's 15): an opt-out keeps its number sealed.
+    R"sql(
+ALTER TABLE sms_optouts ADD COLUMN phone BYTEA;
+INSERT INTO meta(name, value) VALUES('blind_index_legacy', '1')
+  ON CONFLICT(name) DO UPDATE SET value = excluded.value;
+)sql",
+};
+constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 static_assert(kBaselineVersion + kMigrationCount == kSchemaVersion,
               "PostgreSQL's schema follows SQLite's: one migration per version after 14");
 

@@ -532,7 +532,6 @@ void LabelMessage(Conn& c, int64_t thread_id, int64_t seq, const std::string& de
 Result<int64_t> PgStore::EnqueueOutbound(const OutboundRequest& request, int64_t now_ms) {
   auto e164 = NormalizeE164(request.to);
   if (!e164) return Status(Code::kInvalid, "not a valid phone number");
-  std::string index = keys_->BlindIndex(*e164);
   std::string key =
       request.dedupe_key.empty() ? "auto:" + ToHex(RandomBytes(16)) : request.dedupe_key;
   return pool_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
@@ -541,13 +540,14 @@ Result<int64_t> PgStore::EnqueueOutbound(const OutboundRequest& request, int64_t
     // The id first: it is the sealed values' row identity.
     int64_t id = c.Exec("SELECT nextval(pg_get_serial_sequence('outbox', 'id'))").Int(0, 0);
     std::string row = std::to_string(id);
+    // The index and the sealed number under one key (rotation re-indexes both together).
+    auto to = keys_->SealPhone(*e164, "outbox", "to_phone", row);
     Rows inserted = c.Exec(
         "INSERT INTO outbox(id, dedupe_key, to_index, to_phone, body, thread_id, message_seq, "
         "state, next_attempt_ms, created_ms, updated_ms) "
         "VALUES($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8, $8) "
         "ON CONFLICT(dedupe_key) DO NOTHING RETURNING id",
-        {Param::Int(id), Param::Text(key), Param::Bytes(index),
-         Param::Bytes(keys_->Seal(*e164, "outbox", "to_phone", row)),
+        {Param::Int(id), Param::Text(key), Param::Bytes(to.index), Param::Bytes(to.sealed),
          Param::Bytes(keys_->Seal(request.body, "outbox", "body", row)),
          Param::Int(request.thread_id), Param::Int(request.message_seq), Param::Int(now_ms)});
     if (inserted.empty()) {

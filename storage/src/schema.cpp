@@ -314,6 +314,14 @@ INSERT INTO canned_replies(lang, label, body, position) VALUES
    'Para esta solicitud necesitamos verificar su identidad por teléfono. Llame al {phone}, de lunes a viernes, de 8 a. m. a 5 p. m.', 3),
   ('es', '¿Algo más?', '¿Hay algo más en lo que le pueda ayudar hoy?', 4);
 )sql",
+    // 15: blind indexes rotate (issue 16). An opt-out keeps its number sealed, row identity
+    // hex(phone_index), so rotation can re-index it; NULL in rows from before (indexed under the
+    // first key). Every index written before this version is the first key's, whatever key its
+    // row's number is sealed under: 'blind_index_legacy' stays until a rotation re-indexed them.
+    R"sql(
+ALTER TABLE sms_optouts ADD COLUMN phone BLOB;
+INSERT OR REPLACE INTO meta(name, value) VALUES('blind_index_legacy', '1');
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

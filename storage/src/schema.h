@@ -9,7 +9,7 @@
 namespace connecthub::storage {
 
 // The schema version this binary writes (SQLite's PRAGMA user_version).
-inline constexpr int kSchemaVersion = 14;
+inline constexpr int kSchemaVersion = 15;
 
 // Brings the database to `target` (default: kSchemaVersion), one migration per transaction, in
 // order. kVersion when the database is newer than `target`; kIo when SQLite fails.

@@ -17,11 +17,10 @@ namespace {
 constexpr const char* kThreadSelect =
     "SELECT t.id, t.participant_id, t.channel, t.lang, t.state, t.priority, t.misses, "
     "t.assigned_to, cw.username, t.created_ms, t.waiting_since_ms, t.last_message_ms, t.last_seq, "
-    "p.first_name, p.last_name, t.phone, COALESCE(o.opted_out, 0), cw.display_name, "
+    "p.first_name, p.last_name, t.phone, 0, cw.display_name, "
     "t.interpreter_lang, t.unseen_reply_seq, t.queue_county, substr(cw.password_hash, 1, 1) = "
     "'!' FROM threads t LEFT JOIN caseworkers cw ON cw.id = t.assigned_to "
-    "LEFT JOIN participants p ON p.participant_id = t.participant_id "
-    "LEFT JOIN sms_optouts o ON o.phone_index = t.phone_index WHERE t.id = ?";
+    "LEFT JOIN participants p ON p.participant_id = t.participant_id WHERE t.id = ?";
 
 ThreadState ParseState(std::string_view s) {
   if (s == "waiting") return ThreadState::kWaiting;
@@ -79,11 +78,21 @@ const std::string& SqliteStore::DummyHash() {
   return dummy_hash_;
 }
 
-Result<std::string> SqliteStore::PhoneIndex(const std::string& phone, std::string* e164) {
+Result<std::vector<std::string>> SqliteStore::PhoneIndexes(const std::string& phone,
+                                                           std::string* e164) {
   auto normalized = NormalizeE164(phone);
   if (!normalized) return Status(Code::kInvalid, "not a valid phone number");
   if (e164 != nullptr) *e164 = *normalized;
-  return keys_->BlindIndex(*normalized);
+  return keys_->BlindIndexes(*normalized);
+}
+
+bool SqliteStore::OptedOutIn(Conn& c, const std::string& e164) {
+  for (const std::string& index : keys_->BlindIndexes(e164)) {
+    auto q = c.Prep("SELECT opted_out FROM sms_optouts WHERE phone_index = ?");
+    BindBlob(q, 1, index);
+    if (q->executeStep()) return q->getColumn(0).getInt() != 0;
+  }
+  return false;
 }
 
 Status SqliteStore::CheckWritable() {
@@ -249,13 +258,18 @@ Result<Session> ReadSession(Conn& c, const std::string& token_hash) {
 
 std::string SqliteStore::StoredTokenHash(Conn& c, const std::string& token) {
   // New sessions are under the current key; older ones under the key that was current then.
-  auto hashes = keys_->TokenHashes(token);
-  for (const auto& h : hashes) {
-    auto q = c.Prep("SELECT 1 FROM sessions WHERE token_hash = ?");
-    BindBlob(q, 1, h);
-    if (q->executeStep()) return h;
+  // A session another process created under a key added since the key file was read here: its
+  // hash is among the ring's once the replaced file is re-read (one stat() per miss).
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto hashes = keys_->TokenHashes(token);
+    for (const auto& h : hashes) {
+      auto q = c.Prep("SELECT 1 FROM sessions WHERE token_hash = ?");
+      BindBlob(q, 1, h);
+      if (q->executeStep()) return h;
+    }
+    if (attempt == 1 || !keys_->ReloadIfReplaced()) return hashes.front();
   }
-  return hashes.front();
+  return {};
 }
 
 Result<Session> SqliteStore::ResolveSession(const std::string& token, int64_t now_ms,
@@ -309,6 +323,7 @@ Result<int64_t> SqliteStore::PurgeSessions(int64_t used_before_ms, int64_t creat
 }
 
 Status SqliteStore::EndSession(const std::string& token) {
+  (void)keys_->ReloadIfReplaced();  // a session made under a key added by another process
   auto hashes = keys_->TokenHashes(token);
   return writer_->Run([&](Conn& c) -> Status {
     for (const auto& hash : hashes) {
@@ -363,7 +378,6 @@ Result<ThreadRecord> SqliteStore::LoadThread(Conn& c, int64_t thread_id) {
     first = NullableText(q->getColumn(13));
     last = NullableText(q->getColumn(14));
     phone = NullableText(q->getColumn(15));
-    t.opted_out = q->getColumn(16).getInt() != 0;
     t.assigned_display_name = NullableText(q->getColumn(17));
     t.interpreter_lang = q->getColumn(18).getString();
     t.unseen_reply_seq = q->getColumn(19).getInt64();
@@ -391,6 +405,7 @@ Result<ThreadRecord> SqliteStore::LoadThread(Conn& c, int64_t thread_id) {
     auto p = keys_->Open(phone, "threads", "phone", std::to_string(t.id));
     if (!p.ok()) return p.status();
     t.phone = std::move(*p);
+    t.opted_out = OptedOutIn(c, t.phone);
   }
   return t;
 }
@@ -441,8 +456,8 @@ Result<ThreadRecord> SqliteStore::OpenPhoneThread(Channel channel, const std::st
                                                   const std::string& participant_id,
                                                   const std::string& lang, int64_t now_ms) {
   std::string e164;
-  auto index = PhoneIndex(phone, &e164);
-  if (!index.ok()) return index.status();
+  auto indexes = PhoneIndexes(phone, &e164);
+  if (!indexes.ok()) return indexes.status();
   const std::string channel_name(ChannelName(channel));
   // Prep caches statements by their text's address: one constant per channel.
   const char* find = channel == Channel::kVoice
@@ -450,23 +465,36 @@ Result<ThreadRecord> SqliteStore::OpenPhoneThread(Channel channel, const std::st
                            "phone_index = ?"
                          : "SELECT id, participant_id FROM threads WHERE channel = 'sms' AND "
                            "phone_index = ?";
+  // The thread's id, under whichever key its phone was indexed (0: none).
+  auto thread_of = [&](Conn& c, std::string* owner) -> int64_t {
+    for (const std::string& index : *indexes) {
+      auto q = c.Prep(find);
+      BindBlob(q, 1, index);
+      if (q->executeStep()) {
+        *owner = NullableText(q->getColumn(1));
+        return q->getColumn(0).getInt64();
+      }
+    }
+    return 0;
+  };
   // Almost every text or call comes from a number that has a thread: find it on a reader and
   // spare the webhook a group commit. The writer checks again before creating one.
   auto existing = readers_->Call<std::optional<ThreadRecord>>(
       [&](Conn& c) -> Result<std::optional<ThreadRecord>> {
-        auto q = c.Prep(find);
-        BindBlob(q, 1, *index);
-        if (!q->executeStep()) return std::optional<ThreadRecord>();
-        if (!participant_id.empty() && NullableText(q->getColumn(1)) != participant_id) {
+        std::string owner;
+        int64_t id = thread_of(c, &owner);
+        if (id == 0) return std::optional<ThreadRecord>();
+        if (!participant_id.empty() && owner != participant_id) {
           return std::optional<ThreadRecord>();  // the writer sets the participant
         }
-        int64_t id = q->getColumn(0).getInt64();
         auto t = LoadThread(c, id);
         if (!t.ok()) return t.status();
         return std::optional<ThreadRecord>(std::move(*t));
       });
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) return std::move(**existing);
+  // Another process may have rotated the key and re-indexed the thread meanwhile.
+  if (keys_->ReloadIfReplaced()) indexes = keys_->BlindIndexes(e164);
   return writer_->Call<ThreadRecord>([&](Conn& c) -> Result<ThreadRecord> {
     if (!participant_id.empty()) {
       auto q = c.Prep("SELECT 1 FROM participants WHERE participant_id = ?");
@@ -474,11 +502,9 @@ Result<ThreadRecord> SqliteStore::OpenPhoneThread(Channel channel, const std::st
       if (!q->executeStep()) return Status(Code::kNotFound, "no such participant");
     }
     {
-      auto q = c.Prep(find);
-      BindBlob(q, 1, *index);
-      if (q->executeStep()) {
-        int64_t id = q->getColumn(0).getInt64();
-        if (!participant_id.empty() && NullableText(q->getColumn(1)) != participant_id) {
+      std::string owner;
+      if (int64_t id = thread_of(c, &owner); id != 0) {
+        if (!participant_id.empty() && owner != participant_id) {
           auto u = c.Prep("UPDATE threads SET participant_id = ? WHERE id = ?");
           u->bind(1, participant_id);
           u->bind(2, id);
@@ -491,13 +517,18 @@ Result<ThreadRecord> SqliteStore::OpenPhoneThread(Channel channel, const std::st
     if (!participant_id.empty()) {
       participant = participant_id;
     } else if (channel == Channel::kSms) {
-      auto q = c.Prep("SELECT participant_id FROM linked_phones WHERE phone_index = ?");
-      BindBlob(q, 1, *index);
-      if (q->executeStep()) participant = q->getColumn(0).getString();
+      for (const std::string& index : *indexes) {
+        auto q = c.Prep("SELECT participant_id FROM linked_phones WHERE phone_index = ?");
+        BindBlob(q, 1, index);
+        if (q->executeStep()) {
+          participant = q->getColumn(0).getString();
+          break;
+        }
+      }
     }
     // The row id is chosen here (single writer) because it is part of the sealed phone's AD.
     int64_t id = c.db().execAndGet("SELECT COALESCE(MAX(id), 0) + 1 FROM threads").getInt64();
-    std::string sealed = keys_->Seal(e164, "threads", "phone", std::to_string(id));
+    auto sealed = keys_->SealPhone(e164, "threads", "phone", std::to_string(id));
     auto q = c.Prep(
         "INSERT INTO threads(id, participant_id, channel, phone_index, phone, lang, "
         "state, created_ms) VALUES(?,?,?,?,?,?,'bot',?)");
@@ -508,8 +539,8 @@ Result<ThreadRecord> SqliteStore::OpenPhoneThread(Channel channel, const std::st
       q->bind(2);
     }
     q->bind(3, channel_name);
-    BindBlob(q, 4, *index);
-    BindBlob(q, 5, sealed);
+    BindBlob(q, 4, sealed.index);
+    BindBlob(q, 5, sealed.sealed);
     q->bind(6, lang.empty() ? std::string("en") : lang);
     q->bind(7, now_ms);
     q->exec();
@@ -686,10 +717,10 @@ Result<std::vector<ThreadRecord>> SqliteStore::ListThreads(const ThreadQuery& qu
 }
 
 Result<std::vector<ThreadRecord>> SqliteStore::SearchThreads(const ThreadSearch& search) {
-  std::string index;
+  std::vector<std::string> indexes;  // the phone's under every key
   if (!search.phone.empty()) {
-    auto i = PhoneIndex(search.phone, nullptr);
-    if (i.ok()) index = *i;
+    auto i = PhoneIndexes(search.phone, nullptr);
+    if (i.ok()) indexes = std::move(*i);
   }
   size_t limit = static_cast<size_t>(std::max(0, search.limit));
   return readers_->Call<std::vector<ThreadRecord>>(
@@ -700,7 +731,10 @@ Result<std::vector<ThreadRecord>> SqliteStore::SearchThreads(const ThreadSearch&
         auto add = [&](int64_t id) {
           if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
         };
-        if (!search.exact.empty() || !index.empty()) {
+        // One pass per key the phone may be indexed under (one when no phone was given).
+        if (indexes.empty() && !search.exact.empty()) indexes.emplace_back();
+        for (const std::string& index : indexes) {
+          if (ids.size() >= limit) break;
           // Keys with an index: the participant id, a case number, the phone's blind index.
           std::string sql =
               "SELECT t.id FROM threads t WHERE (t.participant_id = ?1 OR EXISTS (SELECT 1 FROM "
@@ -716,7 +750,7 @@ Result<std::vector<ThreadRecord>> SqliteStore::SearchThreads(const ThreadSearch&
           int next = 3;
           if (scoped) next = BindScope(q, next, search.county, search.triage);
           q.bind(next, static_cast<int64_t>(limit));
-          while (q.executeStep()) add(q.getColumn(0).getInt64());
+          while (q.executeStep() && ids.size() < limit) add(q.getColumn(0).getInt64());
         }
         if (search.name_matches && ids.size() < limit) {
           // Names are sealed: open each participant's in scope once and ask the predicate.
@@ -1248,18 +1282,33 @@ Result<AuditCheck> SqliteStore::VerifyAudit() {
 Result<std::optional<std::string>> SqliteStore::LinkedParticipant(const std::string& phone,
                                                                   int64_t now_ms,
                                                                   int64_t link_ttl_ms) {
-  auto index = PhoneIndex(phone, nullptr);
-  if (!index.ok()) return index.status();
+  std::string e164;
+  auto indexes = PhoneIndexes(phone, &e164);
+  if (!indexes.ok()) return indexes.status();
   using Out = std::optional<std::string>;
   int64_t last_used = 0;
-  auto found = readers_->Call<Out>([&](Conn& c) -> Result<Out> {
-    auto q = c.Prep("SELECT participant_id, last_used_ms FROM linked_phones WHERE phone_index = ?");
-    BindBlob(q, 1, *index);
-    if (!q->executeStep()) return Out();
-    last_used = q->getColumn(1).getInt64();
-    if (now_ms - last_used > link_ttl_ms) return Out();
-    return Out(q->getColumn(0).getString());
-  });
+  std::string index;  // the one the link is stored under
+  auto read = [&]() {
+    return readers_->Call<Out>([&](Conn& c) -> Result<Out> {
+      for (const std::string& i : *indexes) {
+        auto q =
+            c.Prep("SELECT participant_id, last_used_ms FROM linked_phones WHERE phone_index = ?");
+        BindBlob(q, 1, i);
+        if (!q->executeStep()) continue;
+        index = i;
+        last_used = q->getColumn(1).getInt64();
+        if (now_ms - last_used > link_ttl_ms) return Out();
+        return Out(q->getColumn(0).getString());
+      }
+      return Out();
+    });
+  };
+  auto found = read();
+  // Not found: another process may have rotated the key and re-indexed the link meanwhile.
+  if (found.ok() && index.empty() && keys_->ReloadIfReplaced()) {
+    indexes = keys_->BlindIndexes(e164);
+    found = read();
+  }
   if (!found.ok() || !found->has_value()) return found;
   // Links expire after months without use: touching them at most once an hour (or a tenth of a
   // short test TTL) keeps the expiry exact to the hour and spares nearly every text a write.
@@ -1271,8 +1320,8 @@ Result<std::optional<std::string>> SqliteStore::LinkedParticipant(const std::str
       auto q = c.Prep(
           "SELECT participant_id, last_used_ms FROM linked_phones "
           "WHERE phone_index = ?");
-      BindBlob(q, 1, *index);
-      if (!q->executeStep()) return Out();
+      BindBlob(q, 1, index);
+      if (!q->executeStep()) return found;  // re-indexed by a rotation meanwhile: as read
       if (now_ms - q->getColumn(1).getInt64() > link_ttl_ms) return Out();
       participant = q->getColumn(0).getString();
     }
@@ -1280,43 +1329,69 @@ Result<std::optional<std::string>> SqliteStore::LinkedParticipant(const std::str
         "UPDATE linked_phones SET last_used_ms = MAX(last_used_ms, ?) "
         "WHERE phone_index = ?");
     u->bind(1, now_ms);
-    BindBlob(u, 2, *index);
+    BindBlob(u, 2, index);
     u->exec();
     return Out(participant);
   });
 }
 
+// Removes `table`'s rows for the number under every key but `keep` (its index under the current
+// key): written under a key that was current then, or before a rotation re-indexed them.
+void SqliteStore::DeleteOtherIndexesIn(Conn& c, const char* table,
+                                       const std::vector<std::string>& indexes,
+                                       const std::string& keep) {
+  for (const std::string& index : indexes) {
+    if (index == keep) continue;
+    SQLite::Statement q(c.db(), std::string("DELETE FROM ") + table + " WHERE phone_index = ?");
+    q.bind(1, index.data(), static_cast<int>(index.size()));
+    q.exec();
+  }
+}
+
+// Sets the participant of the number's SMS thread (NULL: none), under whichever key it is indexed.
+void SqliteStore::SetSmsThreadParticipantIn(Conn& c, const std::vector<std::string>& indexes,
+                                            const std::string* participant_id) {
+  for (const std::string& index : indexes) {
+    auto q = c.Prep(
+        "UPDATE threads SET participant_id = ? WHERE channel = 'sms' AND "
+        "phone_index = ?");
+    if (participant_id != nullptr) {
+      q->bind(1, *participant_id);
+    } else {
+      q->bind(1);
+    }
+    BindBlob(q, 2, index);
+    q->exec();
+  }
+}
+
 Status SqliteStore::LinkPhone(const std::string& phone, const std::string& participant_id,
                               int64_t now_ms) {
   std::string e164;
-  auto index = PhoneIndex(phone, &e164);
-  if (!index.ok()) return index.status();
-  std::string sealed = keys_->Seal(e164, "linked_phones", "phone", ToHex(*index));
+  auto indexes = PhoneIndexes(phone, &e164);
+  if (!indexes.ok()) return indexes.status();
+  auto sealed = keys_->SealPhone(e164, "linked_phones", "phone", "");
   return writer_->Run([&](Conn& c) -> Status {
     {
       auto q = c.Prep("SELECT 1 FROM participants WHERE participant_id = ?");
       q->bind(1, participant_id);
       if (!q->executeStep()) return Status(Code::kNotFound, "no such participant");
     }
+    DeleteOtherIndexesIn(c, "linked_phones", *indexes, sealed.index);
     {
       auto q = c.Prep(
           "INSERT INTO linked_phones(phone_index, phone, participant_id, linked_ms, last_used_ms) "
           "VALUES(?,?,?,?,?) ON CONFLICT(phone_index) DO UPDATE SET phone = excluded.phone, "
           "participant_id = excluded.participant_id, linked_ms = excluded.linked_ms, "
           "last_used_ms = excluded.last_used_ms");
-      BindBlob(q, 1, *index);
-      BindBlob(q, 2, sealed);
+      BindBlob(q, 1, sealed.index);
+      BindBlob(q, 2, sealed.sealed);
       q->bind(3, participant_id);
       q->bind(4, now_ms);
       q->bind(5, now_ms);
       q->exec();
     }
-    auto q = c.Prep(
-        "UPDATE threads SET participant_id = ? WHERE channel = 'sms' AND "
-        "phone_index = ?");
-    q->bind(1, participant_id);
-    BindBlob(q, 2, *index);
-    q->exec();
+    SetSmsThreadParticipantIn(c, *indexes, &participant_id);
     return Status::Ok();
   });
 }
@@ -1338,47 +1413,58 @@ Result<std::vector<std::string>> SqliteStore::LinkedPhones(const std::string& pa
 }
 
 Status SqliteStore::UnlinkPhone(const std::string& phone) {
-  auto index = PhoneIndex(phone, nullptr);
-  if (!index.ok()) return index.status();
+  auto indexes = PhoneIndexes(phone, nullptr);
+  if (!indexes.ok()) return indexes.status();
   return writer_->Run([&](Conn& c) -> Status {
-    {
-      auto q = c.Prep("DELETE FROM linked_phones WHERE phone_index = ?");
-      BindBlob(q, 1, *index);
-      q->exec();
-    }
-    auto q = c.Prep(
-        "UPDATE threads SET participant_id = NULL WHERE channel = 'sms' AND "
-        "phone_index = ?");
-    BindBlob(q, 1, *index);
-    q->exec();
+    DeleteOtherIndexesIn(c, "linked_phones", *indexes, "");
+    SetSmsThreadParticipantIn(c, *indexes, nullptr);
     return Status::Ok();
   });
 }
 
 Status SqliteStore::SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) {
-  auto index = PhoneIndex(phone, nullptr);
-  if (!index.ok()) return index.status();
+  std::string e164;
+  auto indexes = PhoneIndexes(phone, &e164);
+  if (!indexes.ok()) return indexes.status();
+  // The number is sealed with the row (schema 15), so a rotation can re-index it.
+  auto sealed = keys_->SealPhone(e164, "sms_optouts", "phone", "");
   return writer_->Run([&](Conn& c) -> Status {
+    DeleteOtherIndexesIn(c, "sms_optouts", *indexes, sealed.index);
     auto q = c.Prep(
-        "INSERT INTO sms_optouts(phone_index, opted_out, updated_ms) VALUES(?,?,?) "
+        "INSERT INTO sms_optouts(phone_index, opted_out, updated_ms, phone) VALUES(?,?,?,?) "
         "ON CONFLICT(phone_index) DO UPDATE SET opted_out = excluded.opted_out, "
-        "updated_ms = excluded.updated_ms");
-    BindBlob(q, 1, *index);
+        "updated_ms = excluded.updated_ms, phone = excluded.phone");
+    BindBlob(q, 1, sealed.index);
     q->bind(2, opted_out ? 1 : 0);
     q->bind(3, now_ms);
+    BindBlob(q, 4, sealed.sealed);
     q->exec();
     return Status::Ok();
   });
 }
 
 Result<bool> SqliteStore::IsOptedOut(const std::string& phone) {
-  auto index = PhoneIndex(phone, nullptr);
-  if (!index.ok()) return index.status();
-  return readers_->Call<bool>([&](Conn& c) -> Result<bool> {
-    auto q = c.Prep("SELECT opted_out FROM sms_optouts WHERE phone_index = ?");
-    BindBlob(q, 1, *index);
-    return q->executeStep() && q->getColumn(0).getInt() != 0;
-  });
+  std::string e164;
+  auto indexes = PhoneIndexes(phone, &e164);
+  if (!indexes.ok()) return indexes.status();
+  auto read = [&] {
+    return readers_->Call<std::optional<bool>>([&](Conn& c) -> Result<std::optional<bool>> {
+      for (const std::string& index : *indexes) {
+        auto q = c.Prep("SELECT opted_out FROM sms_optouts WHERE phone_index = ?");
+        BindBlob(q, 1, index);
+        if (q->executeStep()) return std::optional<bool>(q->getColumn(0).getInt() != 0);
+      }
+      return std::optional<bool>();
+    });
+  };
+  auto found = read();
+  // No row: another process may have rotated the key and re-indexed it meanwhile.
+  if (found.ok() && !found->has_value() && keys_->ReloadIfReplaced()) {
+    indexes = keys_->BlindIndexes(e164);
+    found = read();
+  }
+  if (!found.ok()) return found.status();
+  return found->value_or(false);
 }
 
 Result<std::optional<std::string>> SqliteStore::InboundReply(const std::string& message_sid,
@@ -1427,9 +1513,9 @@ void SqliteStore::RecordInboundReplyIn(Conn& c, const std::string& message_sid,
 // Outbox
 
 Result<int64_t> SqliteStore::EnqueueOutbound(const OutboundRequest& request, int64_t now_ms) {
-  std::string e164;
-  auto index = PhoneIndex(request.to, &e164);
-  if (!index.ok()) return index.status();
+  auto normalized = NormalizeE164(request.to);
+  if (!normalized) return Status(Code::kInvalid, "not a valid phone number");
+  const std::string& e164 = *normalized;
   std::string key =
       request.dedupe_key.empty() ? "auto:" + ToHex(RandomBytes(16)) : request.dedupe_key;
   return writer_->Call<int64_t>([&](Conn& c) -> Result<int64_t> {
@@ -1440,7 +1526,7 @@ Result<int64_t> SqliteStore::EnqueueOutbound(const OutboundRequest& request, int
     }
     int64_t id = c.db().execAndGet("SELECT COALESCE(MAX(id), 0) + 1 FROM outbox").getInt64();
     std::string row = std::to_string(id);
-    std::string to = keys_->Seal(e164, "outbox", "to_phone", row);
+    auto to = keys_->SealPhone(e164, "outbox", "to_phone", row);
     std::string body = keys_->Seal(request.body, "outbox", "body", row);
     {
       auto q = c.Prep(
@@ -1448,8 +1534,8 @@ Result<int64_t> SqliteStore::EnqueueOutbound(const OutboundRequest& request, int
           "state, next_attempt_ms, created_ms, updated_ms) VALUES(?,?,?,?,?,?,?,'pending',?,?,?)");
       q->bind(1, id);
       q->bind(2, key);
-      BindBlob(q, 3, *index);
-      BindBlob(q, 4, to);
+      BindBlob(q, 3, to.index);
+      BindBlob(q, 4, to.sealed);
       BindBlob(q, 5, body);
       q->bind(6, request.thread_id);
       q->bind(7, request.message_seq);
@@ -1689,39 +1775,46 @@ Status SqliteStore::ClearReplyUnseen(int64_t thread_id) {
 }
 
 std::vector<Store::TextableNumber> SqliteStore::TextableNumbersIn(
-    Conn& c, const std::string& participant_id) {
+    Conn& c, const std::string& participant_id, std::vector<std::vector<std::string>>* keys) {
   auto p = c.Prep(
-      "SELECT ph.phone_index, ph.phone, ph.linked, ph.identity, p.language, ph.used FROM ("
-      "SELECT phone_index, phone, 1 AS linked, hex(phone_index) AS identity, last_used_ms AS "
-      "used FROM linked_phones WHERE participant_id = ?1 UNION ALL SELECT pp.phone_index, "
-      "pp.phone, 0, pp.participant_id || ':' || pp.position, 0 FROM participant_phones pp JOIN "
-      "participants q ON q.participant_id = pp.participant_id WHERE pp.participant_id = ?1 "
-      "AND q.sms_reminders = 1) ph JOIN participants p ON p.participant_id = ?1 "
-      "LEFT JOIN sms_optouts o ON o.phone_index = ph.phone_index "
-      "WHERE COALESCE(o.opted_out, 0) = 0");
+      "SELECT ph.phone, ph.linked, ph.identity, p.language, ph.used FROM ("
+      "SELECT phone, 1 AS linked, hex(phone_index) AS identity, last_used_ms AS used FROM "
+      "linked_phones WHERE participant_id = ?1 UNION ALL SELECT pp.phone, 0, pp.participant_id "
+      "|| ':' || pp.position, 0 FROM participant_phones pp JOIN participants q ON "
+      "q.participant_id = pp.participant_id WHERE pp.participant_id = ?1 AND q.sms_reminders = "
+      "1) ph JOIN participants p ON p.participant_id = ?1");
   p->bind(1, participant_id);
   std::vector<TextableNumber> out;
+  std::vector<std::string> opted_out;  // numbers left out: opted out (STOP)
   while (p->executeStep()) {
-    std::string key = ToHex(p->getColumn(0).getString());
-    bool linked = p->getColumn(2).getInt() == 1;
+    bool linked = p->getColumn(1).getInt() == 1;
+    const char* table = linked ? "linked_phones" : "participant_phones";
+    auto phone =
+        keys_->Open(p->getColumn(0).getString(), table, "phone", p->getColumn(2).getString());
+    if (!phone.ok()) continue;  // a tampered number is never texted
+    if (std::find(opted_out.begin(), opted_out.end(), *phone) != opted_out.end()) continue;
     TextableNumber* number = nullptr;
     for (auto& n : out) {
-      if (n.phone_key == key) number = &n;
+      if (n.phone == *phone) number = &n;
     }
     if (number == nullptr) {
-      const char* table = linked ? "linked_phones" : "participant_phones";
-      auto phone =
-          keys_->Open(p->getColumn(1).getString(), table, "phone", p->getColumn(3).getString());
-      if (!phone.ok()) continue;  // a tampered number is never texted
+      // The opt-out and the phone key do not depend on which key the row was indexed under.
+      if (OptedOutIn(c, *phone)) {
+        opted_out.push_back(std::move(*phone));
+        continue;
+      }
+      std::vector<std::string> hex;
+      for (const std::string& index : keys_->BlindIndexes(*phone)) hex.push_back(ToHex(index));
       TextableNumber n;
       n.phone = std::move(*phone);
-      n.phone_key = key;
-      n.lang = p->getColumn(4).getString();
+      n.phone_key = hex.front();
+      n.lang = p->getColumn(3).getString();
       out.push_back(std::move(n));
+      if (keys != nullptr) keys->push_back(std::move(hex));
       number = &out.back();
     }
     (linked ? number->linked : number->consent) = true;
-    if (linked) number->link_last_used_ms = p->getColumn(5).getInt64();
+    if (linked) number->link_last_used_ms = p->getColumn(4).getInt64();
   }
   return out;
 }
@@ -1760,7 +1853,10 @@ Result<std::vector<Store::ReminderCandidate>> SqliteStore::ReminderCandidates(
         for (size_t i = 0; i < appointments.size(); ++i) {
           const bot::Appointment& appt = appointments[i];
           size_t first = out.size();
-          for (TextableNumber& n : TextableNumbersIn(c, owners[i])) {
+          // Each number's phone key under every key: a reminder enqueued before a rotation
+          // re-indexed its outbox row still counts.
+          std::vector<std::vector<std::string>> keys;
+          for (TextableNumber& n : TextableNumbersIn(c, owners[i], &keys)) {
             ReminderCandidate r;
             r.appointment = appt;
             r.participant_id = owners[i];
@@ -1783,7 +1879,10 @@ Result<std::vector<Store::ReminderCandidate>> SqliteStore::ReminderCandidates(
             std::string kind = dedupe.substr(prefix.size(), colon - prefix.size());
             std::string phone_key = dedupe.substr(colon + 1);
             for (size_t m = first; m < out.size(); ++m) {
-              if (out[m].phone_key == phone_key) out[m].sent.push_back(kind);
+              const auto& any = keys[m - first];
+              if (std::find(any.begin(), any.end(), phone_key) != any.end()) {
+                out[m].sent.push_back(kind);
+              }
             }
           }
         }
@@ -1829,7 +1928,10 @@ Result<std::vector<Store::PaymentCandidate>> SqliteStore::PaymentCandidates(
         }
         std::vector<PaymentCandidate> out;
         for (Row& row : rows) {
-          for (TextableNumber& n : TextableNumbersIn(c, row.participant_id)) {
+          std::vector<std::vector<std::string>> keys;
+          auto numbers = TextableNumbersIn(c, row.participant_id, &keys);
+          for (size_t m = 0; m < numbers.size(); ++m) {
+            TextableNumber& n = numbers[m];
             PaymentCandidate p;
             p.payment = row.payment;
             p.role = row.role;
@@ -1839,9 +1941,11 @@ Result<std::vector<Store::PaymentCandidate>> SqliteStore::PaymentCandidates(
             p.lang = std::move(n.lang);
             p.linked = n.linked;
             p.consent = n.consent;
-            auto k = c.Prep("SELECT 1 FROM outbox WHERE dedupe_key = ?");
-            k->bind(1, "pay:" + p.payment.payment_id + ":" + p.phone_key);
-            p.sent = k->executeStep();
+            for (const std::string& phone_key : keys[m]) {
+              auto k = c.Prep("SELECT 1 FROM outbox WHERE dedupe_key = ?");
+              k->bind(1, "pay:" + p.payment.payment_id + ":" + phone_key);
+              if ((p.sent = k->executeStep())) break;
+            }
             out.push_back(std::move(p));
           }
         }

@@ -179,10 +179,23 @@ class SqliteStore final : public Store {
   // link of the row before it.
   static AuditAnchor LatestAuditAnchor(Conn& c);
   // The numbers a participant may be texted at (not opted out): linked ones, and the ones on file
-  // when the participant consented; one entry per number, tampered numbers left out.
-  std::vector<TextableNumber> TextableNumbersIn(Conn& c, const std::string& participant_id);
-  // The blind index of a phone number, or kInvalid when it is not a valid number.
-  Result<std::string> PhoneIndex(const std::string& phone, std::string* e164);
+  // when the participant consented; one entry per number, tampered numbers left out. `keys`
+  // (optional) gets, per number, its phone key under every key of the ring, phone_key first.
+  std::vector<TextableNumber> TextableNumbersIn(
+      Conn& c, const std::string& participant_id,
+      std::vector<std::vector<std::string>>* keys = nullptr);
+  // A phone number's blind indexes under every key, the current key's first
+  // (KeyRing::BlindIndexes), or kInvalid when it is not a valid number.
+  Result<std::vector<std::string>> PhoneIndexes(const std::string& phone, std::string* e164);
+  // Whether an opt-out (STOP) is recorded for the normalised number, under whichever key.
+  bool OptedOutIn(Conn& c, const std::string& e164);
+  // Deletes `table`'s rows (keyed by phone_index) for the number's `indexes` other than `keep`.
+  static void DeleteOtherIndexesIn(Conn& c, const char* table,
+                                   const std::vector<std::string>& indexes,
+                                   const std::string& keep);
+  // Sets (null: clears) the participant of the number's SMS thread, under whichever index.
+  static void SetSmsThreadParticipantIn(Conn& c, const std::vector<std::string>& indexes,
+                                        const std::string* participant_id);
 
   StoreOptions options_;
   FactsCache facts_cache_;

@@ -196,8 +196,8 @@ Result<DemoSummary> GenerateDemoData(const DemoOptions& options, KeyRing& keys,
       std::snprintf(number, sizeof number, "+1%s55501%02d",
                     kAreaCodes[static_cast<size_t>(uniform(0, kAreaCodes.size() - 1))],
                     static_cast<int>(uniform(0, 99)));
-      p.phones.emplace_back(keys.BlindIndex(number),
-                            keys.Seal(number, "participant_phones", "phone", pid + ":0"));
+      auto sealed = keys.SealPhone(number, "participant_phones", "phone", pid + ":0");
+      p.phones.emplace_back(std::move(sealed.index), std::move(sealed.sealed));
     }
     batch.emplace_back(std::move(p));
     *pid_out = pid;

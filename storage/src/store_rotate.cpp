@@ -1,5 +1,8 @@
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "sqlite_store.h"
@@ -13,17 +16,24 @@ struct SealedTable {
   const char* table;
   const char* identity;
   std::vector<const char*> columns;
+  // The blind index column recomputed with columns[0] (a phone number), or null. The index is
+  // under the key its number is sealed under (KeyRing::SealPhone).
+  const char* index = nullptr;
+  bool identity_is_index = false;  // the row identity is hex(index): it changes with the index
 };
 
 const std::vector<SealedTable>& SealedTables() {
   static const std::vector<SealedTable> kTables = {
+      // First: an opt-out from before schema 15 has no number, and finds it in the tables below
+      // while they are still indexed under the old key.
+      {"sms_optouts", "hex(phone_index)", {"phone"}, "phone_index", true},
       {"participants", "participant_id", {"first_name", "last_name", "email"}},
-      {"participant_phones", "participant_id || ':' || position", {"phone"}},
-      {"threads", "id", {"phone"}},
+      {"participant_phones", "participant_id || ':' || position", {"phone"}, "phone_index"},
+      {"threads", "id", {"phone"}, "phone_index"},
       {"messages", "thread_id || ':' || seq", {"body", "media"}},
-      {"linked_phones", "hex(phone_index)", {"phone"}},
+      {"linked_phones", "hex(phone_index)", {"phone"}, "phone_index", true},
       {"inbound_sms", "message_sid", {"reply"}},
-      {"outbox", "id", {"to_phone", "body"}},
+      {"outbox", "id", {"to_phone", "body"}, "to_index"},
       {"caseworkers", "id", {"totp_secret"}},
   };
   return kTables;
@@ -34,7 +44,33 @@ struct BatchResult {
   int64_t rows = 0;
   int64_t rewritten = 0;
   int64_t tampered = 0;
+  int64_t kept = 0;
 };
+
+std::string Blob(const SQLite::Column& col) {
+  return {static_cast<const char*>(col.getBlob()), static_cast<size_t>(col.getBytes())};
+}
+
+// The number of a legacy opt-out (no number stored) from another row indexed the same way, or
+// nullopt when no row has it.
+std::optional<std::string> NumberByIndex(Conn& c, KeyRing& keys, const std::string& index) {
+  SQLite::Statement q(
+      c.db(),
+      "SELECT phone, 'threads', 'phone', id FROM threads WHERE phone_index = ?1 AND phone IS NOT "
+      "NULL UNION ALL SELECT phone, 'linked_phones', 'phone', hex(phone_index) FROM "
+      "linked_phones WHERE phone_index = ?1 UNION ALL SELECT phone, 'participant_phones', "
+      "'phone', participant_id || ':' || position FROM participant_phones WHERE phone_index = ?1 "
+      "UNION ALL SELECT to_phone, 'outbox', 'to_phone', id FROM outbox WHERE to_index = ?1");
+  q.bind(1, index.data(), static_cast<int>(index.size()));
+  while (q.executeStep()) {
+    auto number = keys.Open(q.getColumn(0).getString(), q.getColumn(1).getString(),
+                            q.getColumn(2).getString(), q.getColumn(3).getString());
+    if (!number.ok()) continue;
+    auto all = keys.BlindIndexes(*number);
+    if (std::find(all.begin(), all.end(), index) != all.end()) return *number;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -58,7 +94,9 @@ Result<RotateStats> SqliteStore::RotateKey(int batch_rows) {
   for (const auto& t : SealedTables()) {
     std::string select = std::string("SELECT rowid, ") + t.identity;
     for (const char* col : t.columns) select += std::string(", ") + col;
+    if (t.index != nullptr) select += std::string(", ") + t.index;
     select += std::string(" FROM ") + t.table + " WHERE rowid > ? ORDER BY rowid LIMIT ?";
+    bool outbox = std::string_view(t.table) == "outbox";
     int64_t after = 0;
     for (;;) {
       // Each batch is its own transaction on the writer, so the hub keeps writing in between and
@@ -68,8 +106,8 @@ Result<RotateStats> SqliteStore::RotateKey(int batch_rows) {
         out.last_rowid = after;
         struct Update {
           int64_t rowid;
-          const char* column;
-          std::string sealed;
+          std::vector<std::pair<const char*, std::string>> sealed;  // column, new value
+          std::string index;                                        // new blind index, or empty
         };
         std::vector<Update> updates;
         {
@@ -80,27 +118,86 @@ Result<RotateStats> SqliteStore::RotateKey(int batch_rows) {
             ++out.rows;
             out.last_rowid = q.getColumn(0).getInt64();
             std::string identity = q.getColumn(1).getString();
+            Update u{out.last_rowid, {}, {}};
             for (size_t i = 0; i < t.columns.size(); ++i) {
               const auto& col = q.getColumn(static_cast<int>(i) + 2);
-              if (col.isNull()) continue;
-              std::string blob = col.getString();
-              if (KeyRing::SealedKeyId(blob) == stats.new_key_id) continue;
-              auto plain = keys_->Open(blob, t.table, t.columns[i], identity);
-              if (!plain.ok()) {
-                ++out.tampered;
-                continue;
+              bool phone = i == 0 && t.index != nullptr;
+              std::optional<std::string> plain;
+              if (col.isNull()) {
+                if (!phone) continue;
+                // An index without a number: an opt-out from before schema 15. Its number, if
+                // another row has it. (Neither: a web thread.)
+                const auto& index = q.getColumn(static_cast<int>(t.columns.size()) + 2);
+                if (index.isNull()) continue;
+                plain = NumberByIndex(c, *keys_, Blob(index));
+                if (!plain) {
+                  ++out.kept;
+                  continue;
+                }
+              } else {
+                std::string blob = col.getString();
+                if (KeyRing::SealedKeyId(blob) == stats.new_key_id) continue;
+                auto opened = keys_->Open(blob, t.table, t.columns[i], identity);
+                if (!opened.ok()) {
+                  ++out.tampered;
+                  continue;
+                }
+                plain = std::move(*opened);
               }
-              updates.push_back({out.last_rowid, t.columns[i],
-                                 keys_->Seal(*plain, t.table, t.columns[i], identity)});
+              if (phone) {
+                auto sealed = keys_->SealPhone(*plain, t.table, t.columns[i],
+                                               t.identity_is_index ? "" : identity);
+                u.index = std::move(sealed.index);
+                u.sealed.emplace_back(t.columns[i], std::move(sealed.sealed));
+              } else {
+                u.sealed.emplace_back(t.columns[i],
+                                      keys_->Seal(*plain, t.table, t.columns[i], identity));
+              }
             }
+            if (!u.sealed.empty()) updates.push_back(std::move(u));
           }
         }
-        for (const auto& u : updates) {
-          SQLite::Statement q(c.db(), std::string("UPDATE ") + t.table + " SET " + u.column +
-                                          " = ? WHERE rowid = ?");
-          q.bind(1, u.sealed.data(), static_cast<int>(u.sealed.size()));
-          q.bind(2, u.rowid);
+        // A dedupe key ending in the number's phone key (`rem:`, `pay:`, `away:`) follows the
+        // index, so what was sent before the rotation is still found after a retire.
+        auto update = [&](const Update& u, bool dedupe) {
+          std::string sql = std::string("UPDATE ") + t.table + " SET ";
+          for (const auto& entry : u.sealed) sql += std::string(entry.first) + " = ?, ";
+          if (!u.index.empty()) sql += std::string(t.index) + " = ?, ";
+          if (dedupe) {
+            sql +=
+                "dedupe_key = CASE WHEN substr(dedupe_key, -65) = ':' || hex(to_index) THEN "
+                "substr(dedupe_key, 1, length(dedupe_key) - 64) || ? ELSE dedupe_key END, ";
+          }
+          sql.resize(sql.size() - 2);
+          SQLite::Statement q(c.db(), sql + " WHERE rowid = ?");
+          int n = 1;
+          for (const auto& entry : u.sealed) {
+            q.bind(n++, entry.second.data(), static_cast<int>(entry.second.size()));
+          }
+          if (!u.index.empty()) q.bind(n++, u.index.data(), static_cast<int>(u.index.size()));
+          if (dedupe) q.bind(n++, ToHex(u.index));
+          q.bind(n, u.rowid);
           q.exec();
+        };
+        for (const auto& u : updates) {
+          try {
+            update(u, outbox && !u.index.empty());
+          } catch (const SQLite::Exception& e) {
+            if ((e.getErrorCode() & 0xff) != SQLITE_CONSTRAINT || u.index.empty()) throw;
+            // The number already has a row under the new index, written under the new key
+            // since it became current: that one is newer.
+            if (t.identity_is_index) {
+              SQLite::Statement d(c.db(),
+                                  std::string("DELETE FROM ") + t.table + " WHERE rowid = ?");
+              d.bind(1, u.rowid);
+              d.exec();
+            } else if (outbox) {
+              update(u, false);  // its dedupe key is another item's now: left as it was
+            } else {
+              ++out.kept;  // a second thread for the number: left under the old key
+              continue;
+            }
+          }
           ++out.rewritten;
         }
         return out;
@@ -108,15 +205,22 @@ Result<RotateStats> SqliteStore::RotateKey(int batch_rows) {
       if (!r.ok()) return r.status();
       stats.rows_rewritten += r->rewritten;
       stats.rows_tampered += r->tampered;
+      stats.indexes_kept += r->kept;
       if (r->rows < batch_rows) break;
       after = r->last_rowid;
     }
   }
+  // Every index from before schema 15 was recomputed with its number (or is counted above).
+  s = writer_->Run([](Conn& c) -> Status {
+    c.db().exec("DELETE FROM meta WHERE name = 'blind_index_legacy'");
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
   return stats;
 }
 
 Status SqliteStore::RetireKey(uint32_t key_id) {
-  // Refused before any wait: the current or first key, or an unknown one.
+  // Refused before any wait: the current key, or an unknown one.
   auto ids = keys_->key_ids();
   if (std::find(ids.begin(), ids.end(), key_id) == ids.end()) {
     return {Code::kNotFound, "no key " + std::to_string(key_id) + " in the key file"};
@@ -125,6 +229,8 @@ Status SqliteStore::RetireKey(uint32_t key_id) {
     return keys_->RemoveKey(key_id, false);  // its kConflict says why
   }
   bool first = key_id == keys_->first_id();
+  // Blind indexes without a recorded key (from before schema 15) are the first full key's.
+  bool legacy_blind = key_id == ids.front();
   // A hub re-reads a replaced key file within a second of its next seal: after the settle time
   // nothing new is sealed under an old key.
   for (;;) {
@@ -158,7 +264,7 @@ Status SqliteStore::RetireKey(uint32_t key_id) {
   }
   // Everything else keyed from it. Values without a recorded key id are the first key's.
   struct Uses {
-    int64_t blind = 0, hashes = 0, sessions = 0, audit = 0;
+    int64_t legacy_index = 0, optouts = 0, hashes = 0, sessions = 0, audit = 0;
   };
   std::string k = "k" + std::to_string(key_id) + ":%";
   auto uses = readers_->Call<Uses>([&](Conn& c) -> Result<Uses> {
@@ -170,14 +276,11 @@ Status SqliteStore::RetireKey(uint32_t key_id) {
       q.executeStep();
       return q.getColumn(0).getInt64();
     };
-    if (first) {
-      // Phone blind indexes are still keyed from the first key (they do not rotate yet).
-      for (const char* t : {"participant_phones", "threads", "linked_phones", "sms_optouts"}) {
-        u.blind +=
-            count(std::string("SELECT count(*) FROM ") + t + " WHERE phone_index IS NOT NULL",
-                  false, false);
-      }
-      u.blind += count("SELECT count(*) FROM outbox", false, false);
+    // Any other index is under the key its row's number is sealed under (counted above).
+    if (legacy_blind) {
+      u.legacy_index =
+          count("SELECT count(*) FROM meta WHERE name = 'blind_index_legacy'", false, false);
+      u.optouts = count("SELECT count(*) FROM sms_optouts WHERE phone IS NULL", false, false);
     }
     std::string legacy_pin = first ? " OR pin_hash NOT LIKE 'k%'" : "";
     std::string legacy_pw =
@@ -205,9 +308,16 @@ Status SqliteStore::RetireKey(uint32_t key_id) {
   });
   if (!uses.ok()) return uses.status();
   std::string id = std::to_string(key_id);
-  if (uses->blind > 0) {
-    return {Code::kConflict, std::to_string(uses->blind) + " phone blind index(es) still use key " +
-                                 id + ": phone look-ups do not rotate yet, so the first key stays"};
+  if (uses->legacy_index > 0) {
+    return {Code::kConflict, "phone blind indexes written before schema 15 still use key " + id +
+                                 ": run rotate-key first"};
+  }
+  if (uses->optouts > 0) {
+    return {Code::kConflict,
+            std::to_string(uses->optouts) +
+                " SMS opt-out(s) recorded before schema 15 still use key " + id +
+                " and hold no number to re-index them by: each moves when its number next texts "
+                "STOP or START; until then keep the key"};
   }
   if (uses->hashes > 0) {
     return {Code::kConflict,

@@ -9,6 +9,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { BINARY, PARENTS, Client, prepare, startHub, loginParent, ask } = require('./lib/hub');
+const h = require('./lib/sms_helpers');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connecthub-keys-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -88,7 +89,7 @@ test('rotate-key --retire removes an old key once nothing uses it, while the hub
       assert.match(r.stderr, /cannot retire key 2: key 2 is current/);
       r = cli('--retire', '1');
       assert.equal(r.status, 1);
-      assert.match(r.stderr, /first key/);
+      assert.match(r.stderr, /still use key 1/);  // the PINs' pepper, until their next login
       assert.equal(cli('--retire', 'two').status, 2);
       assert.equal(cli().status, 0);  // key 3: everything re-sealed under it
       // Retiring waits for running hubs to pick up key 3, then checks nothing uses key 2.
@@ -149,5 +150,54 @@ async () => {
   } finally {
     await hub.stop();
     fs.rmSync(env.dir, { recursive: true, force: true });
+  }
+});
+
+test('a linked phone keeps working across rotate-key and retiring the old key, and a reminder ' +
+  'sent before is not sent again', async () => {
+  const dir = h.tempDir();
+  const db = h.prepareDb(dir, { appointmentsInDays: [9.5] });  // A-1 (Maria): the 10-day one
+  const api = await h.fakeTwilio();
+  let hub = await h.startHub({ db, apiBase: api.base });
+  const maria = '+15559990021';
+  const john = '+15559990022';
+  const cli = (...args) => spawnSync(BINARY, ['rotate-key', '--db', db, ...args],
+    { encoding: 'utf8' });
+  const reminders = () => (api.accepted || []).filter((r) => r.form.To === maria &&
+    /Madera Superior Court/.test(r.form.Body || ''));
+  try {
+    assert.match((await h.text(hub, john, '100000002 135791'))[0], /John/);
+    assert.match((await h.text(hub, maria, '100000001 ' + h.PIN))[0], /Maria/);
+    await h.waitFor(() => reminders().length >= 1, { timeout: 15000, what: 'the reminder' });
+    let r = cli();
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /key id 2 is current/);
+    // The running hub finds the link, re-indexed under key 2.
+    assert.match((await h.text(hub, john, 'when was my last payment'))[0], /83\.08/);
+    // What key 1 still peppers moves at the next login: both PINs (linking another number) and
+    // the caseworker's password (the inbox).
+    assert.match((await h.text(hub, '+15559990023', '100000001 ' + h.PIN))[0], /Maria/);
+    assert.match((await h.text(hub, '+15559990024', '100000002 135791'))[0], /John/);
+    await h.inbox(hub);
+    r = cli('--retire', '1');  // waits for the hub to have read the key file (5 s)
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /key id 1 retired/);
+    assert.match((await h.text(hub, john, 'when was my last payment'))[0], /83\.08/);
+    await hub.stop();
+    // A new hub on the key file without key 1: the links hold, and the reminder is not re-sent.
+    hub = await h.startHub({ db, apiBase: api.base });
+    assert.match((await h.text(hub, john, 'when was my last payment'))[0], /83\.08/);
+    assert.match((await h.text(hub, maria, 'cuándo fue mi último pago'))[0], /83[.,]08/);
+    await h.workerPasses(hub, 2, { scheduler: true });
+    await h.workerPasses(hub, 2);
+    assert.equal(reminders().length, 1);
+    const log = hub.stderr();
+    for (const secret of [h.PIN, '135791', maria, john, '5559990021', '5559990022']) {
+      assert.ok(!log.includes(secret), 'log leaks a secret or personal data');
+    }
+  } finally {
+    await hub.stop();
+    await api.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

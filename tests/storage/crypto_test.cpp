@@ -78,8 +78,15 @@ TEST_CASE("added keys: old values stay readable, new ones use the new id", "[sto
   CHECK(KeyRing::SealedKeyId(new_sealed) == 2);
   CHECK(*keys.Open(old_sealed, "t", "c", "r") == "old");
   CHECK(*keys.Open(new_sealed, "t", "c", "r") == "new");
-  // Blind index and pepper stay tied to the first key.
-  CHECK(keys.BlindIndex("+15595550101") == index_before);
+  // The blind index moves to key 2's; look-ups still try key 1's (current first).
+  std::string index_after = keys.BlindIndex("+15595550101");
+  CHECK(index_after != index_before);
+  CHECK(keys.BlindIndexes("+15595550101") == std::vector<std::string>{index_after, index_before});
+  // SealPhone: the index and the sealed number under the same key; identity hex(index) if empty.
+  auto phone = keys.SealPhone("+15595550101", "linked_phones", "phone", "");
+  CHECK(phone.index == index_after);
+  CHECK(KeyRing::SealedKeyId(phone.sealed) == 2);
+  CHECK(*keys.Open(phone.sealed, "linked_phones", "phone", ToHex(index_after)) == "+15595550101");
   // A second process's ring sees key 2 on demand (reload on unknown id).
   auto other = KeyRing::Load(dir.File("k.key"), false);
   REQUIRE(other.ok());

@@ -1,5 +1,5 @@
 // Issue 16 item 8: `rotate-key --retire ID` removes an old key from the key file once nothing is
-// sealed under it; never the current key or the first one (the derived keys come from it).
+// sealed, hashed, indexed or keyed under it; never the current key.
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
@@ -13,15 +13,6 @@ using namespace connecthub::storage;
 using namespace connecthub::storage::testing;
 
 namespace {
-
-std::unique_ptr<Store> OpenNoSettle(const TempDir& dir) {
-  StoreOptions options;
-  options.db = dir.File("t.db");
-  options.retire_settle_ms = 0;
-  auto store = Store::Open(options);
-  if (!store.ok()) throw std::runtime_error(store.status().message());
-  return std::move(store).value();
-}
 
 std::string KeyIds(const TempDir& dir) {
   std::ifstream in(dir.File("t.db.key"));
@@ -44,7 +35,7 @@ TEST_CASE("retiring a key: only an old one, only once nothing is sealed under it
 
   CHECK(store->RetireKey(1).code() == Code::kConflict);  // the only key: current and first
   REQUIRE(store->RotateKey(100).ok());                   // 2 current
-  CHECK(store->RetireKey(1).code() == Code::kConflict);  // first: the derived keys
+  CHECK(store->RetireKey(1).code() == Code::kConflict);  // its pepper: the imported PINs
   CHECK(store->RetireKey(2).code() == Code::kConflict);  // current
   CHECK(store->RetireKey(7).code() == Code::kNotFound);
   REQUIRE(store->RotateKey(100).ok());  // 3 current: nothing is sealed under 2 any more

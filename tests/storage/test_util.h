@@ -52,6 +52,16 @@ inline std::unique_ptr<Store> OpenStore(const TempDir& dir, const std::string& n
   return std::move(store).value();
 }
 
+// As OpenStore, with no settle time before RetireKey (the key file is not shared with a hub).
+inline std::unique_ptr<Store> OpenNoSettle(const TempDir& dir) {
+  StoreOptions options;
+  options.db = dir.File("t.db");
+  options.retire_settle_ms = 0;
+  auto store = Store::Open(options);
+  if (!store.ok()) throw std::runtime_error(store.status().message());
+  return std::move(store).value();
+}
+
 // A small synthetic extract: two participants, one case, an order, payments, an appointment.
 inline std::string SampleExtract() {
   return R"({"participant":{"participant_id":"100000001","first_name":"Mariaxq","last_name":"Lopezqz","pin":"482913","phones":["(559) 555-0101"],"email":"mxq@example.org","language":"es"}}

@@ -43,6 +43,11 @@ int RunRotateKey(const Options& options) {
   }
   std::cout << "key id " << stats->new_key_id << " is current; " << stats->rows_rewritten
             << " sealed values re-encrypted\n";
+  if (stats->indexes_kept > 0) {
+    std::cout << stats->indexes_kept
+              << " phone index(es) stay under an older key, still found by look-ups (SMS "
+                 "opt-outs recorded before schema 15 whose number is not stored)\n";
+  }
   if (stats->rows_tampered > 0) {
     std::cerr << "connecthub rotate-key: " << stats->rows_tampered
               << " sealed value(s) failed authentication (tampered) and were left as they were\n";

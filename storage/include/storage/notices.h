@@ -26,12 +26,13 @@ class Notices {
     bot::Appointment appointment;  // with its status
     std::string participant_id;
     std::string phone;
-    std::string phone_key;  // hex of the phone's blind index, the last part of reminder keys
+    // Hex of the phone's blind index under the current key, the last part of reminder keys.
+    std::string phone_key;
     std::string lang;
     bool linked = false;   // the number is linked to this participant (the link may have expired)
     bool consent = false;  // on file for a participant whose record says "sms_reminders": true
     // The middle parts <kind> of the reminder dedupe keys "rem:<appointment_id>:<kind>:<phone_key>"
-    // already in the outbox for this appointment and this number.
+    // already in the outbox for this appointment and this number (its phone key under any key).
     std::vector<std::string> sent;
   };
   // Where a page of ReminderCandidates ends: the last appointment returned.
@@ -63,7 +64,7 @@ class Notices {
     std::string lang;
     bool linked = false;   // the number is linked to this participant (the link may have expired)
     bool consent = false;  // on file with consent
-    bool sent = false;     // "pay:<payment_id>:<phone_key>" is already in the outbox
+    bool sent = false;     // "pay:<payment_id>:<phone_key>" is in the outbox (under any key)
   };
   // The candidates of up to `limit` (payment, participant) pairs, dated `since` or later, oldest
   // first.

@@ -37,6 +37,10 @@ struct RotateStats {
   uint32_t new_key_id = 0;
   int64_t rows_rewritten = 0;
   int64_t rows_tampered = 0;  // sealed values that failed authentication: left as they were
+  // Phone blind indexes left under an older key (look-ups still find them): SMS opt-outs from
+  // before schema 15 whose number is nowhere else in the database, or a second SMS thread for a
+  // number. RetireKey counts them.
+  int64_t indexes_kept = 0;
 };
 
 // Health, keys and the operator's commands.
@@ -49,14 +53,16 @@ class Operations {
 
   // --- keys ---
   // Adds a new current key to the key file and re-encrypts every sealed value under it, in
-  // batches of `batch_rows` (each its own transaction), while other connections keep working.
+  // batches of `batch_rows` (each its own transaction), while other connections keep working;
+  // each phone's blind index (and the outbox dedupe keys holding it) is recomputed with its
+  // number.
   virtual Result<RotateStats> RotateKey(int batch_rows) = 0;
   // Removes key `key_id` from the key file once no sealed value uses it any more (after
   // RotateKey re-sealed everything under a newer key), and its check value. First waits until the
   // key file has been unchanged for StoreOptions::retire_settle_ms, so every running hub has
-  // picked up the current key. kConflict: the current key, the first key (phone lookups, PINs,
-  // sessions and the audit chain are keyed from it), or values still sealed under it (counted in
-  // the message); kNotFound: no such key.
+  // picked up the current key. kConflict: the current key, or values, phone blind indexes, PIN
+  // or password hashes or sessions still under it (counted in the message); kNotFound: no such
+  // key.
   virtual Status RetireKey(uint32_t key_id) = 0;
 
   // A consistent copy of the database at `out_path`, made in one read transaction so writers go
