@@ -52,10 +52,15 @@ bool Listener::Session(Conn& c) {
   bool resumed;
   {
     std::lock_guard lock(mu_);
-    resumed = ++listened_ > 1;
+    resumed = listened_ > 0;
+  }
+  // Told before WaitListening sees this session, so a waiter finds the catch-up done.
+  if (resumed && callbacks_.resumed) callbacks_.resumed();
+  {
+    std::lock_guard lock(mu_);
+    ++listened_;
   }
   cv_.notify_all();
-  if (resumed && callbacks_.resumed) callbacks_.resumed();
   PGconn* raw = c.raw();
   while (!stop_) {
     pollfd fds[2] = {{PQsocket(raw), POLLIN, 0}, {wake_fd_, POLLIN, 0}};

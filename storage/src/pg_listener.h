@@ -35,7 +35,7 @@ class Listener {
   Listener& operator=(const Listener&) = delete;
 
   // Waits until the listener has listened `times` times in all (1: the first connection; 2: after
-  // one reconnection). False when `timeout` passes first.
+  // one reconnection; `resumed` has returned by then). False when `timeout` passes first.
   bool WaitListening(int times, std::chrono::milliseconds timeout);
 
  private:

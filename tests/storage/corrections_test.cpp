@@ -61,40 +61,6 @@ TEST_CASE("a reversed payment leaves the answers, sent again unreversed it comes
   CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-2", "P-1"});
 }
 
-TEST_CASE("delete records remove one record by id, and twice is not an error",
-          "[storage][import]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  MustImport(*store, SampleExtract());
-  ImportStats stats;
-  CHECK(Rejections(
-            *store,
-            "{\"delete\":{\"payment_id\":\"P-1\"}}\n"
-            "{\"delete\":{\"appointment_id\":\"A-1\"}}\n"
-            "{\"delete\":{\"case_number\":\"200000001\",\"court_case_number\":\"MCV012345\"}}\n"
-            "{\"delete\":{\"payment_id\":\"P-1\"}}\n",
-            &stats)
-            .empty());
-  CHECK(stats.deletes == 4);
-  CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-2"});
-  auto facts = store->LoadFacts("100000001", TestNowMs());
-  REQUIRE(facts.ok());
-  CHECK(facts->upcoming_appointments.empty());
-  REQUIRE(facts->cases.size() == 1);
-  CHECK(facts->cases[0].orders.empty());
-
-  // A whole case: its payments go with it; the participants stay.
-  MustImport(*store, "{\"delete\":{\"case_number\":\"200000001\"}}\n");
-  facts = store->LoadFacts("100000002", TestNowMs());
-  REQUIRE(facts.ok());
-  CHECK(facts->cases.empty());
-  CHECK(facts->first_name == "Jamesqx");
-
-  // A participant with no conversation on record goes, with their PIN and phones.
-  MustImport(*store, "{\"delete\":{\"participant_id\":\"100000002\"}}\n");
-  CHECK(store->LoadFacts("100000002", TestNowMs()).status().code() == Code::kNotFound);
-}
-
 TEST_CASE("a participant with conversations on record is not deleted", "[storage][import]") {
   TempDir dir;
   auto store = OpenStore(dir);
@@ -106,28 +72,6 @@ TEST_CASE("a participant with conversations on record is not deleted", "[storage
   CHECK(reasons[0].find("conversations on record") != std::string::npos);
   CHECK(stats.deletes == 0);
   CHECK(store->LoadFacts("100000001", TestNowMs()).ok());
-}
-
-TEST_CASE("malformed corrections are rejected with a reason, the other lines are kept",
-          "[storage][import]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  MustImport(*store, SampleExtract());
-  ImportStats stats;
-  auto reasons = Rejections(*store,
-                            "{\"delete\":{}}\n"
-                            "{\"delete\":{\"payment_id\":\"P-1\",\"appointment_id\":\"A-1\"}}\n"
-                            "{\"delete\":{\"payment_id\":7}}\n"
-                            "{\"delete\":{\"court_case_number\":\"MCV012345\"}}\n"
-                            "{\"delete\":\"P-1\"}\n"
-                            "{\"payment\":{\"payment_id\":\"P-1\",\"case_number\":\"200000001\","
-                            "\"date\":\"2026-10-16\",\"amount\":\"83.08\",\"type\":\"X\","
-                            "\"reversed\":\"yes\"}}\n"
-                            "{\"delete\":{\"payment_id\":\"P-2\"}}\n",
-                            &stats);
-  CHECK(reasons.size() == 6);
-  CHECK(stats.deletes == 1);
-  CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-1"});
 }
 
 }  // namespace connecthub::storage

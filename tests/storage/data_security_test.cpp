@@ -33,27 +33,6 @@ TEST_CASE("a cached inbound SMS reply is served for 48 h, then purged", "[storag
   CHECK(raw.execAndGet("SELECT count(*) FROM inbound_sms").getInt() == 2);
 }
 
-TEST_CASE("demo data refuses a database with participants or caseworkers", "[storage][demo]") {
-  DemoOptions options;
-  options.participants = 3;
-  options.now_ms = TestNowMs();
-  SECTION("participants") {
-    TempDir dir;
-    auto store = OpenStore(dir);
-    testing::MustImport(*store, testing::SampleExtract());
-    auto demo = store->GenerateDemo(options);
-    REQUIRE_FALSE(demo.ok());
-    CHECK(demo.status().code() == Code::kConflict);
-    CHECK(store->CheckPin("100000001", "482913").value());
-  }
-  SECTION("caseworkers") {
-    TempDir dir;
-    auto store = OpenStore(dir);
-    REQUIRE(store->AddCaseworker("jdoe", "password-123", "MADERA", false).ok());
-    CHECK(store->GenerateDemo(options).status().code() == Code::kConflict);
-  }
-}
-
 int Mode(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return -1;
@@ -81,34 +60,6 @@ TEST_CASE("the database, -wal and -shm are 0600, new or narrowed at open", "[sto
 std::string ParticipantWithHash(const std::string& hash) {
   return R"({"participant":{"participant_id":"100000007","first_name":"Anaqx","last_name":"Diazqz","pin_hash":")" +
          hash + "\"}}\n";
-}
-
-TEST_CASE("import refuses Argon2 parameters beyond the caps", "[storage][import]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  std::vector<std::string> reasons;
-  auto import = [&](const std::string& hash) {
-    reasons.clear();
-    std::istringstream in(ParticipantWithHash(hash));
-    auto stats =
-        store->Import(in, [&](int64_t, const std::string& why) { reasons.push_back(why); });
-    REQUIRE(stats.ok());
-    return stats->participants == 1;
-  };
-  const std::string tail = "$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG";
-  CHECK_FALSE(import("$argon2id$v=19$m=4194304,t=2,p=1" + tail));  // 4 GiB
-  CHECK(reasons.at(0).find("memory cost") != std::string::npos);
-  CHECK_FALSE(import("$argon2id$v=19$m=65536,t=1000,p=1" + tail));
-  CHECK_FALSE(import("$argon2id$v=19$m=65536,t=2,p=64" + tail));
-  CHECK_FALSE(import("$argon2id$v=19$m=65536,t=2" + tail));
-  CHECK_FALSE(import("$argon2id$v=19$m=99999999999999999999,t=2,p=1" + tail));
-  CHECK_FALSE(import("$argon2id$v=16$m=65536,t=2,p=1" + tail));
-  CHECK_FALSE(import("$argon2id$v=19$m=65536,t=2,p=1" + std::string(600, 'a')));
-  char plain[crypto_pwhash_STRBYTES];
-  REQUIRE(crypto_pwhash_str(plain, "246810", 6, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                            crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0);
-  CHECK(import(plain));
-  CHECK(reasons.empty());
 }
 
 TEST_CASE("an imported pin_hash is re-hashed with the pepper at the first good PIN",

@@ -75,7 +75,7 @@ inline std::string SampleExtract() {
 )";
 }
 
-inline ImportStats MustImport(Store& store, const std::string& text) {
+inline ImportStats MustImport(CaseData& store, const std::string& text) {
   std::istringstream in(text);
   auto stats = store.Import(in, nullptr);
   if (!stats.ok()) throw std::runtime_error(stats.status().message());
