@@ -290,8 +290,9 @@ class Hub {
                          MediaFetcher(options_)});
 
     // SMS channel wiring: POST /sms/twilio(/status), the outbound SMS subscriber, the outbox
-    // worker and the reminder scheduler (hub/src/sms, RegisterSmsChannel).
-    sms::RegisterSmsChannel(context_);
+    // worker and the reminder scheduler (hub/src/sms, RegisterSmsChannel). Run() starts the
+    // worker and the signal handler stops it.
+    sms_worker_ = sms::RegisterSmsChannel(context_);
     // The phone line: POST /voice/twilio and its <Gather> answers (hub/src/voice).
     voice::RegisterVoiceChannel(context_, office_hours_.get());
 
@@ -362,6 +363,9 @@ class Hub {
     if (auto s = store_->RecoverOutbound(clock_()); !s.ok()) {
       Log(LogLevel::kWarn, "outbox_recover_failed", {{"error", s.message()}});
     }
+    // After recovery, so that recovery never resets an item the worker is sending. Its first
+    // pass runs once the io_context does.
+    sms_worker_->Start();
     Log(LogLevel::kInfo, "listening",
         {{"url", server_->url()},
          {"io_threads", options_.io_threads},
@@ -383,6 +387,8 @@ class Hub {
       if (ec) return;
       Log(LogLevel::kInfo, "shutting_down", {{"signal", signo}});
       server_->Shutdown();
+      // A send in flight finishes on the blocking pool (joined below); nothing new starts.
+      sms_worker_->Stop();
       stopping_sweep_ = true;
       net::post(sweep_strand_, [this] { sweep_timer_.cancel(); });
       std::lock_guard lock(mu);
@@ -503,6 +509,9 @@ class Hub {
   net::thread_pool blocking_;
   HubContext context_;
   std::unique_ptr<server::Server> server_;
+  // The outbox worker (RegisterSmsChannel): its strand and timer are on io_, its steps on
+  // blocking_. Declared after both, so it goes before them.
+  std::shared_ptr<sms::OutboxWorker> sms_worker_;
   net::strand<net::io_context::executor_type> sweep_strand_{io_.get_executor()};
   net::steady_timer sweep_timer_{sweep_strand_};  // runs on sweep_strand_
   std::atomic<bool> stopping_sweep_{false};

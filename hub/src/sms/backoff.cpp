@@ -1,6 +1,9 @@
 #include "sms/backoff.h"
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
+#include <random>
 
 namespace connecthub::hub::sms {
 
@@ -17,6 +20,19 @@ std::optional<int64_t> Backoff::NextDelayMs(int attempts,
   delay = std::max(delay, options_.min_ms);
   if (retry_after_ms) delay = std::max(delay, std::min(*retry_after_ms, options_.max_ms));
   return delay;
+}
+
+std::function<double()> SeededUniform(uint64_t seed) {
+  struct Source {
+    std::mutex mu;
+    std::mt19937_64 engine;
+  };
+  auto source = std::make_shared<Source>();
+  source->engine.seed(seed);
+  return [source] {
+    std::lock_guard lock(source->mu);
+    return std::uniform_real_distribution<double>(0.0, 1.0)(source->engine);
+  };
 }
 
 }  // namespace connecthub::hub::sms

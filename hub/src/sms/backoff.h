@@ -36,4 +36,9 @@ class Backoff {
   std::function<double()> uniform_;
 };
 
+// A `uniform` for Backoff: values in [0, 1) from a std::mt19937_64 seeded with `seed`, so the
+// same seed gives the same jitter (tests seed it; `serve` seeds it from std::random_device).
+// Thread-safe: the generator is behind a mutex.
+std::function<double()> SeededUniform(uint64_t seed);
+
 }  // namespace connecthub::hub::sms

@@ -1,11 +1,9 @@
 #include "sms/sms_channel.h"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <csignal>
-#include <cstdlib>
+#include <boost/asio/thread_pool.hpp>
 #include <functional>
+#include <random>
 
 #include "log.h"
 #include "sms/sms_service.h"
@@ -38,37 +36,36 @@ TwilioClientOptions ClientOptionsFrom(const ServeOptions& serve) {
   return co;
 }
 
-SmsService::SmsService(HubContext& ctx, SmsOptions options)
-    : ctx_(ctx),
-      options_(std::move(options)),
-      backoff_(options_.backoff,
-               [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); }),
-      random_(std::random_device{}()) {
-  const ServeOptions& so = ctx_.options;
-  if (auto api = ParseApiBase(so.sms_api_base); api && !so.twilio_account_sid.empty()) api_ = *api;
+namespace {
+
+// The client that sends the outbox, with the status callback on the hub's public URL; null (and
+// a warning) when outbound SMS is not configured.
+std::shared_ptr<SmsProvider> OutboundProvider(const ServeOptions& so,
+                                              std::chrono::milliseconds timeout) {
+  std::string why = "no Twilio account configured";
   if (!so.twilio_account_sid.empty() || !so.twilio_auth_token.empty()) {
     TwilioClientOptions co = ClientOptionsFrom(so);
     if (!so.public_url.empty()) co.status_callback = SignedUrl(so.public_url, "/sms/twilio/status");
-    co.timeout = options_.send_timeout;
+    co.timeout = timeout;
     auto client = TwilioClient::Create(co);
-    if (client.ok()) {
-      client_ = std::move(client).value();
-    } else {
-      client_error_ = client.status().message();
-    }
-  } else {
-    client_error_ = "no Twilio account configured";
+    if (client.ok()) return std::shared_ptr<SmsProvider>(std::move(client).value());
+    why = client.status().message();
   }
-  if (!client_) {
-    Log(LogLevel::kWarn, "sms_outbound_disabled", {{"reason", client_error_}});
-  }
+  Log(LogLevel::kWarn, "sms_outbound_disabled", {{"reason", why}});
+  return nullptr;
+}
+
+}  // namespace
+
+SmsService::SmsService(HubContext& ctx, SmsOptions options)
+    : ctx_(ctx), options_(std::move(options)) {
+  const ServeOptions& so = ctx_.options;
+  if (auto api = ParseApiBase(so.sms_api_base); api && !so.twilio_account_sid.empty()) api_ = *api;
   if (so.public_url.empty() || so.twilio_auth_token.empty()) {
     Log(LogLevel::kWarn, "sms_inbound_disabled",
         {{"reason", "--public-url and --twilio-auth-token are needed to verify webhooks"}});
   }
 }
-
-SmsService::~SmsService() { Stop(); }
 
 std::mutex& SmsService::PhoneMutex(const std::string& phone) {
   return phone_mutexes_[std::hash<std::string>{}(phone) % phone_mutexes_.size()];
@@ -78,7 +75,7 @@ bool SmsService::Verified(const http::HttpRequest& request, const FormFields& fo
   return WebhookVerified(ctx_.options, request, form);
 }
 
-void RegisterSmsChannel(HubContext& ctx) {
+std::shared_ptr<OutboxWorker> RegisterSmsChannel(HubContext& ctx) {
   auto service = std::make_shared<SmsService>(ctx, SmsOptionsFrom(ctx.options));
   http::RouteOptions limits{.max_body = service->max_webhook_body()};
   ctx.router.Add(
@@ -94,15 +91,26 @@ void RegisterSmsChannel(HubContext& ctx) {
       },
       limits);
   ctx.bus.Subscribe([service](const events::HubEvent& e) { service->OnEvent(e); });
-  // The worker stops with the hub: on the same signals `serve` drains on (each signal_set gets
-  // its own notification), so the io_context is not kept alive by it.
-  auto signals = std::make_shared<boost::asio::signal_set>(ctx.io, SIGINT, SIGTERM);
-  signals->async_wait([service, signals](const boost::system::error_code& ec, int) {
-    if (!ec) service->Stop();
-  });
-  // Started once the io_context runs, i.e. after `serve` has recovered the outbox, so that
-  // recovery never resets an item this worker is sending.
-  boost::asio::post(ctx.io, [service] { service->Start(); });
+  const SmsOptions& so = service->options();
+  auto worker = OutboxWorker::Create(
+      OutboxWorkerDeps{
+          .outbox = ctx.store,
+          .opt_outs = ctx.store,
+          .provider = OutboundProvider(ctx.options, so.send_timeout),
+          .io = ctx.io.get_executor(),
+          .blocking = ctx.blocking.get_executor(),
+          .clock = ctx.clock,
+          .uniform = SeededUniform(std::random_device{}()),
+          .metrics = ctx.metrics,
+          .delivery_changed = [service](int64_t thread_id,
+                                        int64_t seq) { service->PublishDelivery(thread_id, seq); },
+          .schedule = [service](int64_t now_ms) { service->RunSchedule(now_ms); },
+      },
+      OutboxWorkerOptions{.poll_interval_ms = so.poll_interval_ms,
+                          .schedule_interval_ms = so.reminder_interval_ms,
+                          .backoff = so.backoff});
+  service->AttachWorker(worker);
+  return worker;
 }
 
 }  // namespace connecthub::hub::sms

@@ -1,20 +1,18 @@
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "hub_context.h"
 #include "sms/backoff.h"
 #include "sms/form_body.h"
 #include "sms/link_message.h"
+#include "sms/outbox_worker.h"
 #include "sms/segments.h"
 #include "sms/twilio_client.h"
 
@@ -41,13 +39,13 @@ SmsOptions SmsOptionsFrom(const ServeOptions& serve);
 TwilioClientOptions ClientOptionsFrom(const ServeOptions& serve);
 
 // The SMS channel (SPEC §5): the inbound webhook and status callback handlers, the outbound
-// subscriber, and the worker thread that sends the outbox and schedules reminders. Handlers run
-// on the hub's blocking pool and may run concurrently: messages from one number are handled one
-// at a time. Thread-safe.
+// subscriber that queues caseworker and system messages, and the reminder and payment-notice
+// scheduler; the outbox worker (outbox_worker.h) sends what is queued and runs the scheduler.
+// Handlers run on the hub's blocking pool and may run concurrently: messages from one number are
+// handled one at a time. Thread-safe.
 class SmsService : public std::enable_shared_from_this<SmsService> {
  public:
   SmsService(HubContext& ctx, SmsOptions options);
-  ~SmsService();
   SmsService(const SmsService&) = delete;
   SmsService& operator=(const SmsService&) = delete;
 
@@ -59,16 +57,16 @@ class SmsService : public std::enable_shared_from_this<SmsService> {
   // Event bus subscriber: enqueues caseworker and system messages of SMS threads.
   void OnEvent(const events::HubEvent& event);
 
-  // Starts the worker thread (outbox and reminders). Idempotent.
-  void Start();
-  // Stops the worker thread after the send in progress; idempotent.
-  void Stop();
+  // The worker's `schedule`: queues the reminders and payment notices due at `now_ms`.
+  void RunSchedule(int64_t now_ms);
+  // The worker that new items wake (weakly held: the hub owns it). Set once, before the hub runs.
+  void AttachWorker(std::weak_ptr<OutboxWorker> worker);
+  // Tells the outbox's delivery state of a thread message to the inbox (queued -> sent ->
+  // delivered / failed).
+  void PublishDelivery(int64_t thread_id, int64_t seq);
 
   size_t max_webhook_body() const { return options_.max_webhook_body; }
-
-  // One pass of the worker, for tests: due reminders (when their time has come) and every due
-  // outbox item, as of `now_ms`.
-  void RunOnce(int64_t now_ms);
+  const SmsOptions& options() const { return options_; }
 
  private:
   struct Reply {
@@ -89,48 +87,18 @@ class SmsService : public std::enable_shared_from_this<SmsService> {
                               const std::vector<storage::MediaItem>& media = {});
   storage::Status PostSystem(int64_t thread_id, const std::string& text, int64_t now_ms);
   void PublishThread(int64_t thread_id);
-  // Tells the inbox that a thread message's SMS delivery state changed (queued -> sent ->
-  // delivered / failed).
-  void PublishDelivery(int64_t thread_id, int64_t seq);
   void EnqueueMessage(const storage::ThreadRecord& thread, const storage::MessageRecord& message);
   void RunReminders(int64_t now_ms);
   // Payment notices (issue 23): one SMS per new payment and number, through the outbox.
   void RunPaymentNotices(int64_t now_ms);
-  void DrainOutbox(int64_t now_ms);
-  void SendOne(const storage::OutboxItem& item);
-  // For an item whose earlier attempt may have reached the provider: asks the provider. True
-  // when the item is settled (found and marked sent, or the look-up failed and it waits);
-  // false when nothing was sent and it may go now.
-  bool Reconcile(const storage::OutboxItem& item);
-  // Outbox outcomes, each also told to the inbox (PublishDelivery).
-  std::string_view MarkSent(const storage::OutboxItem& item, const std::string& sid,
-                            int64_t now_ms);
-  std::string_view MarkFailed(const storage::OutboxItem& item, const std::string& why);
-  // Another attempt after the backoff, or "gave_up" after the last one. Returns the outcome.
-  std::string_view RetryLater(const storage::OutboxItem& item, int64_t now_ms,
-                              const std::string& error, std::optional<int64_t> retry_after_ms,
-                              std::optional<int64_t> unconfirmed_since_ms);
-  void LogOutbound(const storage::OutboxItem& item, std::string_view outcome,
-                   const std::string& error);
-  void WorkerLoop();
   void Wake();
   std::mutex& PhoneMutex(const std::string& phone);
 
   HubContext& ctx_;
   SmsOptions options_;
-  std::unique_ptr<TwilioClient> client_;  // null when outbound SMS is not configured
-  std::optional<ApiEndpoint> api_;        // the provider's API (MMS media URLs are checked on it)
-  std::string client_error_;
-  Backoff backoff_;
-  std::mt19937_64 random_;  // jitter only; used on the worker thread
+  std::optional<ApiEndpoint> api_;  // the provider's API (MMS media URLs are checked on it)
   std::array<std::mutex, 64> phone_mutexes_;
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool wake_ = false;
-  std::thread worker_;
-  int64_t next_reminders_ms_ = 0;  // worker thread only
+  std::weak_ptr<OutboxWorker> worker_;
 };
 
 }  // namespace connecthub::hub::sms

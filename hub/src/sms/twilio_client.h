@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "sms/result.h"
+#include "sms/sms_provider.h"
 
 namespace connecthub::hub::sms {
 
@@ -61,36 +62,6 @@ struct MediaResult {
   std::string error;  // never holds the URL
 };
 
-// What became of one send.
-struct SendResult {
-  enum class Outcome {
-    kSent,    // the provider accepted it (sid set)
-    kRetry,   // network error, timeout, 5xx, 429, 408: try again later
-    kFailed,  // any other 4xx, or the provider reports it failed: never retry
-  };
-  Outcome outcome = Outcome::kRetry;
-  std::string sid;     // the provider's message sid when sent
-  std::string status;  // the provider's status ("queued", "accepted", ...), when given
-  std::string error;   // short, for the outbox row: "HTTP 500", "code 21211 (HTTP 400)",
-                       // "connect: Connection refused". Never holds the number or the text.
-  std::optional<int64_t> retry_after_ms;  // the provider's Retry-After, when given
-  // kRetry only: the request may have reached the provider and created the message (the
-  // connection broke after it was written, or a 5xx): look it up before sending again.
-  bool may_have_reached = false;
-};
-
-// What the provider's message list says about an earlier, unconfirmed attempt.
-struct LookupResult {
-  enum class Outcome {
-    kFound,     // a matching message exists: `sid`
-    kNotFound,  // none: sending again duplicates nothing
-    kError,     // could not tell (network, HTTP error, garbage): try again later, do not send
-  };
-  Outcome outcome = Outcome::kError;
-  std::string sid;
-  std::string error;  // never holds the number or the text
-};
-
 // Reads a `GET .../Messages.json` answer: the newest outbound message to `to` with `body` (the
 // same text, or the same after Twilio's Smart Encoding of quotes, dashes and spaces), created at or
 // after `since_ms` (ms since the epoch; Twilio's `date_created` is an RFC 2822 date with second
@@ -113,22 +84,22 @@ SendResult ClassifySendResponse(int http_status, std::string_view body,
 // Messages.json`, form `To`, `From`|`MessagingServiceSid`, `Body`, `StatusCallback`, basic auth)
 // over HTTPS with SNI and certificate and host name verification. Each Send is one blocking
 // request on a private io_context, bounded by `timeout`. Not thread-safe: use one client per
-// sending thread.
-class TwilioClient {
+// sending thread (the outbox worker calls it one request at a time).
+class TwilioClient : public SmsProvider {
  public:
   // Fails when the options are unusable (bad api_base, missing account sid, token, or sender).
   static Result<std::unique_ptr<TwilioClient>> Create(const TwilioClientOptions& options);
-  ~TwilioClient();
+  ~TwilioClient() override;
   TwilioClient(const TwilioClient&) = delete;
   TwilioClient& operator=(const TwilioClient&) = delete;
 
   // Sends `body` to `to`. Never throws; every failure is a kRetry or kFailed result.
-  SendResult Send(const std::string& to, const std::string& body);
+  SendResult Send(const std::string& to, const std::string& body) override;
 
   // Asks the provider whether an attempt begun at `since_ms` created a message `body` to `to`
   // (`GET .../Messages.json?To=..&From=..&PageSize=50`, newest first). Never throws.
   LookupResult FindSent(const std::string& to, const std::string& body, int64_t since_ms,
-                        const std::function<bool(const std::string&)>& known);
+                        const std::function<bool(const std::string&)>& known) override;
 
   // Fetches an MMS file (`GET` with the account's credentials, following up to three redirects
   // to https URLs, or loopback http ones in tests; the credentials go only to the API's host).
