@@ -37,6 +37,7 @@ Param Param::Text(std::string_view v) { return Param(kTextOid, std::string(v), f
 Param Param::Bytes(std::string_view v) { return Param(kByteaOid, std::string(v), false); }
 Param Param::Null() { return Param(kByteaOid, {}, true); }
 Param Param::NullInt() { return Param(kInt8Oid, {}, true); }
+Param Param::NullText() { return Param(kTextOid, {}, true); }
 
 int64_t Rows::Int(int row, int col) const {
   const char* v = PQgetvalue(r_.get(), row, col);

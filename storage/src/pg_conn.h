@@ -23,8 +23,9 @@ class Param {
   static Param Int(int64_t v);
   static Param Text(std::string_view v);
   static Param Bytes(std::string_view v);
-  static Param Null();     // a NULL BYTEA
-  static Param NullInt();  // a NULL BIGINT
+  static Param Null();      // a NULL BYTEA
+  static Param NullInt();   // a NULL BIGINT
+  static Param NullText();  // a NULL TEXT
 
  private:
   friend class Conn;

@@ -11,6 +11,7 @@
 #include "storage/caseworkers.h"
 #include "storage/outbox.h"
 #include "storage/sessions.h"
+#include "storage/sms_links.h"
 #include "storage/store.h"
 #include "storage/supervision.h"
 
@@ -28,6 +29,7 @@ namespace connecthub::storage::pg {
 class PgStore : public CaseData,
                 public Sessions,
                 public Caseworkers,
+                public SmsLinks,
                 public Outbox,
                 public Supervision {
  public:
@@ -44,6 +46,22 @@ class PgStore : public CaseData,
   Result<bot::ParticipantFacts> LoadFacts(const std::string& participant_id,
                                           int64_t now_ms) override;
   Result<bool> CheckPin(const std::string& participant_id, const std::string& pin) override;
+
+  // SmsLinks (pg_sms_links.cpp). A number is looked up under every key's blind index, current
+  // first (rows not re-indexed since a rotation), as on SQLite.
+  Result<std::optional<std::string>> LinkedParticipant(const std::string& phone, int64_t now_ms,
+                                                       int64_t link_ttl_ms) override;
+  Status LinkPhone(const std::string& phone, const std::string& participant_id,
+                   int64_t now_ms) override;
+  Status UnlinkPhone(const std::string& phone) override;
+  Result<std::vector<std::string>> LinkedPhones(const std::string& participant_id) override;
+  Status SetOptOut(const std::string& phone, bool opted_out, int64_t now_ms) override;
+  Result<bool> IsOptedOut(const std::string& phone) override;
+  Result<std::vector<TextableNumber>> TextableNumbers(const std::string& participant_id) override;
+  Result<std::optional<std::string>> InboundReply(const std::string& message_sid,
+                                                  int64_t now_ms) override;
+  Status RecordInboundReply(const std::string& message_sid, const std::string& reply,
+                            int64_t now_ms) override;
 
   // Sessions
   Result<PinCounter> UpdatePinCounter(

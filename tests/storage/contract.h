@@ -34,6 +34,7 @@ struct SqliteBackend {
   Sessions& sessions() { return *store; }
   Caseworkers& caseworkers() { return *store; }
   Outbox& outbox() { return *store; }
+  SmsLinks& sms_links() { return *store; }
   // Runs raw SQL as someone with the database but not the key file would; false when the
   // database refuses it.
   bool RawSql(const std::string& sql) {
@@ -73,6 +74,7 @@ struct PostgresBackend {
   Sessions& sessions() { return *store; }
   Caseworkers& caseworkers() { return *store; }
   Outbox& outbox() { return *store; }
+  SmsLinks& sms_links() { return *store; }
   bool RawSql(const std::string& sql) {
     try {
       pg::Conn c(uri_);
