@@ -1,7 +1,10 @@
-// The PostgreSQL backend's SmsLinks: linked phones, opt-outs, cached replies to inbound SMS.
+// The PostgreSQL backend's SmsLinks (linked phones, opt-outs, cached replies to inbound SMS) and
+// Notices (what reminders and payment notices are about).
 #include <algorithm>
 
 #include "pg_store.h"
+#include "records.h"
+#include "storage/notice_keys.h"
 
 namespace connecthub::storage::pg {
 namespace {
@@ -173,43 +176,161 @@ Result<std::vector<SmsLinks::TextableNumber>> PgStore::TextableNumbers(
     const std::string& participant_id) {
   return pool_->Call<std::vector<TextableNumber>>(
       [&](Conn& c) -> Result<std::vector<TextableNumber>> {
-        Rows r = c.Exec(
-            "SELECT ph.phone, ph.linked, ph.identity, p.language, ph.used FROM ("
-            "SELECT phone, 1 AS linked, upper(encode(phone_index, 'hex')) AS identity, "
-            "last_used_ms AS used FROM linked_phones WHERE participant_id = $1 UNION ALL "
-            "SELECT pp.phone, 0, pp.participant_id || ':' || pp.position, 0 FROM "
-            "participant_phones pp JOIN participants q ON q.participant_id = pp.participant_id "
-            "WHERE pp.participant_id = $1 AND q.sms_reminders = 1) ph JOIN participants p ON "
-            "p.participant_id = $1",
-            {Param::Text(participant_id)});
-        std::vector<TextableNumber> out;
-        std::vector<std::string> opted_out;  // numbers left out: opted out (STOP)
-        for (int i = 0; i < r.size(); ++i) {
-          bool linked = r.Int(i, 1) == 1;
-          const char* table = linked ? "linked_phones" : "participant_phones";
-          auto phone = keys_->Open(r.Bytes(i, 0), table, "phone", r.Bytes(i, 2));
-          if (!phone.ok()) continue;  // a tampered number is never texted
-          if (std::find(opted_out.begin(), opted_out.end(), *phone) != opted_out.end()) continue;
-          TextableNumber* number = nullptr;
-          for (auto& n : out) {
-            if (n.phone == *phone) number = &n;
+        return TextableNumbersIn(c, participant_id, nullptr);
+      });
+}
+
+std::vector<SmsLinks::TextableNumber> PgStore::TextableNumbersIn(
+    Conn& c, const std::string& participant_id, std::vector<std::vector<std::string>>* keys) {
+  Rows r = c.Exec(
+      "SELECT ph.phone, ph.linked, ph.identity, p.language, ph.used FROM ("
+      "SELECT phone, 1 AS linked, upper(encode(phone_index, 'hex')) AS identity, "
+      "last_used_ms AS used FROM linked_phones WHERE participant_id = $1 UNION ALL "
+      "SELECT pp.phone, 0, pp.participant_id || ':' || pp.position, 0 FROM "
+      "participant_phones pp JOIN participants q ON q.participant_id = pp.participant_id "
+      "WHERE pp.participant_id = $1 AND q.sms_reminders = 1) ph JOIN participants p ON "
+      "p.participant_id = $1",
+      {Param::Text(participant_id)});
+  std::vector<TextableNumber> out;
+  std::vector<std::string> opted_out;  // numbers left out: opted out (STOP)
+  for (int i = 0; i < r.size(); ++i) {
+    bool linked = r.Int(i, 1) == 1;
+    const char* table = linked ? "linked_phones" : "participant_phones";
+    auto phone = keys_->Open(r.Bytes(i, 0), table, "phone", r.Bytes(i, 2));
+    if (!phone.ok()) continue;  // a tampered number is never texted
+    if (std::find(opted_out.begin(), opted_out.end(), *phone) != opted_out.end()) continue;
+    TextableNumber* number = nullptr;
+    for (auto& n : out) {
+      if (n.phone == *phone) number = &n;
+    }
+    if (number == nullptr) {
+      // The opt-out and the phone key do not depend on which key the row is indexed under.
+      std::vector<std::string> indexes = keys_->BlindIndexes(*phone);
+      if (OptedOut(c, indexes).value_or(false)) {
+        opted_out.push_back(std::move(*phone));
+        continue;
+      }
+      std::vector<std::string> hex;
+      for (const std::string& index : indexes) hex.push_back(ToHex(index));
+      TextableNumber n;
+      n.phone = std::move(*phone);
+      n.phone_key = hex.front();
+      n.lang = r.Bytes(i, 3);
+      out.push_back(std::move(n));
+      if (keys != nullptr) keys->push_back(std::move(hex));
+      number = &out.back();
+    }
+    (linked ? number->linked : number->consent) = true;
+    if (linked) number->link_last_used_ms = r.Int(i, 4);
+  }
+  return out;
+}
+
+Result<std::vector<Notices::ReminderCandidate>> PgStore::ReminderCandidates(
+    int64_t now_ms, int64_t horizon_ms, const ReminderCursor& after, int limit,
+    ReminderCursor* next) {
+  return pool_->Call<std::vector<ReminderCandidate>>(
+      [&](Conn& c) -> Result<std::vector<ReminderCandidate>> {
+        int64_t now_s = now_ms / 1000;
+        Rows a = c.Exec(
+            "SELECT appointment_id, case_number, start_s, end_s, type, location, participant_id, "
+            "status FROM appointments WHERE start_s > $1 AND (start_s <= $2 OR status IN "
+            "('RESCHEDULED', 'CANCELLED')) AND (start_s > $3 OR (start_s = $3 AND "
+            "appointment_id > $4)) ORDER BY start_s, appointment_id LIMIT $5",
+            {Param::Int(now_s), Param::Int(now_s + horizon_ms / 1000), Param::Int(after.start_s),
+             Param::Text(after.appointment_id), Param::Int(std::max(0, limit))});
+        std::vector<ReminderCandidate> out;
+        for (int i = 0; i < a.size(); ++i) {
+          bot::Appointment appt;
+          appt.appointment_id = a.Bytes(i, 0);
+          appt.case_number = a.Bytes(i, 1);
+          appt.start = std::chrono::sys_seconds(std::chrono::seconds(a.Int(i, 2)));
+          appt.end = std::chrono::sys_seconds(std::chrono::seconds(a.Int(i, 3)));
+          appt.type = a.Bytes(i, 4);
+          appt.location = a.Bytes(i, 5);
+          appt.status = ParseAppointmentStatus(a.Bytes(i, 7));
+          std::string owner = a.Bytes(i, 6);
+          if (next != nullptr) {
+            next->start_s = a.Int(i, 2);
+            next->appointment_id = appt.appointment_id;
           }
-          if (number == nullptr) {
-            // The opt-out and the phone key do not depend on which key the row is indexed under.
-            std::vector<std::string> indexes = keys_->BlindIndexes(*phone);
-            if (OptedOut(c, indexes).value_or(false)) {
-              opted_out.push_back(std::move(*phone));
-              continue;
+          size_t first = out.size();
+          std::vector<std::vector<std::string>> keys;
+          for (TextableNumber& n : TextableNumbersIn(c, owner, &keys)) {
+            ReminderCandidate r;
+            r.appointment = appt;
+            r.participant_id = owner;
+            r.phone = std::move(n.phone);
+            r.phone_key = std::move(n.phone_key);
+            r.lang = std::move(n.lang);
+            r.linked = n.linked;
+            r.consent = n.consent;
+            out.push_back(std::move(r));
+          }
+          if (out.size() == first) continue;
+          std::string prefix = ReminderKeyPrefix(appt.appointment_id);
+          Rows k = c.Exec(
+              // starts_with: the same under any collation (a range would depend on it).
+              "SELECT dedupe_key FROM outbox WHERE starts_with(dedupe_key, $1)",
+              {Param::Text(prefix)});
+          for (int j = 0; j < k.size(); ++j) {
+            auto parsed = ParseReminderKey(k.Bytes(j, 0), prefix);
+            if (!parsed) continue;
+            for (size_t m = first; m < out.size(); ++m) {
+              const auto& any = keys[m - first];
+              if (std::find(any.begin(), any.end(), parsed->second) != any.end()) {
+                out[m].sent.push_back(parsed->first);
+              }
             }
-            TextableNumber n;
-            n.phone = std::move(*phone);
-            n.phone_key = ToHex(indexes.front());
-            n.lang = r.Bytes(i, 3);
-            out.push_back(std::move(n));
-            number = &out.back();
           }
-          (linked ? number->linked : number->consent) = true;
-          if (linked) number->link_last_used_ms = r.Int(i, 4);
+        }
+        return out;
+      });
+}
+
+Result<std::vector<Notices::PaymentCandidate>> PgStore::PaymentCandidates(
+    std::chrono::sys_days since, int limit) {
+  return pool_->Call<std::vector<PaymentCandidate>>(
+      [&](Conn& c) -> Result<std::vector<PaymentCandidate>> {
+        Rows q = c.Exec(
+            "SELECT pay.payment_id, pay.case_number, pay.date, pay.amount_cents, pay.type, "
+            "r.participant_id, r.role FROM payments pay JOIN case_roles r ON "
+            "r.case_number = pay.case_number WHERE pay.date >= $1 AND pay.reversed = 0 "
+            "ORDER BY pay.date, pay.payment_id, r.participant_id LIMIT $2",
+            {Param::Int(since.time_since_epoch().count()), Param::Int(std::max(0, limit))});
+        std::vector<PaymentCandidate> out;
+        for (int i = 0; i < q.size(); ++i) {
+          bot::Payment payment;
+          payment.payment_id = q.Bytes(i, 0);
+          payment.case_number = q.Bytes(i, 1);
+          payment.date = std::chrono::sys_days(std::chrono::days(q.Int(i, 2)));
+          payment.amount_cents = q.Int(i, 3);
+          payment.type = q.Bytes(i, 4);
+          std::string participant = q.Bytes(i, 5);
+          bot::Role role =
+              q.Bytes(i, 6) == "RECEIVING" ? bot::Role::kReceiving : bot::Role::kPaying;
+          std::vector<std::vector<std::string>> keys;
+          auto numbers = TextableNumbersIn(c, participant, &keys);
+          for (size_t m = 0; m < numbers.size(); ++m) {
+            TextableNumber& n = numbers[m];
+            PaymentCandidate p;
+            p.payment = payment;
+            p.role = role;
+            p.participant_id = participant;
+            p.phone = std::move(n.phone);
+            p.phone_key = std::move(n.phone_key);
+            p.lang = std::move(n.lang);
+            p.linked = n.linked;
+            p.consent = n.consent;
+            for (const std::string& phone_key : keys[m]) {
+              if ((p.sent = !c.Exec("SELECT 1 FROM outbox WHERE dedupe_key = $1",
+                                    {Param::Text(PaymentKey(payment.payment_id, phone_key))})
+                                 .empty())) {
+                break;
+              }
+            }
+            out.push_back(std::move(p));
+          }
         }
         return out;
       });

@@ -9,6 +9,7 @@
 #include "pg_conn.h"
 #include "storage/case_data.h"
 #include "storage/caseworkers.h"
+#include "storage/notices.h"
 #include "storage/outbox.h"
 #include "storage/sessions.h"
 #include "storage/sms_links.h"
@@ -30,6 +31,7 @@ class PgStore : public CaseData,
                 public Sessions,
                 public Caseworkers,
                 public SmsLinks,
+                public Notices,
                 public Outbox,
                 public Supervision {
  public:
@@ -62,6 +64,13 @@ class PgStore : public CaseData,
                                                   int64_t now_ms) override;
   Status RecordInboundReply(const std::string& message_sid, const std::string& reply,
                             int64_t now_ms) override;
+
+  // Notices (pg_sms_links.cpp): what reminders and payment notices are about.
+  Result<std::vector<ReminderCandidate>> ReminderCandidates(int64_t now_ms, int64_t horizon_ms,
+                                                            const ReminderCursor& after, int limit,
+                                                            ReminderCursor* next) override;
+  Result<std::vector<PaymentCandidate>> PaymentCandidates(std::chrono::sys_days since,
+                                                          int limit) override;
 
   // Sessions
   Result<PinCounter> UpdatePinCounter(
@@ -137,6 +146,10 @@ class PgStore : public CaseData,
   // transaction, so appends queue and each links to the one before.
   void AuditIn(Conn& c, int64_t caseworker_id, int64_t thread_id, const std::string& action,
                int64_t now_ms);
+  // TextableNumbers in the caller's transaction; `keys` (when given) gets each number's phone key
+  // under every key (a notice enqueued before a rotation re-indexed it still counts).
+  std::vector<TextableNumber> TextableNumbersIn(Conn& c, const std::string& participant_id,
+                                                std::vector<std::vector<std::string>>* keys);
   // A hash to verify against when the account is unknown or disabled (the same Argon2id cost).
   const std::string& DummyHash();
 

@@ -10,6 +10,7 @@
 #include "audit_chain.h"
 #include "records.h"
 #include "session_rules.h"
+#include "storage/notice_keys.h"
 
 namespace connecthub::storage {
 namespace {
@@ -1868,20 +1869,17 @@ Result<std::vector<Store::ReminderCandidate>> SqliteStore::ReminderCandidates(
             out.push_back(std::move(r));
           }
           if (out.size() == first) continue;
-          std::string prefix = "rem:" + appt.appointment_id + ":";
+          std::string prefix = ReminderKeyPrefix(appt.appointment_id);
           auto k = c.Prep("SELECT dedupe_key FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ?");
           k->bind(1, prefix);
-          k->bind(2, "rem:" + appt.appointment_id + ";");
+          k->bind(2, ReminderKeyEnd(appt.appointment_id));
           while (k->executeStep()) {
-            std::string dedupe = k->getColumn(0).getString();
-            size_t colon = dedupe.rfind(':');
-            if (colon == std::string::npos || colon < prefix.size()) continue;
-            std::string kind = dedupe.substr(prefix.size(), colon - prefix.size());
-            std::string phone_key = dedupe.substr(colon + 1);
+            auto parsed = ParseReminderKey(k->getColumn(0).getString(), prefix);
+            if (!parsed) continue;
             for (size_t m = first; m < out.size(); ++m) {
               const auto& any = keys[m - first];
-              if (std::find(any.begin(), any.end(), phone_key) != any.end()) {
-                out[m].sent.push_back(kind);
+              if (std::find(any.begin(), any.end(), parsed->second) != any.end()) {
+                out[m].sent.push_back(parsed->first);
               }
             }
           }
@@ -1943,7 +1941,7 @@ Result<std::vector<Store::PaymentCandidate>> SqliteStore::PaymentCandidates(
             p.consent = n.consent;
             for (const std::string& phone_key : keys[m]) {
               auto k = c.Prep("SELECT 1 FROM outbox WHERE dedupe_key = ?");
-              k->bind(1, "pay:" + p.payment.payment_id + ":" + phone_key);
+              k->bind(1, PaymentKey(p.payment.payment_id, phone_key));
               if ((p.sent = k->executeStep())) break;
             }
             out.push_back(std::move(p));

@@ -299,3 +299,26 @@ TEMPLATE_TEST_CASE("import refuses Argon2 parameters beyond the caps", "[storage
   CHECK(import(plain));
   CHECK(reasons.empty());
 }
+
+TEMPLATE_TEST_CASE("a reversed payment leaves the answers, sent again unreversed it comes back",
+                   "[storage][contract]", SqliteBackend, PostgresBackend) {
+  TestType backend;
+  auto* store = backend.store.get();
+  MustImport(*store, SampleExtract());
+  CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-2", "P-1"});
+  MustImport(*store,
+             R"({"payment":{"payment_id":"P-2","case_number":"200000001","date":"2026-11-02",)"
+             R"("amount":"83.5","type":"PERSONAL PAYMENT","reversed":true}})"
+             "\n");
+  CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-1"});
+  CHECK(PaymentIds(*store, "100000002") == std::vector<std::string>{"P-1"});
+  auto candidates =
+      store->PaymentCandidates(std::chrono::sys_days{std::chrono::year{2026} / 10 / 1}, 100);
+  REQUIRE(candidates.ok());
+  for (const auto& c : *candidates) CHECK(c.payment.payment_id != "P-2");
+  MustImport(*store,
+             R"({"payment":{"payment_id":"P-2","case_number":"200000001","date":"2026-11-02",)"
+             R"("amount":"83.5","type":"PERSONAL PAYMENT"}})"
+             "\n");
+  CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-2", "P-1"});
+}

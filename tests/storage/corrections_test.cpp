@@ -16,16 +16,6 @@ using testing::SampleExtract;
 using testing::TempDir;
 using testing::TestNowMs;
 
-std::vector<std::string> PaymentIds(Store& store, const std::string& participant) {
-  auto facts = store.LoadFacts(participant, TestNowMs());
-  REQUIRE(facts.ok());
-  std::vector<std::string> ids;
-  for (const auto& c : facts->cases) {
-    for (const auto& p : c.payments) ids.push_back(p.payment_id);
-  }
-  return ids;
-}
-
 // Imports `text`; the reasons of the rejected lines.
 std::vector<std::string> Rejections(Store& store, const std::string& text, ImportStats* stats) {
   std::istringstream in(text);
@@ -37,29 +27,6 @@ std::vector<std::string> Rejections(Store& store, const std::string& text, Impor
 }
 
 }  // namespace
-
-TEST_CASE("a reversed payment leaves the answers, sent again unreversed it comes back",
-          "[storage][import]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  MustImport(*store, SampleExtract());
-  CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-2", "P-1"});
-  MustImport(*store,
-             R"({"payment":{"payment_id":"P-2","case_number":"200000001","date":"2026-11-02",)"
-             R"("amount":"83.5","type":"PERSONAL PAYMENT","reversed":true}})"
-             "\n");
-  CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-1"});
-  CHECK(PaymentIds(*store, "100000002") == std::vector<std::string>{"P-1"});
-  auto candidates =
-      store->PaymentCandidates(std::chrono::sys_days{std::chrono::year{2026} / 10 / 1}, 100);
-  REQUIRE(candidates.ok());
-  for (const auto& c : *candidates) CHECK(c.payment.payment_id != "P-2");
-  MustImport(*store,
-             R"({"payment":{"payment_id":"P-2","case_number":"200000001","date":"2026-11-02",)"
-             R"("amount":"83.5","type":"PERSONAL PAYMENT"}})"
-             "\n");
-  CHECK(PaymentIds(*store, "100000001") == std::vector<std::string>{"P-2", "P-1"});
-}
 
 TEST_CASE("a participant with conversations on record is not deleted", "[storage][import]") {
   TempDir dir;

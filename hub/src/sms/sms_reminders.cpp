@@ -5,6 +5,7 @@
 #include "sms/segments.h"
 #include "sms/sms_internal.h"
 #include "sms/sms_service.h"
+#include "storage/notice_keys.h"
 
 namespace connecthub::hub::sms {
 
@@ -43,7 +44,7 @@ void SmsService::RunReminders(int64_t now_ms) {
       storage::OutboundRequest req;
       req.to = c.phone;
       req.body = parts.front();
-      req.dedupe_key = "rem:" + c.appointment.appointment_id + ":" + due->kind + ":" + c.phone_key;
+      req.dedupe_key = storage::ReminderKey(c.appointment.appointment_id, due->kind, c.phone_key);
       if (!ctx_.store.EnqueueOutbound(req, now_ms).ok()) {
         Log(LogLevel::kError, "sms_enqueue_failed",
             {{"appointment_id", c.appointment.appointment_id}});
@@ -95,7 +96,7 @@ void SmsService::RunPaymentNotices(int64_t now_ms) {
     storage::OutboundRequest req;
     req.to = c.phone;
     req.body = parts.front();
-    req.dedupe_key = "pay:" + c.payment.payment_id + ":" + c.phone_key;
+    req.dedupe_key = storage::PaymentKey(c.payment.payment_id, c.phone_key);
     if (!ctx_.store.EnqueueOutbound(req, now_ms).ok()) {
       Log(LogLevel::kError, "sms_enqueue_failed", {{"payment_id", c.payment.payment_id}});
       continue;
