@@ -5,6 +5,7 @@
 #include "pg_store.h"
 #include "records.h"
 #include "storage/notice_keys.h"
+#include "textable.h"
 
 namespace connecthub::storage::pg {
 namespace {
@@ -191,39 +192,15 @@ std::vector<SmsLinks::TextableNumber> PgStore::TextableNumbersIn(
       "WHERE pp.participant_id = $1 AND q.sms_reminders = 1) ph JOIN participants p ON "
       "p.participant_id = $1",
       {Param::Text(participant_id)});
-  std::vector<TextableNumber> out;
-  std::vector<std::string> opted_out;  // numbers left out: opted out (STOP)
+  std::vector<PhoneRow> rows;
   for (int i = 0; i < r.size(); ++i) {
-    bool linked = r.Int(i, 1) == 1;
-    const char* table = linked ? "linked_phones" : "participant_phones";
-    auto phone = keys_->Open(r.Bytes(i, 0), table, "phone", r.Bytes(i, 2));
-    if (!phone.ok()) continue;  // a tampered number is never texted
-    if (std::find(opted_out.begin(), opted_out.end(), *phone) != opted_out.end()) continue;
-    TextableNumber* number = nullptr;
-    for (auto& n : out) {
-      if (n.phone == *phone) number = &n;
-    }
-    if (number == nullptr) {
-      // The opt-out and the phone key do not depend on which key the row is indexed under.
-      std::vector<std::string> indexes = keys_->BlindIndexes(*phone);
-      if (OptedOut(c, indexes).value_or(false)) {
-        opted_out.push_back(std::move(*phone));
-        continue;
-      }
-      std::vector<std::string> hex;
-      for (const std::string& index : indexes) hex.push_back(ToHex(index));
-      TextableNumber n;
-      n.phone = std::move(*phone);
-      n.phone_key = hex.front();
-      n.lang = r.Bytes(i, 3);
-      out.push_back(std::move(n));
-      if (keys != nullptr) keys->push_back(std::move(hex));
-      number = &out.back();
-    }
-    (linked ? number->linked : number->consent) = true;
-    if (linked) number->link_last_used_ms = r.Int(i, 4);
+    rows.push_back(
+        PhoneRow{r.Bytes(i, 0), r.Int(i, 1) == 1, r.Bytes(i, 2), r.Bytes(i, 3), r.Int(i, 4)});
   }
-  return out;
+  return MergeTextable(
+      *keys_, rows,
+      [&](const std::vector<std::string>& indexes) { return OptedOut(c, indexes).value_or(false); },
+      keys);
 }
 
 Result<std::vector<Notices::ReminderCandidate>> PgStore::ReminderCandidates(
@@ -268,21 +245,12 @@ Result<std::vector<Notices::ReminderCandidate>> PgStore::ReminderCandidates(
             out.push_back(std::move(r));
           }
           if (out.size() == first) continue;
-          std::string prefix = ReminderKeyPrefix(appt.appointment_id);
-          Rows k = c.Exec(
-              // starts_with: the same under any collation (a range would depend on it).
-              "SELECT dedupe_key FROM outbox WHERE starts_with(dedupe_key, $1)",
-              {Param::Text(prefix)});
-          for (int j = 0; j < k.size(); ++j) {
-            auto parsed = ParseReminderKey(k.Bytes(j, 0), prefix);
-            if (!parsed) continue;
-            for (size_t m = first; m < out.size(); ++m) {
-              const auto& any = keys[m - first];
-              if (std::find(any.begin(), any.end(), parsed->second) != any.end()) {
-                out[m].sent.push_back(parsed->first);
-              }
-            }
-          }
+          // starts_with: the same under any collation (a range would depend on it).
+          Rows k = c.Exec("SELECT dedupe_key FROM outbox WHERE starts_with(dedupe_key, $1)",
+                          {Param::Text(ReminderKeyPrefix(appt.appointment_id))});
+          std::vector<std::string> sent;
+          for (int j = 0; j < k.size(); ++j) sent.push_back(k.Bytes(j, 0));
+          MarkSentReminders(out, first, keys, sent, appt.appointment_id);
         }
         return out;
       });

@@ -11,6 +11,7 @@
 #include "records.h"
 #include "session_rules.h"
 #include "storage/notice_keys.h"
+#include "textable.h"
 
 namespace connecthub::storage {
 namespace {
@@ -88,7 +89,11 @@ Result<std::vector<std::string>> SqliteStore::PhoneIndexes(const std::string& ph
 }
 
 bool SqliteStore::OptedOutIn(Conn& c, const std::string& e164) {
-  for (const std::string& index : keys_->BlindIndexes(e164)) {
+  return OptedOutIn(c, keys_->BlindIndexes(e164));
+}
+
+bool SqliteStore::OptedOutIn(Conn& c, const std::vector<std::string>& indexes) {
+  for (const std::string& index : indexes) {
     auto q = c.Prep("SELECT opted_out FROM sms_optouts WHERE phone_index = ?");
     BindBlob(q, 1, index);
     if (q->executeStep()) return q->getColumn(0).getInt() != 0;
@@ -1785,39 +1790,15 @@ std::vector<Store::TextableNumber> SqliteStore::TextableNumbersIn(
       "q.participant_id = pp.participant_id WHERE pp.participant_id = ?1 AND q.sms_reminders = "
       "1) ph JOIN participants p ON p.participant_id = ?1");
   p->bind(1, participant_id);
-  std::vector<TextableNumber> out;
-  std::vector<std::string> opted_out;  // numbers left out: opted out (STOP)
+  std::vector<PhoneRow> rows;
   while (p->executeStep()) {
-    bool linked = p->getColumn(1).getInt() == 1;
-    const char* table = linked ? "linked_phones" : "participant_phones";
-    auto phone =
-        keys_->Open(p->getColumn(0).getString(), table, "phone", p->getColumn(2).getString());
-    if (!phone.ok()) continue;  // a tampered number is never texted
-    if (std::find(opted_out.begin(), opted_out.end(), *phone) != opted_out.end()) continue;
-    TextableNumber* number = nullptr;
-    for (auto& n : out) {
-      if (n.phone == *phone) number = &n;
-    }
-    if (number == nullptr) {
-      // The opt-out and the phone key do not depend on which key the row was indexed under.
-      if (OptedOutIn(c, *phone)) {
-        opted_out.push_back(std::move(*phone));
-        continue;
-      }
-      std::vector<std::string> hex;
-      for (const std::string& index : keys_->BlindIndexes(*phone)) hex.push_back(ToHex(index));
-      TextableNumber n;
-      n.phone = std::move(*phone);
-      n.phone_key = hex.front();
-      n.lang = p->getColumn(3).getString();
-      out.push_back(std::move(n));
-      if (keys != nullptr) keys->push_back(std::move(hex));
-      number = &out.back();
-    }
-    (linked ? number->linked : number->consent) = true;
-    if (linked) number->link_last_used_ms = p->getColumn(4).getInt64();
+    rows.push_back(PhoneRow{p->getColumn(0).getString(), p->getColumn(1).getInt() == 1,
+                            p->getColumn(2).getString(), p->getColumn(3).getString(),
+                            p->getColumn(4).getInt64()});
   }
-  return out;
+  return MergeTextable(
+      *keys_, rows, [&](const std::vector<std::string>& indexes) { return OptedOutIn(c, indexes); },
+      keys);
 }
 
 Result<std::vector<Store::ReminderCandidate>> SqliteStore::ReminderCandidates(
@@ -1869,20 +1850,12 @@ Result<std::vector<Store::ReminderCandidate>> SqliteStore::ReminderCandidates(
             out.push_back(std::move(r));
           }
           if (out.size() == first) continue;
-          std::string prefix = ReminderKeyPrefix(appt.appointment_id);
           auto k = c.Prep("SELECT dedupe_key FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ?");
-          k->bind(1, prefix);
+          k->bind(1, ReminderKeyPrefix(appt.appointment_id));
           k->bind(2, ReminderKeyEnd(appt.appointment_id));
-          while (k->executeStep()) {
-            auto parsed = ParseReminderKey(k->getColumn(0).getString(), prefix);
-            if (!parsed) continue;
-            for (size_t m = first; m < out.size(); ++m) {
-              const auto& any = keys[m - first];
-              if (std::find(any.begin(), any.end(), parsed->second) != any.end()) {
-                out[m].sent.push_back(parsed->first);
-              }
-            }
-          }
+          std::vector<std::string> sent;
+          while (k->executeStep()) sent.push_back(k->getColumn(0).getString());
+          MarkSentReminders(out, first, keys, sent, appt.appointment_id);
         }
         if (next != nullptr && !appointments.empty()) {
           next->start_s = appointments.back().start.time_since_epoch().count();

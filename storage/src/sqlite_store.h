@@ -189,6 +189,7 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> PhoneIndexes(const std::string& phone, std::string* e164);
   // Whether an opt-out (STOP) is recorded for the normalised number, under whichever key.
   bool OptedOutIn(Conn& c, const std::string& e164);
+  bool OptedOutIn(Conn& c, const std::vector<std::string>& indexes);  // under any of them
   // Deletes `table`'s rows (keyed by phone_index) for the number's `indexes` other than `keep`.
   static void DeleteOtherIndexesIn(Conn& c, const char* table,
                                    const std::vector<std::string>& indexes,
