@@ -31,6 +31,7 @@ std::vector<Store::ReminderCandidate> Reminders(Store& store, int64_t now) {
   return *r;
 }
 
+// A pointer into `all`: keep the vector alive while it is used.
 const Store::ReminderCandidate* For(const std::vector<Store::ReminderCandidate>& all,
                                     const std::string& phone) {
   for (const auto& c : all) {
@@ -38,6 +39,9 @@ const Store::ReminderCandidate* For(const std::vector<Store::ReminderCandidate>&
   }
   return nullptr;
 }
+// Not on a temporary: the pointer would dangle (TSan found one).
+const Store::ReminderCandidate* For(std::vector<Store::ReminderCandidate>&&,
+                                    const std::string&) = delete;
 
 std::vector<std::string> Phones(Store& store, const std::string& participant_id) {
   auto numbers = store.TextableNumbers(participant_id);
@@ -154,7 +158,8 @@ TEST_CASE("phone look-ups and sent reminders survive rotate-key and retiring the
   store.reset();
   store = OpenNoSettle(dir);  // key 2 alone
   ExpectLookups(*store, now, thread->id);
-  reminder = For(Reminders(*store, now), "+15595550101");
+  auto retired = Reminders(*store, now);
+  reminder = For(retired, "+15595550101");
   REQUIRE(reminder != nullptr);
   CHECK(reminder->sent.size() == 1);
 }

@@ -22,7 +22,6 @@ using namespace connecthub::storage::testing;
 
 namespace {
 
-constexpr int64_t kMinute = 60'000;
 constexpr int64_t kDay = 86'400'000;
 
 // A store with the sample extract imported and participant 100000001's web thread opened.
