@@ -227,7 +227,8 @@ namespace connecthub::storage::pg {
 namespace {
 
 constexpr const char* kAccountColumns =
-    "id, username, county, supervisor, display_name, password_hash";
+    "id, username, county, supervisor, display_name, password_hash, "
+    "(totp_secret IS NOT NULL)::int";
 constexpr int64_t kAuditLock = 0x436f6e6e48756203;  // "ConnHub\x03": one audit writer at a time
 
 struct AccountRow {
@@ -241,6 +242,7 @@ AccountRow AccountFromRow(const Rows& r, int row) {
                               r.Bytes(row, 4)};
   out.hash = r.Bytes(row, 5);
   out.caseworker.disabled = !out.hash.empty() && out.hash[0] == kDisabledMark;
+  out.caseworker.mfa_enrolled = r.Int(row, 6) != 0;
   return out;
 }
 

@@ -1124,13 +1124,14 @@ Result<Caseworker> SqliteStore::CheckCaseworkerPassword(const std::string& usern
 Result<Caseworker> SqliteStore::GetCaseworker(int64_t caseworker_id) {
   return readers_->Call<Caseworker>([&](Conn& c) -> Result<Caseworker> {
     auto q = c.Prep(
-        "SELECT id, username, county, supervisor, display_name, substr(password_hash, 1, 1) = '!' "
-        "FROM caseworkers WHERE id = ?");
+        "SELECT id, username, county, supervisor, display_name, substr(password_hash, 1, 1) = '!', "
+        "totp_secret IS NOT NULL FROM caseworkers WHERE id = ?");
     q->bind(1, caseworker_id);
     if (!q->executeStep()) return Status(Code::kNotFound, "no such caseworker");
-    return Caseworker{q->getColumn(0).getInt64(),  q->getColumn(1).getString(),
-                      q->getColumn(2).getString(), q->getColumn(3).getInt() != 0,
-                      q->getColumn(4).getString(), q->getColumn(5).getInt() != 0};
+    return Caseworker{q->getColumn(0).getInt64(),   q->getColumn(1).getString(),
+                      q->getColumn(2).getString(),  q->getColumn(3).getInt() != 0,
+                      q->getColumn(4).getString(),  q->getColumn(5).getInt() != 0,
+                      q->getColumn(6).getInt() != 0};
   });
 }
 

@@ -66,12 +66,14 @@ Result<std::vector<Caseworker>> SqliteStore::ListCaseworkers() {
   return readers_->Call<std::vector<Caseworker>>([&](Conn& c) -> Result<std::vector<Caseworker>> {
     auto q = c.Prep(
         "SELECT id, username, county, supervisor, display_name, "
-        "substr(password_hash, 1, 1) = '!' FROM caseworkers ORDER BY username");
+        "substr(password_hash, 1, 1) = '!', totp_secret IS NOT NULL FROM caseworkers "
+        "ORDER BY username");
     std::vector<Caseworker> out;
     while (q->executeStep()) {
       out.push_back(Caseworker{q->getColumn(0).getInt64(), q->getColumn(1).getString(),
                                q->getColumn(2).getString(), q->getColumn(3).getInt() != 0,
-                               q->getColumn(4).getString(), q->getColumn(5).getInt() != 0});
+                               q->getColumn(4).getString(), q->getColumn(5).getInt() != 0,
+                               q->getColumn(6).getInt() != 0});
     }
     return out;
   });

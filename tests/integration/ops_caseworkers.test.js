@@ -47,6 +47,15 @@ test('caseworker list shows every account and its status', () => {
   const boss = lines.find((l) => l.split('\t')[1] === 'boss').split('\t');
   assert.equal(boss[3], 'supervisor');
   assert.ok(!out.includes(CASEWORKERS.madera.password));
+  // Who still has to enrol a second factor: every prepared account has one; a new one has not.
+  assert.match(lines[0], /\tsecond factor$/);
+  assert.equal(jdoe[6], 'totp');
+  const added = cli(['caseworker', 'add', '--db', env.db, '--username', 'newhire',
+    '--county', 'FRESNO'], 'newhire-password-1\n');
+  assert.equal(added.status, 0, added.stderr);
+  const again = run(['caseworker', 'list', '--db', env.db]).trim().split('\n');
+  assert.equal(again.find((l) => l.split('\t')[1] === 'newhire').split('\t')[6], 'none');
+  assert.ok(!again.join('\n').includes(CASEWORKERS.madera.password));
 });
 
 test('disable ends a running hub\'s sessions and sockets; enable lets the caseworker back',

@@ -27,9 +27,13 @@ TEMPLATE_TEST_CASE("caseworker TOTP: not enrolled, enrolled, steps used once and
   CHECK(store.SetCaseworkerTotpSecret("nobody", kSecret).status().code() == Code::kNotFound);
   CHECK(store.SetCaseworkerTotpSecret("jdoe", "short").status().code() == Code::kInvalid);
 
+  CHECK_FALSE(store.GetCaseworker(id)->mfa_enrolled);
+  CHECK_FALSE(store.ListCaseworkers()->at(0).mfa_enrolled);
   auto cw = store.SetCaseworkerTotpSecret("jdoe", kSecret);
   REQUIRE(cw.ok());
   CHECK(cw->id == id);
+  CHECK(store.GetCaseworker(id)->mfa_enrolled);
+  CHECK(store.ListCaseworkers()->at(0).mfa_enrolled);
   auto totp = store.GetCaseworkerTotp(id);
   REQUIRE(totp.ok());
   CHECK(totp->secret == kSecret);

@@ -17,11 +17,12 @@ int RunList(const Options& options) {
     std::cerr << "connecthub caseworker list: " << all.status().message() << "\n";
     return 1;
   }
-  std::cout << "id\tusername\tcounty\trole\tstatus\tdisplay name\n";
+  std::cout << "id\tusername\tcounty\trole\tstatus\tdisplay name\tsecond factor\n";
   for (const auto& c : *all) {
     std::cout << c.id << "\t" << c.username << "\t" << (c.county.empty() ? "-" : c.county) << "\t"
               << (c.supervisor ? "supervisor" : "caseworker") << "\t"
-              << (c.disabled ? "disabled" : "active") << "\t" << c.display_name << "\n";
+              << (c.disabled ? "disabled" : "active") << "\t" << c.display_name << "\t"
+              << (c.mfa_enrolled ? "totp" : "none") << "\n";
   }
   return 0;
 }

@@ -46,6 +46,8 @@ struct Caseworker {
   // only "a caseworker".
   std::string display_name;
   bool disabled = false;  // `connecthub caseworker disable`: cannot log in, sessions ended
+  // A TOTP second factor is enrolled (set by GetCaseworker and ListCaseworkers).
+  bool mfa_enrolled = false;
 };
 
 // A caseworker's TOTP second factor (RFC 6238), as stored; the policy lives in hub/src/auth/.
