@@ -563,6 +563,13 @@ Result<int64_t> PgStore::EnqueueOutbound(const OutboundRequest& request, int64_t
 
 Result<std::vector<OutboxItem>> PgStore::TakeDueOutbound(int64_t now_ms, int limit) {
   return pool_->Call<std::vector<OutboxItem>>([&](Conn& c) -> Result<std::vector<OutboxItem>> {
+    // Attempts past the lease were left by a hub that died: due again, unconfirmed. A row another
+    // hub is reclaiming or taking right now is skipped, not waited for.
+    c.Exec(
+        "UPDATE outbox SET state = 'pending', next_attempt_ms = LEAST(next_attempt_ms, $1), "
+        "unconfirmed_since_ms = COALESCE(unconfirmed_since_ms, updated_ms) WHERE id IN (SELECT id "
+        "FROM outbox WHERE state = 'sending' AND updated_ms < $1 - $2 FOR UPDATE SKIP LOCKED)",
+        {Param::Int(now_ms), Param::Int(kSendLeaseMs)});
     Rows r = c.Exec(
         "SELECT id, to_phone, body, thread_id, message_seq, attempts, next_attempt_ms, "
         "COALESCE(provider_sid, ''), last_error, unconfirmed_since_ms FROM outbox "

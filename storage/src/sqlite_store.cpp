@@ -1566,6 +1566,16 @@ Result<std::vector<OutboxItem>> SqliteStore::TakeDueOutbound(int64_t now_ms, int
     std::vector<OutboxItem> items;
     std::vector<std::pair<int64_t, std::string>> tampered;
     {
+      // Attempts past the lease were left by a hub that died: due again, unconfirmed.
+      auto q = c.Prep(
+          "UPDATE outbox SET state = 'pending', next_attempt_ms = MIN(next_attempt_ms, ?1), "
+          "unconfirmed_since_ms = COALESCE(unconfirmed_since_ms, updated_ms) "
+          "WHERE state = 'sending' AND updated_ms < ?1 - ?2");
+      q->bind(1, now_ms);
+      q->bind(2, kSendLeaseMs);
+      q->exec();
+    }
+    {
       auto q = c.Prep(
           "SELECT id, to_phone, body, thread_id, message_seq, attempts, next_attempt_ms, "
           "COALESCE(provider_sid, ''), last_error, unconfirmed_since_ms FROM outbox "

@@ -141,3 +141,22 @@ TEMPLATE_TEST_CASE("outbox: the same key enqueued by two hubs at once is one ite
   CHECK(ids.size() == 1);
   CHECK(*backend.outbox().OutboxDepth() == 1);
 }
+
+TEMPLATE_TEST_CASE("outbox: a send left by a hub that died is taken again after the lease",
+                   "[storage][contract]", SqliteBackend, PostgresBackend) {
+  TestType backend;
+  auto survivor = backend.OpenAnother();
+  int64_t now = TestNowMs();
+  auto id = backend.outbox().EnqueueOutbound({"+15595550100", "x", 0, 0, "k:1"}, now);
+  REQUIRE(id.ok());
+  REQUIRE(backend.outbox().TakeDueOutbound(now, 10)->size() == 1);  // then this hub dies
+  // Within the lease the attempt may still be running: not taken twice.
+  CHECK(survivor->TakeDueOutbound(now + Outbox::kSendLeaseMs - 1, 10)->empty());
+  auto again = survivor->TakeDueOutbound(now + Outbox::kSendLeaseMs + 1, 10);
+  REQUIRE(again->size() == 1);
+  CHECK((*again)[0].id == *id);
+  CHECK((*again)[0].attempts == 2);
+  CHECK((*again)[0].unconfirmed_since_ms == now);  // ask the provider before sending again
+  // The new attempt holds a lease of its own.
+  CHECK(survivor->TakeDueOutbound(now + 2 * Outbox::kSendLeaseMs, 10)->empty());
+}

@@ -52,7 +52,14 @@ class Outbox {
 
   // Returns the outbox id (the existing one for a dedupe_key already enqueued).
   virtual Result<int64_t> EnqueueOutbound(const OutboundRequest& request, int64_t now_ms) = 0;
-  // Pending items whose next attempt is due, oldest first; they become kSending.
+  // An item still kSending this long after its attempt began was left by a hub that died (an
+  // attempt takes seconds: TwilioClient's timeout is 15 s). TakeDueOutbound takes it again,
+  // unconfirmed since that attempt, so the provider is asked before it is sent a second time:
+  // this covers a hub that dies while the others keep running (RecoverOutbound, at start-up,
+  // covers the hub's own earlier life).
+  static constexpr int64_t kSendLeaseMs = 10 * 60 * 1000;
+  // Pending items whose next attempt is due, and kSending ones past kSendLeaseMs, oldest first;
+  // they become kSending.
   virtual Result<std::vector<OutboxItem>> TakeDueOutbound(int64_t now_ms, int limit) = 0;
   virtual Status MarkOutboundSent(int64_t id, const std::string& provider_sid, int64_t now_ms) = 0;
   // `unconfirmed_since_ms`: this attempt's start, when it may have reached the provider (kept if
