@@ -61,7 +61,9 @@ Backend BackendOf(std::string_view db) {
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (BackendOf(options.db) == Backend::kPostgres) {
-    return Status(Code::kInvalid, "the PostgreSQL backend is not complete yet (storage/README.md): use a SQLite file");
+    return Status(
+        Code::kInvalid,
+        "the PostgreSQL backend is not complete yet (storage/README.md): use a SQLite file");
   }
   StoreOptions opts = options;
   if (opts.key_file.empty()) opts.key_file = opts.db + ".key";
