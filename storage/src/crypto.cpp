@@ -638,4 +638,12 @@ bool KeyRing::NeedsRehash(const std::string& hash, bool peppered) const {
   return !peppered || SecretKeyId(hash) != current_id();
 }
 
+const std::string& KeyRing::DummyHash() {
+  std::call_once(dummy_once_, [this] {
+    auto h = HashSecret(ToHex(RandomBytes(16)));
+    dummy_hash_ = h.ok() ? *h : std::string();
+  });
+  return dummy_hash_;
+}
+
 }  // namespace connecthub::storage

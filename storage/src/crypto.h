@@ -127,6 +127,9 @@ class KeyRing {
   // True when a verified hash should be re-made under the current pepper (unpeppered, or made
   // under an older key).
   bool NeedsRehash(const std::string& hash, bool peppered) const;
+  // A peppered hash of a random secret, made once: what an unknown or disabled account's check
+  // verifies against, so its cost is the same as a real one (no timing difference).
+  const std::string& DummyHash();
   // The key id recorded in a peppered hash; 0 when it has none (legacy: the first key).
   static uint32_t SecretKeyId(std::string_view hash);
 
@@ -152,6 +155,8 @@ class KeyRing {
   std::string Peppered(std::string_view secret, uint32_t key_id) const;
 
   std::string path_;
+  std::once_flag dummy_once_;
+  std::string dummy_hash_;
   mutable std::shared_mutex mu_;
   std::map<uint32_t, Key> keys_;
   uint32_t current_ = 0;

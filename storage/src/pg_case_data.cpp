@@ -224,7 +224,7 @@ Result<bool> PgStore::CheckPin(const std::string& participant_id, const std::str
   if (!row.ok()) return row.status();
   if (row->first.empty()) {
     // Unknown participant: spend the same Argon2id time so ids cannot be probed by timing.
-    keys_->VerifySecret(DummyHash(), pin, true);
+    keys_->VerifySecret(keys_->DummyHash(), pin, true);
     return false;
   }
   if (!keys_->VerifySecret(row->first, pin, row->second)) return false;

@@ -266,14 +266,6 @@ void EndSessionsOf(Conn& c, int64_t id) {
 
 }  // namespace
 
-const std::string& PgStore::DummyHash() {
-  std::call_once(dummy_once_, [this] {
-    auto h = keys_->HashSecret(ToHex(RandomBytes(16)));
-    dummy_hash_ = h.ok() ? *h : std::string();
-  });
-  return dummy_hash_;
-}
-
 Result<int64_t> PgStore::AddCaseworker(const std::string& username, const std::string& password,
                                        const std::string& county, bool supervisor) {
   if (Status s = CheckUsername(username); !s.ok()) return s;
@@ -299,12 +291,13 @@ Result<Caseworker> PgStore::CheckCaseworkerPassword(const std::string& username,
     return *account;
   });
   if (!row.ok()) {
-    if (row.status().code() == Code::kNotFound) keys_->VerifySecret(DummyHash(), password, true);
+    if (row.status().code() == Code::kNotFound)
+      keys_->VerifySecret(keys_->DummyHash(), password, true);
     return row.status();
   }
   // A disabled account is refused at the same cost.
   bool disabled = row->caseworker.disabled;
-  if (!keys_->VerifySecret(disabled ? DummyHash() : row->hash, password, true) || disabled) {
+  if (!keys_->VerifySecret(disabled ? keys_->DummyHash() : row->hash, password, true) || disabled) {
     return Status(Code::kNotFound, "unknown username or wrong password");
   }
   // Made under an older key's pepper: re-hashed under the current one, only if the row still

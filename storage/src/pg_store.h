@@ -150,13 +150,9 @@ class PgStore : public CaseData,
   // under every key (a notice enqueued before a rotation re-indexed it still counts).
   std::vector<TextableNumber> TextableNumbersIn(Conn& c, const std::string& participant_id,
                                                 std::vector<std::vector<std::string>>* keys);
-  // A hash to verify against when the account is unknown or disabled (the same Argon2id cost).
-  const std::string& DummyHash();
 
   std::unique_ptr<KeyRing> keys_;
   std::unique_ptr<Pool> pool_;
-  std::once_flag dummy_once_;
-  std::string dummy_hash_;
 };
 
 }  // namespace connecthub::storage::pg

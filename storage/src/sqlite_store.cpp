@@ -72,14 +72,6 @@ SqliteStore::SqliteStore(StoreOptions options, std::unique_ptr<KeyRing> keys,
 
 SqliteStore::~SqliteStore() { writer_.reset(); }
 
-const std::string& SqliteStore::DummyHash() {
-  std::call_once(dummy_once_, [this] {
-    auto h = keys_->HashSecret(ToHex(RandomBytes(16)));
-    dummy_hash_ = h.ok() ? *h : std::string();
-  });
-  return dummy_hash_;
-}
-
 Result<std::vector<std::string>> SqliteStore::PhoneIndexes(const std::string& phone,
                                                            std::string* e164) {
   auto normalized = NormalizeE164(phone);
@@ -125,7 +117,7 @@ Result<bool> SqliteStore::CheckPin(const std::string& participant_id, const std:
   if (!row.ok()) return row.status();
   if (row->first.empty()) {
     // Unknown participant: spend the same Argon2id time so ids cannot be probed by timing.
-    keys_->VerifySecret(DummyHash(), pin, true);
+    keys_->VerifySecret(keys_->DummyHash(), pin, true);
     return false;
   }
   if (!keys_->VerifySecret(row->first, pin, row->second)) return false;
@@ -1108,12 +1100,13 @@ Result<Caseworker> SqliteStore::CheckCaseworkerPassword(const std::string& usern
                       q->getColumn(5).getString()};
   });
   if (!row.ok()) {
-    if (row.status().code() == Code::kNotFound) keys_->VerifySecret(DummyHash(), password, true);
+    if (row.status().code() == Code::kNotFound)
+      keys_->VerifySecret(keys_->DummyHash(), password, true);
     return row.status();
   }
   // A disabled account's hash carries a leading '!' (store_ops.cpp): refused at the same cost.
   bool disabled = !hash.empty() && hash[0] == kDisabledMark;
-  if (!keys_->VerifySecret(disabled ? DummyHash() : hash, password, true) || disabled) {
+  if (!keys_->VerifySecret(disabled ? keys_->DummyHash() : hash, password, true) || disabled) {
     return Status(Code::kNotFound, "unknown username or wrong password");
   }
   RehashIfStale("caseworkers", "password_hash", "CAST(id AS TEXT) = ?", std::to_string(row->id),

@@ -165,7 +165,6 @@ class SqliteStore final : public Store {
   // the whole job is rolled back).
   void AuditIn(Conn& c, int64_t caseworker_id, int64_t thread_id, const std::string& action,
                int64_t now_ms);
-  const std::string& DummyHash();
   // After a successful verify: re-hashes `secret` under the current pepper when `hash` is
   // unpeppered or under an older key, if the row (`where` binds row_id, then for participants
   // pin_peppered) still holds `hash`.
@@ -218,8 +217,6 @@ class SqliteStore final : public Store {
   // is deleted and comes back ok with an empty subject (so the deletion commits).
   Result<Session> ResolveSessionIn(Conn& c, const std::string& token_hash, int64_t now_ms,
                                    int64_t idle_ttl_ms);
-  std::once_flag dummy_once_;
-  std::string dummy_hash_;
 };
 
 // Row identities used in associated data (kept in one place: RotateKey recomputes them in SQL).
